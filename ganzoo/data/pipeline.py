@@ -1,0 +1,190 @@
+"""One entry point, `load_dataset`, from a data set name to a batched tf.data pipeline.
+
+Sources, resolved in this order:
+    "digits"         the embedded tfds builder `ganzoo_digits` (no network; default 32x32x1)
+    "ring", "grid"   2-D toy mixtures of Gaussians (see ganzoo.data.toy)
+    an existing directory   every image file below it (default 64x64x3)
+    any other name   `tfds.load(name)`: mnist, fashion_mnist, cifar10, celeb_a, ... (native size;
+                     downloads on first use, so it needs the network once)
+
+Images come out float32 [batch, H, W, C] in [-1, 1]; toy points float32 [batch, 2].
+"""
+
+import difflib
+import os
+
+import tensorflow as tf
+import tensorflow_datasets as tfds
+
+from ganzoo.data import digits, folder, toy
+from ganzoo.errors import GanzooError
+
+EMBEDDED_DATASET = "digits"
+EMBEDDED_IMAGE_SIZE = 32
+FOLDER_IMAGE_SIZE = 64
+TOY_NUM_EXAMPLES = 51_200
+
+
+def _source_kind(name):
+    if name == EMBEDDED_DATASET:
+        return "embedded"
+    if name in toy.TOY_DATASETS:
+        return "toy"
+    if os.path.isdir(name):
+        return "folder"
+    if os.sep in name or name.startswith("."):
+        raise GanzooError(f"image folder {name!r} does not exist")
+    return "tfds"
+
+
+def _check_tfds_name(name):
+    known = tfds.list_builders()
+    base_name = name.split(":")[0].split("/")[0]
+    if base_name not in known:
+        close = difflib.get_close_matches(base_name, known, n=3)
+        hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        raise GanzooError(
+            f"unknown dataset {name!r}{hint}; use {EMBEDDED_DATASET!r} (embedded), "
+            f"{' or '.join(repr(t) for t in toy.TOY_DATASETS)} (2-D toy sets), a folder of "
+            f"images, or a tensorflow-datasets image dataset such as 'mnist', "
+            f"'fashion_mnist', 'cifar10', 'celeb_a'"
+        )
+
+
+def _tfds_images(name, split, data_dir):
+    """uint8 images from a tfds builder, prepared (downloaded) if needed."""
+    _check_tfds_name(name)
+    builder = tfds.builder(name, data_dir=data_dir)
+    try:
+        builder.download_and_prepare()
+    except Exception as error:  # noqa: BLE001 - any failure here means "could not fetch".
+        first_line = str(error).strip().splitlines()[0] if str(error).strip() else ""
+        raise GanzooError(
+            f"could not prepare tfds dataset {name!r} in {builder.data_dir!r} "
+            f"({type(error).__name__}: {first_line}); tfds downloads it on first use, so this "
+            f"machine needs the network once (or copy a prepared data_dir here)"
+        ) from None
+    image_keys = [
+        key
+        for key, feature in builder.info.features.items()
+        if isinstance(feature, tfds.features.Image)
+    ]
+    if not image_keys:
+        raise GanzooError(f"tfds dataset {name!r} has no image feature; ganzoo needs images")
+    if split not in builder.info.splits:
+        raise GanzooError(
+            f"tfds dataset {name!r} has no split {split!r}; "
+            f"splits: {', '.join(builder.info.splits)}"
+        )
+    key = image_keys[0]
+    dataset = builder.as_dataset(split=split, shuffle_files=False)
+    return dataset.map(lambda example: example[key], num_parallel_calls=tf.data.AUTOTUNE)
+
+
+def _square_resize(image, size):
+    """uint8 [H, W, C] -> uint8 [size, size, C]: central square crop, then bilinear resize."""
+    shape = tf.shape(image)
+    side = tf.minimum(shape[0], shape[1])
+    image = tf.image.crop_to_bounding_box(
+        image, (shape[0] - side) // 2, (shape[1] - side) // 2, side, side
+    )
+    resized = tf.image.resize(image, [size, size], method="bilinear", antialias=True)
+    return tf.cast(tf.clip_by_value(tf.round(resized), 0, 255), tf.uint8)
+
+
+def _to_unit_range(images):
+    """uint8 in [0, 255] -> float32 in [-1, 1]."""
+    return tf.cast(images, tf.float32) / 127.5 - 1.0
+
+
+def load_dataset(
+    name=EMBEDDED_DATASET,
+    batch_size=64,
+    image_size=None,
+    channels=None,
+    split="train",
+    data_dir=None,
+    shuffle_buffer=10_000,
+    seed=0,
+    repeat=False,
+):
+    """A batched, normalised, shuffled, cached, prefetched dataset of real examples.
+
+    Args:
+        name: see the module docstring.
+        batch_size: the GLOBAL batch; the last partial batch is dropped.
+        image_size: side of the square images produced; None keeps the source's default
+            (32 for "digits", 64 for folders, the native size for tfds data sets).
+        channels: 1 or 3 to force grayscale/colour (folders default to 3); None keeps the source's.
+        split: tfds split, e.g. "train" or "test[:10%]".
+        data_dir: tfds data directory (None: tfds' default, ~/tensorflow_datasets).
+        shuffle_buffer: examples in the shuffle buffer.
+        seed: shuffle seed, for reproducible runs.
+        repeat: repeat forever (for training by a fixed number of steps).
+
+    Returns:
+        tf.data.Dataset of float32 [batch_size, *example_shape].
+    """
+    if not isinstance(batch_size, int) or batch_size < 1:
+        raise GanzooError(f"batch_size must be a positive integer, got {batch_size!r}")
+    if channels not in (None, 1, 3):
+        raise GanzooError(f"channels must be 1 or 3, got {channels!r}")
+    if image_size is not None and (not isinstance(image_size, int) or image_size < 1):
+        raise GanzooError(f"image_size must be a positive integer, got {image_size!r}")
+    kind = _source_kind(name)
+
+    if kind == "toy":
+        examples = tf.data.Dataset.from_tensor_slices(
+            toy.sample_toy(name, TOY_NUM_EXAMPLES, seed=seed)
+        )
+    else:
+        if kind == "embedded":
+            images = _tfds_images(digits.GanzooDigits.name, split, data_dir)
+            image_size = image_size or EMBEDDED_IMAGE_SIZE
+        elif kind == "folder":
+            images = folder.folder_images(name, channels or 3)
+            image_size = image_size or FOLDER_IMAGE_SIZE
+        else:
+            images = _tfds_images(name, split, data_dir)
+        if channels is not None:
+            images = images.map(lambda image: _match_channels(image, channels))
+        if image_size is not None:
+            images = images.map(
+                lambda image: _square_resize(image, image_size),
+                num_parallel_calls=tf.data.AUTOTUNE,
+            )
+        # Cache uint8 (4x smaller than float32); scaling after batching is one cheap op a batch.
+        examples = images
+
+    examples = examples.cache()
+    num_examples = int(examples.cardinality())
+    if num_examples >= 0 and num_examples < batch_size:
+        raise GanzooError(
+            f"batch_size {batch_size} is larger than the {num_examples} examples of {name!r}"
+        )
+    examples = examples.shuffle(
+        min(shuffle_buffer, max(num_examples, 1)) if num_examples > 0 else shuffle_buffer,
+        seed=seed,
+        reshuffle_each_iteration=True,
+    )
+    if repeat:
+        examples = examples.repeat()
+    batches = examples.batch(batch_size, drop_remainder=True)
+    if kind != "toy":
+        batches = batches.map(_to_unit_range, num_parallel_calls=tf.data.AUTOTUNE)
+    return batches.prefetch(tf.data.AUTOTUNE)
+
+
+def _match_channels(image, channels):
+    """uint8 [H, W, c] -> uint8 [H, W, channels] for c, channels in {1, 3}."""
+    have = image.shape[-1]
+    if have == channels:
+        return image
+    if channels == 1:
+        return tf.cast(tf.round(tf.image.rgb_to_grayscale(tf.cast(image, tf.float32))), tf.uint8)
+    return tf.image.grayscale_to_rgb(image)
+
+
+def example_shape(dataset):
+    """Shape of one example of a batched dataset from `load_dataset`, e.g. (32, 32, 1)."""
+    return tuple(dataset.element_spec.shape[1:])

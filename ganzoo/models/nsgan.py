@@ -1,0 +1,14 @@
+"""The non-saturating GAN: the MLP GAN whose generator descends -log D(G(z)) instead."""
+
+import keras
+
+from ganzoo.models.gan import GAN
+from ganzoo.registry import register_model
+
+
+@register_model("nsgan")
+@keras.saving.register_keras_serializable(package="ganzoo")
+class NSGAN(GAN):
+    """GAN with the non-saturating generator loss (Goodfellow et al. 2014, Sec. 3)."""
+
+    default_generator_loss = "non_saturating"

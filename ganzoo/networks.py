@@ -1,0 +1,191 @@
+"""Generator and discriminator networks. They know nothing of losses or training.
+
+Every builder returns a pair of functional `keras.Model`s:
+    generator:     float32 [batch, latent_dim] -> float32 [batch, *data_shape]
+    discriminator: float32 [batch, *data_shape] -> float32 [batch, 1] logits (real > 0)
+
+Image data lives in [-1, 1] (the generator ends in tanh); other data, such as 2-D points, is
+unbounded (the generator ends in a linear layer).
+"""
+
+import keras
+
+from ganzoo.errors import GanzooError
+
+# Radford et al. 2015, Sec. 4: "All weights were initialized from a zero-centered Normal
+# distribution with standard deviation 0.02." Batch-norm scales start near 1 as in their code.
+_DCGAN_KERNEL_INIT = {"class_name": "RandomNormal", "config": {"mean": 0.0, "stddev": 0.02}}
+_DCGAN_GAMMA_INIT = {"class_name": "RandomNormal", "config": {"mean": 1.0, "stddev": 0.02}}
+_DCGAN_KERNEL_SIZE = 4  # as in the PyTorch DCGAN example; the Theano reference used 5.
+_LEAKY_SLOPE = 0.2
+
+
+def is_image_shape(data_shape):
+    """True for [height, width, channels] data."""
+    return len(data_shape) == 3
+
+
+def _check_latent_dim(latent_dim):
+    if not isinstance(latent_dim, int) or latent_dim < 1:
+        raise GanzooError(f"latent_dim must be a positive integer, got {latent_dim!r}")
+
+
+def mlp_pair(data_shape, latent_dim, width=256, hidden_layers=2, name_prefix=""):
+    """Fully connected G and D, as in Goodfellow et al. 2014 (ReLU/LeakyReLU for maxout).
+
+    Works for any data shape: flat vectors such as 2-D points, or images (flattened in D,
+    reshaped at G's output).
+
+    Args:
+        data_shape: tuple of ints, shape of one example, e.g. (2,) or (28, 28, 1).
+        latent_dim: int >= 1.
+        width: units in every hidden layer.
+        hidden_layers: number of hidden layers in G and in D.
+        name_prefix: prefix for the two model names.
+
+    Returns:
+        (generator, discriminator).
+    """
+    _check_latent_dim(latent_dim)
+    data_shape = tuple(data_shape)
+    if not data_shape or any(int(d) < 1 for d in data_shape):
+        raise GanzooError(f"data_shape must be positive integers, got {data_shape!r}")
+    flat_size = 1
+    for dim in data_shape:
+        flat_size *= int(dim)
+
+    latent = keras.Input((latent_dim,), name="latent")
+    x = latent
+    for i in range(hidden_layers):
+        x = keras.layers.Dense(width, activation="relu", name=f"g_dense_{i}")(x)
+    x = keras.layers.Dense(flat_size, name="g_out")(x)
+    if is_image_shape(data_shape):
+        x = keras.layers.Activation("tanh", dtype="float32", name="g_tanh")(x)
+    x = keras.layers.Reshape(data_shape, dtype="float32", name="g_reshape")(x)
+    generator = keras.Model(latent, x, name=f"{name_prefix}generator")
+
+    data = keras.Input(data_shape, name="data")
+    y = keras.layers.Flatten(name="d_flatten")(data)
+    for i in range(hidden_layers):
+        y = keras.layers.Dense(width, name=f"d_dense_{i}")(y)
+        y = keras.layers.LeakyReLU(_LEAKY_SLOPE, name=f"d_lrelu_{i}")(y)
+    logits = keras.layers.Dense(1, dtype="float32", name="d_logits")(y)
+    discriminator = keras.Model(data, logits, name=f"{name_prefix}discriminator")
+    return generator, discriminator
+
+
+def dcgan_base_size(height):
+    """The starting resolution s0 and the number of stride-2 layers n with height = s0 * 2^n.
+
+    Supported heights are s0 * 2^n with 4 <= s0 <= 7 and n >= 2: 16, 20, 24, 28, 32, 40, 48, 56,
+    64, 80, 96, 112, 128, ... Returns None for any other height.
+    """
+    for num_strided in range(2, 12):
+        base, remainder = divmod(height, 2**num_strided)
+        if remainder == 0 and 4 <= base <= 7:
+            return base, num_strided
+    return None
+
+
+SUPPORTED_DCGAN_SHAPES_TEXT = (
+    "square images HxHxC with C in {1, 3} and H = s*2^n, 4 <= s <= 7, n >= 2 "
+    "(e.g. 28x28x1, 32x32x1, 32x32x3, 64x64x3, 128x128x3)"
+)
+
+
+def check_dcgan_shape(data_shape):
+    """Raise GanzooError naming the supported shapes unless DCGAN can model `data_shape`."""
+    data_shape = tuple(data_shape)
+    ok = (
+        len(data_shape) == 3
+        and data_shape[0] == data_shape[1]
+        and data_shape[2] in (1, 3)
+        and dcgan_base_size(data_shape[0]) is not None
+    )
+    if not ok:
+        raise GanzooError(
+            f"DCGAN cannot model data of shape {data_shape}; supported: "
+            f"{SUPPORTED_DCGAN_SHAPES_TEXT}"
+        )
+
+
+def dcgan_pair(data_shape, latent_dim, width=64, synchronized_batch_norm=True, name_prefix=""):
+    """The DCGAN generator and discriminator of Radford et al. 2015, sized to the image.
+
+    G: latent -> dense to s0 x s0 x (width * 2^(n-1)) -> n stride-2 transposed convolutions,
+    halving the filters each time, to H x H x C; batch norm + ReLU everywhere except the output,
+    which is tanh. D mirrors it: n stride-2 convolutions doubling the filters from `width`,
+    LeakyReLU(0.2), batch norm everywhere except on the input layer, then a dense logit.
+
+    Args:
+        data_shape: (H, H, C), see SUPPORTED_DCGAN_SHAPES_TEXT.
+        latent_dim: int >= 1.
+        width: filters of G's last hidden layer and D's first layer.
+        synchronized_batch_norm: compute batch statistics over the global batch (all replicas)
+            rather than each replica's share. On one device the two are identical; on N
+            replicas only synchronized statistics give the single-device result, at the cost of
+            one all-reduce per batch-norm layer.
+        name_prefix: prefix for the two model names.
+
+    Returns:
+        (generator, discriminator).
+    """
+    _check_latent_dim(latent_dim)
+    check_dcgan_shape(data_shape)
+    height, _, channels = data_shape
+    base, num_strided = dcgan_base_size(height)
+
+    def batch_norm(name):
+        return keras.layers.BatchNormalization(
+            momentum=0.9,
+            epsilon=1e-5,
+            gamma_initializer=_DCGAN_GAMMA_INIT,
+            synchronized=synchronized_batch_norm,
+            name=name,
+        )
+
+    def conv_kwargs():
+        return dict(
+            kernel_size=_DCGAN_KERNEL_SIZE,
+            strides=2,
+            padding="same",
+            kernel_initializer=_DCGAN_KERNEL_INIT,
+        )
+
+    latent = keras.Input((latent_dim,), name="latent")
+    filters = width * 2 ** (num_strided - 1)
+    x = keras.layers.Dense(
+        base * base * filters, use_bias=False, kernel_initializer=_DCGAN_KERNEL_INIT,
+        name="g_project",
+    )(latent)
+    x = keras.layers.Reshape((base, base, filters), name="g_reshape")(x)
+    x = batch_norm("g_bn_0")(x)
+    x = keras.layers.ReLU(name="g_relu_0")(x)
+    for i in range(1, num_strided):
+        filters //= 2
+        x = keras.layers.Conv2DTranspose(
+            filters, use_bias=False, name=f"g_deconv_{i}", **conv_kwargs()
+        )(x)
+        x = batch_norm(f"g_bn_{i}")(x)
+        x = keras.layers.ReLU(name=f"g_relu_{i}")(x)
+    x = keras.layers.Conv2DTranspose(channels, name="g_deconv_out", **conv_kwargs())(x)
+    images = keras.layers.Activation("tanh", dtype="float32", name="g_tanh")(x)
+    generator = keras.Model(latent, images, name=f"{name_prefix}generator")
+
+    data = keras.Input(tuple(data_shape), name="images")
+    y = data
+    filters = width
+    for i in range(num_strided):
+        # No batch norm on D's input layer (Radford et al. 2015, Sec. 3); biases are redundant
+        # before batch norm.
+        y = keras.layers.Conv2D(filters, use_bias=(i == 0), name=f"d_conv_{i}", **conv_kwargs())(y)
+        if i > 0:
+            y = batch_norm(f"d_bn_{i}")(y)
+        y = keras.layers.LeakyReLU(_LEAKY_SLOPE, name=f"d_lrelu_{i}")(y)
+        filters *= 2
+    y = keras.layers.Flatten(name="d_flatten")(y)
+    logits = keras.layers.Dense(
+        1, kernel_initializer=_DCGAN_KERNEL_INIT, dtype="float32", name="d_logits"
+    )(y)
+    discriminator = keras.Model(data, logits, name=f"{name_prefix}discriminator")
+    return generator, discriminator

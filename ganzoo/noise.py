@@ -1,0 +1,29 @@
+"""Latent noise from stateless RNG, so that samples are reproducible and resumable.
+
+Stateless draws depend only on their key, so (a) the same key gives the same noise on any
+machine, in any process, inside or outside a graph (the SavedModel's in-graph sampler uses the
+same function), and (b) no RNG state needs checkpointing: keying on the optimizer's step counter
+makes a resumed run draw exactly what an uninterrupted one would have.
+"""
+
+import tensorflow as tf
+
+
+def latent_batch(num_samples, latent_dim, seed, *stream):
+    """Standard-normal latent vectors keyed on `seed` and any further integers in `stream`.
+
+    Args:
+        num_samples: int or int scalar tensor, rows to draw.
+        latent_dim: int, width of each latent vector.
+        seed: int or int scalar tensor (any integer dtype).
+        *stream: further ints or int scalar tensors folded into the key, e.g. (step, sub-step).
+
+    Returns:
+        float32 [num_samples, latent_dim], N(0, 1).
+    """
+    key = tf.stack([tf.cast(seed, tf.int64), tf.constant(0, tf.int64)])
+    for value in stream:
+        key = tf.random.experimental.stateless_fold_in(key, tf.cast(value, tf.int64))
+    return tf.random.stateless_normal(
+        tf.stack([tf.cast(num_samples, tf.int32), latent_dim]), seed=key, dtype=tf.float32
+    )
