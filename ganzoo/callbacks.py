@@ -1,0 +1,76 @@
+"""Keras callbacks used by train_lib: sample grids, a step budget and a divergence guard."""
+
+import math
+import os
+
+import keras
+import tensorflow as tf
+
+from ganzoo import images
+from ganzoo.errors import TrainingDivergedError
+
+
+class SampleGrid(keras.callbacks.Callback):
+    """After every epoch, G's samples for a FIXED latent batch, as a PNG and a TensorBoard image.
+
+    Files: <directory>/epoch_0001.png, ... (images: a grid; 2-D points: a density histogram).
+    Fixed noise makes the grids of successive epochs comparable.
+    """
+
+    def __init__(self, directory, log_dir=None, num_samples=64, seed=1234):
+        super().__init__()
+        self.directory = directory
+        self.log_dir = log_dir
+        self.num_samples = num_samples
+        self.seed = seed
+        self._writer = None
+        self._latent = None
+
+    def on_train_begin(self, logs=None):
+        os.makedirs(self.directory, exist_ok=True)
+        self._latent = self.model.sample_latent(self.num_samples, self.seed)
+        if self.log_dir:
+            self._writer = tf.summary.create_file_writer(os.path.join(self.log_dir, "samples"))
+
+    def on_epoch_end(self, epoch, logs=None):
+        picture = images.samples_picture(self.model.generate(latent=self._latent))
+        images.write_png(os.path.join(self.directory, f"epoch_{epoch + 1:04d}.png"), picture)
+        if self._writer is not None:
+            with self._writer.as_default():
+                tf.summary.image("samples", picture[None], step=epoch + 1)
+            self._writer.flush()
+
+    def on_train_end(self, logs=None):
+        if self._writer is not None:
+            self._writer.close()
+
+
+class StopAtStep(keras.callbacks.Callback):
+    """Stop training once the generator has taken `total_steps` steps (survives resumption,
+    since it reads the checkpointed optimizer step counter)."""
+
+    def __init__(self, total_steps):
+        super().__init__()
+        self.total_steps = total_steps
+
+    def on_train_batch_end(self, batch, logs=None):
+        if int(self.model.g_optimizer.iterations) >= self.total_steps:
+            self.model.stop_training = True
+
+
+class StopOnNonFinite(keras.callbacks.Callback):
+    """Raise TrainingDivergedError as soon as a logged loss is NaN or Inf.
+
+    Put it first in the callback list: it then raises before any checkpoint callback could save
+    the diverged weights, so the last good checkpoint stays as it was.
+    """
+
+    def on_train_batch_end(self, batch, logs=None):
+        for name, value in (logs or {}).items():
+            value = float(value)
+            if not math.isfinite(value):
+                raise TrainingDivergedError(
+                    f"training diverged: {name} = {value} at step "
+                    f"{int(self.model.g_optimizer.iterations)}; checkpoints were left as they "
+                    f"were; lower the learning rates or change the seed"
+                )

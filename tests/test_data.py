@@ -1,0 +1,92 @@
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from ganzoo import data
+from ganzoo.data import digits
+from ganzoo.errors import GanzooError
+
+
+def test_embedded_digits_are_the_1797_real_images():
+    images, labels = digits.read_embedded_digits()
+    assert images.shape == (1797, 8, 8, 1) and images.dtype == np.uint8
+    assert images.max() == 255 and images.min() == 0
+    assert sorted(set(labels.tolist())) == list(range(10))
+
+
+def test_digits_flow_through_tfds_scaled_to_minus_one_one(tfds_dir):
+    dataset = data.load_dataset("digits", batch_size=64, data_dir=tfds_dir)
+    assert data.example_shape(dataset) == (32, 32, 1)
+    assert int(dataset.cardinality()) == 1797 // 64  # drop_remainder
+    batch = next(iter(dataset)).numpy()
+    assert batch.dtype == np.float32 and batch.shape == (64, 32, 32, 1)
+    assert batch.min() == -1.0 and batch.max() == 1.0
+    native = data.load_dataset("digits", batch_size=10, image_size=8, data_dir=tfds_dir)
+    assert data.example_shape(native) == (8, 8, 1)
+
+
+def test_shuffling_is_seeded(tfds_dir):
+    first = [
+        next(iter(data.load_dataset("digits", batch_size=8, data_dir=tfds_dir, seed=s))).numpy()
+        for s in (1, 1, 2)
+    ]
+    np.testing.assert_array_equal(first[0], first[1])
+    assert not np.array_equal(first[0], first[2])
+
+
+@pytest.mark.parametrize("name, modes", [("ring", 8), ("grid", 25)])
+def test_toy_sets_sample_every_mode_with_the_protocol_std(name, modes):
+    centers, std = data.mode_centers(name)
+    assert centers.shape == (modes, 2)
+    points = data.sample_toy(name, 20_000, seed=0)
+    distance = np.linalg.norm(points[:, None] - centers[None], axis=-1)
+    nearest = distance.argmin(axis=1)
+    assert len(set(nearest.tolist())) == modes
+    offsets = points - centers[nearest]
+    np.testing.assert_allclose(offsets.std(axis=0), [std, std], rtol=0.05)
+    batch = next(iter(data.load_dataset(name, batch_size=32)))
+    assert batch.shape == (32, 2)
+
+
+def _write_pngs(folder, count, shape):
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(0)
+    for i in range(count):
+        image = rng.integers(0, 256, shape, dtype=np.uint8)
+        tf.io.write_file(str(folder / f"img_{i}.png"), tf.io.encode_png(image))
+
+
+def test_a_folder_of_images_is_cropped_resized_and_scaled(tmp_path):
+    _write_pngs(tmp_path / "a", 5, (40, 30, 3))
+    _write_pngs(tmp_path / "b" / "nested", 3, (20, 20, 1))
+    dataset = data.load_dataset(str(tmp_path), batch_size=4, image_size=16)
+    assert data.example_shape(dataset) == (16, 16, 3)
+    assert int(dataset.cardinality()) == 2  # 8 images, batch 4
+    gray = data.load_dataset(str(tmp_path), batch_size=8, image_size=16, channels=1)
+    batch = next(iter(gray)).numpy()
+    assert batch.shape == (8, 16, 16, 1) and -1 <= batch.min() and batch.max() <= 1
+
+
+def test_an_empty_folder_fails_fast(tmp_path):
+    (tmp_path / "notes.txt").write_text("no images here")
+    with pytest.raises(GanzooError, match="no images in folder .*png"):
+        data.load_dataset(str(tmp_path))
+
+
+@pytest.mark.parametrize(
+    "name, message",
+    [
+        ("mnsit", r"unknown dataset 'mnsit' \(did you mean mnist.*'digits' \(embedded\)"),
+        ("not_a_dataset_at_all", r"unknown dataset .*'ring' or 'grid'"),
+        ("./no/such/folder", r"image folder .* does not exist"),
+    ],
+)
+def test_unknown_dataset_names_fail_fast_with_the_choices(name, message):
+    with pytest.raises(GanzooError, match=message):
+        data.load_dataset(name)
+
+
+def test_a_batch_larger_than_the_data_is_refused(tmp_path):
+    _write_pngs(tmp_path, 3, (8, 8, 1))
+    with pytest.raises(GanzooError, match="batch_size 4 is larger than the 3 examples"):
+        data.load_dataset(str(tmp_path), batch_size=4)

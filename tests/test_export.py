@@ -1,0 +1,62 @@
+import os
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+import ganzoo
+from ganzoo import export
+
+
+@pytest.fixture(scope="module")
+def dcgan():
+    keras.utils.set_random_seed(0)
+    model = ganzoo.get_model("dcgan", data_shape=(16, 16, 1), latent_dim=6, width=4)
+    model.compile()
+    images = np.random.default_rng(0).uniform(-1, 1, (32, 16, 16, 1)).astype("float32")
+    model.fit(tf.data.Dataset.from_tensor_slices(images).batch(16), epochs=1, verbose=0)
+    return model
+
+
+def test_export_reproduces_generate_and_numbers_versions(tmp_path, dcgan):
+    root = str(tmp_path / "dcgan")
+    first = export.export_generator(dcgan, root)
+    second = export.export_generator(dcgan, root)
+    assert (first, second) == (os.path.join(root, "1"), os.path.join(root, "2"))
+    assert export.existing_versions(root) == [1, 2]
+    assert [e for e in os.listdir(root) if e.startswith(".tmp")] == []
+
+    serve = export.load_serving_fn(first)
+    latent = dcgan.sample_latent(5, seed=3)
+    outputs = serve(latent=latent)
+    assert set(outputs) == {"images", "images_uint8"}
+    np.testing.assert_allclose(outputs["images"], dcgan.generate(latent=latent), atol=1e-5)
+    expected_uint8 = np.clip(np.round((outputs["images"].numpy() + 1) * 127.5), 0, 255)
+    np.testing.assert_array_equal(outputs["images_uint8"], expected_uint8)
+    assert outputs["images_uint8"].dtype == tf.uint8
+
+
+def test_an_existing_version_is_never_overwritten_silently(tmp_path, dcgan):
+    root = str(tmp_path / "m")
+    export.export_generator(dcgan, root, version=4)
+    with pytest.raises(ganzoo.GanzooError, match="already exists; pass overwrite=True"):
+        export.export_generator(dcgan, root, version=4)
+    export.export_generator(dcgan, root, version=4, overwrite=True)
+    assert export.existing_versions(root) == [4]
+    assert export.resolve_version_dir(root) == os.path.join(root, "4")
+
+
+def test_the_signature_rejects_a_latent_of_the_wrong_width(tmp_path, dcgan):
+    serve = export.load_serving_fn(export.export_generator(dcgan, str(tmp_path / "m")))
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"latent must be float32 \[batch, 6\]"):
+        serve(latent=tf.zeros([2, 7]))
+
+
+def test_points_models_export_samples(tmp_path):
+    model = ganzoo.get_model("nsgan", data_shape=(2,), latent_dim=3, width=8)
+    serve = export.load_serving_fn(export.export_generator(model, str(tmp_path / "ns")))
+    latent = model.sample_latent(4, seed=0)
+    outputs = serve(latent=latent)
+    assert set(outputs) == {"samples"}
+    np.testing.assert_allclose(outputs["samples"], model.generate(latent=latent), atol=1e-6)
