@@ -2,6 +2,7 @@
 that turns ganzoo's errors into one line on stderr (exit status 2) instead of a traceback."""
 
 import dataclasses
+import logging
 import os
 import sys
 import typing
@@ -56,6 +57,8 @@ def run(main):
 
         if len(argv) > 1:
             sys.exit(f"error: unexpected arguments {argv[1:]}; flags are written --name=value")
+        # TensorFlow's INFO logs (signature renaming, sharding callbacks) drown our own lines.
+        logging.getLogger("tensorflow").setLevel(logging.WARNING)
         try:
             return main(argv)
         except GanzooError as error:
