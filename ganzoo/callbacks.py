@@ -4,10 +4,21 @@ import math
 import os
 
 import keras
+import numpy as np
 import tensorflow as tf
 
 from ganzoo import images
 from ganzoo.errors import TrainingDivergedError
+
+
+def as_float(value):
+    """A logged metric as a Python float (multi-worker runs log rank-1 arrays of one value)."""
+    return float(np.asarray(value, dtype=np.float64).reshape(-1)[0])
+
+
+def generator_steps(model):
+    """Generator updates done so far, as an int (works for mirrored variables too)."""
+    return int(model.g_optimizer.iterations.numpy())
 
 
 class SampleGrid(keras.callbacks.Callback):
@@ -54,7 +65,7 @@ class StopAtStep(keras.callbacks.Callback):
         self.total_steps = total_steps
 
     def on_train_batch_end(self, batch, logs=None):
-        if int(self.model.g_optimizer.iterations) >= self.total_steps:
+        if generator_steps(self.model) >= self.total_steps:
             self.model.stop_training = True
 
 
@@ -67,10 +78,10 @@ class StopOnNonFinite(keras.callbacks.Callback):
 
     def on_train_batch_end(self, batch, logs=None):
         for name, value in (logs or {}).items():
-            value = float(value)
+            value = as_float(value)
             if not math.isfinite(value):
                 raise TrainingDivergedError(
                     f"training diverged: {name} = {value} at step "
-                    f"{int(self.model.g_optimizer.iterations)}; checkpoints were left as they "
+                    f"{generator_steps(self.model)}; checkpoints were left as they "
                     f"were; lower the learning rates or change the seed"
                 )

@@ -75,7 +75,13 @@ class TrainConfig:
     beta_1: float = _field(0.5, "Adam beta_1 of both optimizers (DCGAN: 0.5).")
     seed: int = _field(0, "Seed of weights, data order and noise.")
     strategy: str = _field(
-        "default", "tf.distribute strategy.", choices=("default", "one_device", "mirrored")
+        "default",
+        "tf.distribute strategy: default, one_device, mirrored (all GPUs of this machine, or "
+        "--devices) or multi_worker (the cluster in TF_CONFIG).",
+        choices=("default", "one_device", "mirrored", "multi_worker"),
+    )
+    devices: Optional[str] = _field(
+        None, "Comma-separated devices for --strategy=mirrored, e.g. /gpu:0,/gpu:1."
     )
     model_dir: Optional[str] = _field(
         None, "Checkpoints, TensorBoard logs and sample grids; default: runs/<model>."

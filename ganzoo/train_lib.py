@@ -4,17 +4,26 @@ Layout of `model_dir` (default runs/<model>):
     model.keras   the whole model (config, weights, both optimizers), written after every epoch;
                   `keras.models.load_model` resumes from it
     backup/       BackupAndRestore state while a run is in progress (removed when it finishes);
-                  rerunning the same command after a crash resumes from it
+                  rerunning the same command after a crash resumes from it, exactly
     logs/         TensorBoard scalars (d_loss, g_loss, d_real, d_fake) and sample images
     samples/      epoch_NNNN.png grids from fixed noise
+
+Under multi_worker only the chief writes there (and exports); other workers write to
+temporary directories that are removed when they finish. Resuming a multi-worker run needs
+model_dir on a file system every worker can read.
 """
 
 import dataclasses
+import hashlib
 import logging
 import math
 import os
+import shutil
+import tempfile
 
 import keras
+import numpy as np
+import tensorflow as tf
 
 import ganzoo
 from ganzoo import callbacks as ganzoo_callbacks
@@ -31,7 +40,9 @@ class TrainResult:
     model: keras.Model
     history: dict
     model_dir: str
-    export_path: str  # None when export was skipped
+    export_path: str  # None when export was skipped or this is not the chief
+    fingerprint: str  # see weights_fingerprint
+    chief: bool
 
 
 def _check_positive(name, value):
@@ -55,16 +66,55 @@ def build_model(model_config, data_shape, train_config, strategy):
     return model
 
 
+def weights_fingerprint(model):
+    """First 16 hex digits of the sha256 of every G and D variable: equal means bit-identical."""
+    digest = hashlib.sha256()
+    for variable in model.generator.weights + model.discriminator.weights:
+        digest.update(np.asarray(variable.numpy(), dtype=np.float32).tobytes())
+    return digest.hexdigest()[:16]
+
+
+def restore_backup(model, backup_dir):
+    """Load an interrupted run's backup into `model`; return the generator steps it had done.
+
+    BackupAndRestore reloads the same file inside fit(); loading it here first tells us how
+    many batches the run had consumed, so the data stream can skip exactly those.
+    """
+    weights = os.path.join(backup_dir, "latest.weights.h5")
+    if not os.path.exists(weights):
+        return 0
+    model.load_weights(weights)
+    return ganzoo_callbacks.generator_steps(model)
+
+
+def _distributed_input(stream, resumed_step):
+    """The endless training stream, advanced past the batches a resumed run already used.
+
+    Every batch is a deterministic function of (seed, position) (see load_training_stream), so
+    a resumed run sees exactly the batches an uninterrupted one would have. Sharding by DATA
+    (every worker reads the pipeline and keeps its share of each global batch) works for any
+    source, including single-file ones that FILE sharding would starve.
+    """
+    options = tf.data.Options()
+    options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
+    return stream.skip(resumed_step).with_options(options)
+
+
 def train(data_config=DataConfig(), model_config=ModelConfig(), train_config=TrainConfig()):
     """Train, checkpoint and export one model. Returns a TrainResult.
 
+    Training is counted in generator steps: `steps`, or `epochs` passes over the data. A run
+    interrupted at any point (even SIGKILL) and started again with the same arguments resumes
+    from its last backup and ends with the weights an uninterrupted run would have.
     Bad configuration raises GanzooError before anything is written.
     """
     ganzoo.get_model_class(model_config.model)  # Unknown names fail before any work.
     _check_positive("epochs", train_config.epochs)
     _check_positive("steps", train_config.steps)
     _check_positive("d_steps", model_config.d_steps)
-    strategy = distribute.get_strategy(train_config.strategy)
+    _check_positive("backup_every_steps", train_config.backup_every_steps)
+    devices = [d for d in (train_config.devices or "").split(",") if d]
+    strategy = distribute.get_strategy(train_config.strategy, devices)
     replicas = strategy.num_replicas_in_sync
     if data_config.batch_size % replicas:
         raise GanzooError(
@@ -77,7 +127,7 @@ def train(data_config=DataConfig(), model_config=ModelConfig(), train_config=Tra
     )
 
     keras.utils.set_random_seed(train_config.seed)
-    dataset = ganzoo_data.load_dataset(
+    stream, batches_per_epoch = ganzoo_data.load_training_stream(
         data_config.dataset,
         batch_size=data_config.batch_size,
         image_size=data_config.image_size,
@@ -87,49 +137,64 @@ def train(data_config=DataConfig(), model_config=ModelConfig(), train_config=Tra
         shuffle_buffer=data_config.shuffle_buffer,
         seed=train_config.seed,
     )
-    data_shape = ganzoo_data.example_shape(dataset)
-    model = build_model(model_config, data_shape, train_config, strategy)
+    model = build_model(model_config, ganzoo_data.example_shape(stream), train_config, strategy)
 
-    batches_per_pass = int(dataset.cardinality())
-    step_budget = []
-    if train_config.steps:
-        steps_per_epoch = min(train_config.steps, batches_per_pass)
-        epochs = math.ceil(train_config.steps / steps_per_epoch)
-        dataset = dataset.repeat()
-        step_budget.append(ganzoo_callbacks.StopAtStep(train_config.steps))
-    else:
-        steps_per_epoch, epochs = None, train_config.epochs
+    total_steps = train_config.steps or train_config.epochs * batches_per_epoch
+    steps_per_epoch = min(total_steps, batches_per_epoch)
+    epochs = math.ceil(total_steps / steps_per_epoch)
 
     model_dir = train_config.model_dir or os.path.join("runs", model_config.model)
-    os.makedirs(model_dir, exist_ok=True)
-    log_dir = os.path.join(model_dir, "logs")
+    chief = distribute.is_chief(strategy)
+    # Only the chief writes to model_dir; the other workers must still run every callback
+    # (saving is collective-free, but they must not clobber the chief's files).
+    write_dir = model_dir if chief else tempfile.mkdtemp(prefix="ganzoo-worker-")
+    backup_dir = os.path.join(write_dir, "backup")
+    if not chief and os.path.isdir(os.path.join(model_dir, "backup")):
+        shutil.copytree(os.path.join(model_dir, "backup"), backup_dir)  # Resume like the chief.
+    os.makedirs(write_dir, exist_ok=True)
+    resumed_step = restore_backup(model, backup_dir)
+    if resumed_step:
+        log.info("resuming from the backup in %s at step %d", backup_dir, resumed_step)
+
+    log_dir = os.path.join(write_dir, "logs")
     fit_callbacks = [
         ganzoo_callbacks.StopOnNonFinite(),  # First: raises before anything saves NaN weights.
-        *step_budget,
+        ganzoo_callbacks.StopAtStep(total_steps),
         keras.callbacks.BackupAndRestore(
-            os.path.join(model_dir, "backup"),
+            backup_dir,
             save_freq=train_config.backup_every_steps or "epoch",
+            double_checkpoint=True,  # A kill during a save leaves the previous one usable.
         ),
-        keras.callbacks.ModelCheckpoint(os.path.join(model_dir, "model.keras")),
+        keras.callbacks.ModelCheckpoint(os.path.join(write_dir, "model.keras")),
         keras.callbacks.TensorBoard(log_dir),
         ganzoo_callbacks.SampleGrid(
-            os.path.join(model_dir, "samples"), log_dir, num_samples=train_config.grid_samples
+            os.path.join(write_dir, "samples"), log_dir, num_samples=train_config.grid_samples
         ),
     ]
-    history = model.fit(
-        dataset,
-        epochs=epochs,
-        steps_per_epoch=steps_per_epoch,
-        callbacks=fit_callbacks,
-        verbose=train_config.verbose,
-        shuffle=False,  # load_dataset already shuffles, seeded.
-    )
+    try:
+        history = model.fit(
+            _distributed_input(stream, resumed_step),
+            epochs=epochs,
+            steps_per_epoch=steps_per_epoch,
+            callbacks=fit_callbacks,
+            verbose=train_config.verbose,
+            shuffle=False,  # load_dataset already shuffles, seeded.
+        )
+    finally:
+        if not chief:
+            shutil.rmtree(write_dir, ignore_errors=True)
 
     export_path = None
     export_dir = train_config.export_dir
     if export_dir is None:
         export_dir = os.path.join("saved_models", model_config.model)
-    if export_dir:
+    if export_dir and chief:
         export_path = export.export_generator(model, export_dir)
         log.info("exported the generator to %s", export_path)
-    return TrainResult(model, history.history, model_dir, export_path)
+    history = {
+        name: [ganzoo_callbacks.as_float(value) for value in values]
+        for name, values in history.history.items()
+    }
+    return TrainResult(
+        model, history, model_dir, export_path, weights_fingerprint(model), chief
+    )

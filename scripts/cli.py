@@ -10,6 +10,7 @@ import typing
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # Before TensorFlow is imported anywhere.
 
 from absl import app, flags  # noqa: E402
+from absl import logging as absl_logging  # noqa: E402
 
 
 def _base_type(annotation):
@@ -57,8 +58,11 @@ def run(main):
 
         if len(argv) > 1:
             sys.exit(f"error: unexpected arguments {argv[1:]}; flags are written --name=value")
-        # TensorFlow's INFO logs (signature renaming, sharding callbacks) drown our own lines.
+        # TensorFlow's and tfds' INFO logs (signature renaming, sharding callbacks, package
+        # index refreshes) drown our own lines; ganzoo's own logger stays at INFO.
+        absl_logging.set_verbosity(absl_logging.WARNING)
         logging.getLogger("tensorflow").setLevel(logging.WARNING)
+        logging.getLogger("ganzoo").setLevel(logging.INFO)
         try:
             return main(argv)
         except GanzooError as error:

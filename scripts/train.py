@@ -10,7 +10,6 @@ Other examples:
 Run with --helpfull for every flag.
 """
 
-import logging
 import os
 import sys
 
@@ -29,7 +28,6 @@ cli.define_flags(TrainConfig)
 
 def main(argv):
     del argv
-    logging.getLogger("ganzoo").setLevel(logging.INFO)
     result = train_lib.train(
         cli.config_from_flags(DataConfig),
         cli.config_from_flags(ModelConfig),
@@ -37,7 +35,9 @@ def main(argv):
     )
     last = {name: values[-1] for name, values in result.history.items()}
     print("final metrics: " + ", ".join(f"{k}={v:.4f}" for k, v in sorted(last.items())))
-    print(f"checkpoints, logs and sample grids: {result.model_dir}")
+    print(f"weights fingerprint: {result.fingerprint}")
+    if result.chief:
+        print(f"checkpoints, logs and sample grids: {result.model_dir}")
     if result.export_path:
         print(f"SavedModel: {result.export_path}")
 

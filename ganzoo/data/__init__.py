@@ -1,6 +1,11 @@
 """Real data for training: tfds data sets, image folders, the embedded digits, 2-D toy sets."""
 
-from ganzoo.data.pipeline import EMBEDDED_DATASET, example_shape, load_dataset
+from ganzoo.data.pipeline import (
+    EMBEDDED_DATASET,
+    example_shape,
+    load_dataset,
+    load_training_stream,
+)
 from ganzoo.data.toy import TOY_DATASETS, mode_centers, sample_toy
 
 __all__ = [
@@ -8,6 +13,7 @@ __all__ = [
     "TOY_DATASETS",
     "example_shape",
     "load_dataset",
+    "load_training_stream",
     "mode_centers",
     "sample_toy",
 ]

@@ -97,6 +97,51 @@ def _to_unit_range(images):
     return tf.cast(images, tf.float32) / 127.5 - 1.0
 
 
+def _examples(name, image_size, channels, split, data_dir, seed):
+    """(unbatched, cached examples: uint8 images or float32 points; whether they are images)."""
+    if channels not in (None, 1, 3):
+        raise GanzooError(f"channels must be 1 or 3, got {channels!r}")
+    if image_size is not None and (not isinstance(image_size, int) or image_size < 1):
+        raise GanzooError(f"image_size must be a positive integer, got {image_size!r}")
+    kind = _source_kind(name)
+    if kind == "toy":
+        points = toy.sample_toy(name, TOY_NUM_EXAMPLES, seed=seed)
+        return tf.data.Dataset.from_tensor_slices(points).cache(), False
+    if kind == "embedded":
+        images = _tfds_images(digits.GanzooDigits.name, split, data_dir)
+        image_size = image_size or EMBEDDED_IMAGE_SIZE
+    elif kind == "folder":
+        images = folder.folder_images(name, channels or 3)
+        image_size = image_size or FOLDER_IMAGE_SIZE
+    else:
+        images = _tfds_images(name, split, data_dir)
+    if channels is not None:
+        images = images.map(lambda image: _match_channels(image, channels))
+    if image_size is not None:
+        images = images.map(
+            lambda image: _square_resize(image, image_size), num_parallel_calls=tf.data.AUTOTUNE
+        )
+    # Cache uint8 (4x smaller than float32); scaling after batching is one cheap op a batch.
+    return images.cache(), True
+
+
+def _batches_per_epoch(examples, batch_size, name):
+    if not isinstance(batch_size, int) or batch_size < 1:
+        raise GanzooError(f"batch_size must be a positive integer, got {batch_size!r}")
+    num_examples = int(examples.cardinality())
+    if 0 <= num_examples < batch_size:
+        raise GanzooError(
+            f"batch_size {batch_size} is larger than the {num_examples} examples of {name!r}"
+        )
+    return num_examples // batch_size, num_examples
+
+
+def _finish(batches, are_images):
+    if are_images:
+        batches = batches.map(_to_unit_range, num_parallel_calls=tf.data.AUTOTUNE)
+    return batches.prefetch(tf.data.AUTOTUNE)
+
+
 def load_dataset(
     name=EMBEDDED_DATASET,
     batch_size=64,
@@ -106,9 +151,10 @@ def load_dataset(
     data_dir=None,
     shuffle_buffer=10_000,
     seed=0,
-    repeat=False,
 ):
-    """A batched, normalised, shuffled, cached, prefetched dataset of real examples.
+    """One pass (an epoch) of batched, normalised, shuffled, cached, prefetched real examples.
+
+    Every new iteration (each epoch of `model.fit(dataset, epochs=...)`) reshuffles.
 
     Args:
         name: see the module docstring.
@@ -120,59 +166,50 @@ def load_dataset(
         data_dir: tfds data directory (None: tfds' default, ~/tensorflow_datasets).
         shuffle_buffer: examples in the shuffle buffer.
         seed: shuffle seed, for reproducible runs.
-        repeat: repeat forever (for training by a fixed number of steps).
 
     Returns:
-        tf.data.Dataset of float32 [batch_size, *example_shape].
+        tf.data.Dataset of float32 [batch_size, *example_shape], with known cardinality.
     """
-    if not isinstance(batch_size, int) or batch_size < 1:
-        raise GanzooError(f"batch_size must be a positive integer, got {batch_size!r}")
-    if channels not in (None, 1, 3):
-        raise GanzooError(f"channels must be 1 or 3, got {channels!r}")
-    if image_size is not None and (not isinstance(image_size, int) or image_size < 1):
-        raise GanzooError(f"image_size must be a positive integer, got {image_size!r}")
-    kind = _source_kind(name)
-
-    if kind == "toy":
-        examples = tf.data.Dataset.from_tensor_slices(
-            toy.sample_toy(name, TOY_NUM_EXAMPLES, seed=seed)
-        )
-    else:
-        if kind == "embedded":
-            images = _tfds_images(digits.GanzooDigits.name, split, data_dir)
-            image_size = image_size or EMBEDDED_IMAGE_SIZE
-        elif kind == "folder":
-            images = folder.folder_images(name, channels or 3)
-            image_size = image_size or FOLDER_IMAGE_SIZE
-        else:
-            images = _tfds_images(name, split, data_dir)
-        if channels is not None:
-            images = images.map(lambda image: _match_channels(image, channels))
-        if image_size is not None:
-            images = images.map(
-                lambda image: _square_resize(image, image_size),
-                num_parallel_calls=tf.data.AUTOTUNE,
-            )
-        # Cache uint8 (4x smaller than float32); scaling after batching is one cheap op a batch.
-        examples = images
-
-    examples = examples.cache()
-    num_examples = int(examples.cardinality())
-    if num_examples >= 0 and num_examples < batch_size:
-        raise GanzooError(
-            f"batch_size {batch_size} is larger than the {num_examples} examples of {name!r}"
-        )
-    examples = examples.shuffle(
-        min(shuffle_buffer, max(num_examples, 1)) if num_examples > 0 else shuffle_buffer,
-        seed=seed,
-        reshuffle_each_iteration=True,
+    examples, are_images = _examples(name, image_size, channels, split, data_dir, seed)
+    _, num_examples = _batches_per_epoch(examples, batch_size, name)
+    shuffled = examples.shuffle(
+        min(shuffle_buffer, max(num_examples, 1)), seed=seed, reshuffle_each_iteration=True
     )
-    if repeat:
-        examples = examples.repeat()
-    batches = examples.batch(batch_size, drop_remainder=True)
-    if kind != "toy":
-        batches = batches.map(_to_unit_range, num_parallel_calls=tf.data.AUTOTUNE)
-    return batches.prefetch(tf.data.AUTOTUNE)
+    return _finish(shuffled.batch(batch_size, drop_remainder=True), are_images)
+
+
+def load_training_stream(
+    name=EMBEDDED_DATASET,
+    batch_size=64,
+    image_size=None,
+    channels=None,
+    split="train",
+    data_dir=None,
+    shuffle_buffer=10_000,
+    seed=0,
+):
+    """An endless stream of batches whose order depends only on (seed, position in the stream).
+
+    The data is repeated, then shuffled with a FIXED seed (`reshuffle_each_iteration=False`),
+    so every iterator of the stream yields the same batches however many iterators were made
+    before. (A reshuffling dataset gives its second iterator a second order, and Keras makes an
+    extra iterator under a distribution strategy to peek at a batch.) That is what lets a
+    resumed run `.skip()` to the batch it stopped at, and 1 and N replicas see the same data.
+    Shuffling after repeating lets the last examples of one epoch mix with the first of the
+    next (within one shuffle buffer); over a run every example is seen equally often.
+
+    Args: as load_dataset.
+
+    Returns:
+        (dataset of float32 [batch_size, *example_shape], repeating forever;
+         batches in one pass over the data).
+    """
+    examples, are_images = _examples(name, image_size, channels, split, data_dir, seed)
+    batches_per_epoch, num_examples = _batches_per_epoch(examples, batch_size, name)
+    stream = examples.repeat().shuffle(
+        min(shuffle_buffer, max(num_examples, 1)), seed=seed, reshuffle_each_iteration=False
+    )
+    return _finish(stream.batch(batch_size, drop_remainder=True), are_images), batches_per_epoch
 
 
 def _match_channels(image, channels):

@@ -189,7 +189,12 @@ class GANModel(keras.Model):
         g_vars = self.generator.trainable_variables
         self.g_optimizer.apply_gradients(zip(tape.gradient(scaled, g_vars), g_vars))
         g_loss_tracker.update_state(g_loss)
-        return {tracker.name: tracker.result() for tracker in self._trackers}
+        results = {tracker.name: tracker.result() for tracker in self._trackers}
+        if isinstance(tf.distribute.get_strategy(), tf.distribute.MultiWorkerMirroredStrategy):
+            # Keras reduces scalars across workers along axis 0 and fails ("Invalid reduction
+            # dimension 0", TF issue 72388); rank-1 values reduce correctly (DESIGN fact 6).
+            results = {name: tf.reshape(value, [1]) for name, value in results.items()}
+        return results
 
     # ----------------------------------------------------------------------------- inference
     def call(self, latent, training=False):
