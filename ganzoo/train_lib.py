@@ -126,7 +126,6 @@ def train(data_config=DataConfig(), model_config=ModelConfig(), train_config=Tra
         data_config.batch_size // replicas,
     )
 
-    keras.utils.set_random_seed(train_config.seed)
     stream, batches_per_epoch = ganzoo_data.load_training_stream(
         data_config.dataset,
         batch_size=data_config.batch_size,
@@ -137,6 +136,10 @@ def train(data_config=DataConfig(), model_config=ModelConfig(), train_config=Tra
         shuffle_buffer=data_config.shuffle_buffer,
         seed=train_config.seed,
     )
+    # Seed after loading: preparing a tfds data set on first use draws from the global RNGs,
+    # which would make the first run on a machine start from other weights than later runs.
+    # (The data pipeline has its own explicit seeds.)
+    keras.utils.set_random_seed(train_config.seed)
     model = build_model(model_config, ganzoo_data.example_shape(stream), train_config, strategy)
 
     total_steps = train_config.steps or train_config.epochs * batches_per_epoch

@@ -1,6 +1,9 @@
 """Shared fixtures. Tests run on the CPU, on data they generate or that ganzoo embeds."""
 
 import os
+import re
+import subprocess
+import sys
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
@@ -8,11 +11,23 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
+# Two logical CPUs, so MirroredStrategy has two replicas to split the batch over. This must run
+# before TensorFlow initialises its devices, i.e. before any op, hence here.
+tf.config.set_logical_device_configuration(
+    tf.config.list_physical_devices("CPU")[0], [tf.config.LogicalDeviceConfiguration()] * 2
+)
+TWO_CPUS = ["/cpu:0", "/cpu:1"]
+
 
 @pytest.fixture(scope="session")
 def tfds_dir(tmp_path_factory):
-    """A private tensorflow-datasets directory, so tests never touch ~/tensorflow_datasets."""
-    return str(tmp_path_factory.mktemp("tensorflow_datasets"))
+    """A private tensorflow-datasets directory, so tests never touch ~/tensorflow_datasets,
+    with the embedded digits prepared once (so that concurrent workers only read it)."""
+    from ganzoo import data
+
+    directory = str(tmp_path_factory.mktemp("tensorflow_datasets"))
+    data.load_dataset("digits", batch_size=1, data_dir=directory)
+    return directory
 
 
 def image_batches(shape, batch_size=16, num_batches=2, seed=0):
@@ -25,3 +40,46 @@ def image_batches(shape, batch_size=16, num_batches=2, seed=0):
 def all_weights(model):
     """Every variable of G and D (trainable and not), as numpy arrays."""
     return [v.numpy() for v in model.generator.weights + model.discriminator.weights]
+
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# TensorFlow's C++ start-up chatter, which no environment variable silences in TF 2.21.
+TF_NATIVE_LOG = re.compile(r"^([IWEF]\d{4} |WARNING: All log messages before absl)")
+
+
+def script_command(name, *args):
+    return [sys.executable, os.path.join(ROOT, "scripts", name), *args]
+
+
+def script_env(**extra):
+    return dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", **extra)
+
+
+def run_script(name, *args, timeout=300, **env):
+    """Run scripts/<name> to completion, as a user would; returns the CompletedProcess."""
+    return subprocess.run(
+        script_command(name, *args), capture_output=True, text=True, timeout=timeout,
+        env=script_env(**env), cwd=ROOT,
+    )
+
+
+def our_stderr_lines(stderr):
+    """stderr without TensorFlow's native logging lines."""
+    return [line for line in stderr.splitlines() if line.strip() and not TF_NATIVE_LOG.match(line)]
+
+
+def tiny_train_args(tfds_dir, model_dir, *more):
+    """scripts/train.py flags for a tiny dcgan on the embedded digits at 16x16."""
+    return [
+        "--model=dcgan", "--dataset=digits", "--preset=tiny", "--image_size=16",
+        "--batch_size=32", "--verbose=2", f"--data_dir={tfds_dir}", f"--model_dir={model_dir}",
+        *more,
+    ]
+
+
+def load_weights(model_keras_path):
+    import keras
+
+    import ganzoo  # noqa: F401  (registers the classes)
+
+    return all_weights(keras.models.load_model(str(model_keras_path)))

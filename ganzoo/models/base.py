@@ -140,8 +140,13 @@ class GANModel(keras.Model):
             return data["images"], data.get("latent")
         return data, None
 
-    def _replica_latent(self, local_batch, sub_step):
-        """This replica's rows of the global noise batch for (seed, step, sub_step)."""
+    def replica_latent(self, local_batch, sub_step):
+        """This replica's rows of the global noise batch for (seed, step, sub_step).
+
+        Call in a replica context (inside train_step or strategy.run). Replica r of N takes rows
+        [r * local_batch, (r + 1) * local_batch) of one [N * local_batch, latent_dim] draw, so
+        replicas differ from each other and together equal the single-device draw.
+        """
         context = tf.distribute.get_replica_context()
         num_replicas = context.num_replicas_in_sync
         replica_id = tf.cast(context.replica_id_in_sync_group, tf.int32)
@@ -164,7 +169,7 @@ class GANModel(keras.Model):
         def latent_for(sub_step):
             if given_latent is not None:
                 return tf.cast(given_latent, tf.float32)
-            return self._replica_latent(local_batch, sub_step)
+            return self.replica_latent(local_batch, sub_step)
 
         for sub_step in range(self.d_steps):
             # G's forward pass stays outside the tape: D's step needs no gradient through G.

@@ -1,0 +1,130 @@
+"""Replication must not change the mathematics: 2 replicas == 1 device, for every model."""
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+
+import ganzoo
+from ganzoo import distribute
+from ganzoo import noise as noise_lib
+from ganzoo.configs import DataConfig, ModelConfig, TrainConfig
+from ganzoo import train_lib
+from ganzoo.models.base import METRIC_NAMES
+from tests.conftest import TWO_CPUS, all_weights
+from tests.test_models import ZOO
+
+BATCH = 8  # global; 4 per replica on two replicas
+
+
+def train_sgd(strategy, name, shape, overrides, steps, given_latent=True, **more):
+    """`steps` SGD steps on fixed data under `strategy`; returns (weights, history)."""
+    keras.utils.set_random_seed(0)
+    with strategy.scope():
+        model = ganzoo.get_model(name, data_shape=shape, **{**overrides, **more})
+        model.compile(d_optimizer=keras.optimizers.SGD(0.1), g_optimizer=keras.optimizers.SGD(0.1))
+    rng = np.random.default_rng(0)
+    images = rng.uniform(-1, 1, (BATCH * steps, *shape)).astype("float32")
+    latent = rng.normal(size=(BATCH * steps, model.latent_dim)).astype("float32")
+    elements = {"images": images, "latent": latent} if given_latent else images
+    dataset = tf.data.Dataset.from_tensor_slices(elements).batch(BATCH)
+    history = model.fit(dataset, epochs=1, verbose=0, shuffle=False).history
+    return all_weights(model), history, model
+
+
+def max_difference(weights_a, weights_b):
+    return max(float(np.max(np.abs(a - b))) for a, b in zip(weights_a, weights_b))
+
+
+@pytest.fixture(scope="module")
+def mirrored():
+    strategy = distribute.get_strategy("mirrored", TWO_CPUS)
+    assert strategy.num_replicas_in_sync == 2
+    return strategy
+
+
+@pytest.mark.parametrize("name, shape, overrides", ZOO)
+@pytest.mark.parametrize("generator_loss", ["minimax", "non_saturating"])
+@pytest.mark.parametrize("steps, d_steps", [(1, 1), (3, 2)])
+def test_two_replicas_equal_one_device(mirrored, name, shape, overrides, generator_loss, steps, d_steps):
+    one = train_sgd(
+        tf.distribute.get_strategy(), name, shape, overrides, steps,
+        generator_loss=generator_loss, d_steps=d_steps,
+    )
+    two = train_sgd(
+        mirrored, name, shape, overrides, steps, generator_loss=generator_loss, d_steps=d_steps
+    )
+    difference = max_difference(one[0], two[0])
+    print(f"\n{name} {generator_loss} steps={steps} d_steps={d_steps}: max|w1-w2| = {difference:.1e}")
+    assert difference < 1e-5
+    for metric in METRIC_NAMES:
+        np.testing.assert_allclose(one[1][metric], two[1][metric], rtol=1e-5, err_msg=metric)
+
+
+@pytest.mark.parametrize("name, shape, overrides", ZOO)
+def test_sampled_noise_also_gives_the_same_result_at_any_replica_count(mirrored, name, shape, overrides):
+    # Each replica takes its own rows of one global noise batch keyed on (seed, step).
+    one = train_sgd(tf.distribute.get_strategy(), name, shape, overrides, 3, given_latent=False)
+    two = train_sgd(mirrored, name, shape, overrides, 3, given_latent=False)
+    assert max_difference(one[0], two[0]) < 1e-5
+
+
+def test_per_replica_batch_norm_is_an_option_that_changes_the_result(mirrored):
+    name, shape, overrides = ZOO[2]
+    one = train_sgd(tf.distribute.get_strategy(), name, shape, overrides, 1)
+    synced = train_sgd(mirrored, name, shape, overrides, 1)
+    local = train_sgd(mirrored, name, shape, overrides, 1, synchronized_batch_norm=False)
+    assert max_difference(one[0], synced[0]) < 1e-5
+    assert max_difference(one[0], local[0]) > 1e-4  # statistics of 4 examples, not 8
+
+
+def test_replicas_draw_different_noise_and_seeds_reproduce_it(mirrored):
+    name, shape, overrides = ZOO[0]
+    noise = []
+    for seed in (5, 5, 6):
+        with mirrored.scope():
+            model = ganzoo.get_model(name, data_shape=shape, seed=seed, **overrides)
+            model.compile()
+        per_replica = mirrored.run(lambda: model.replica_latent(4, sub_step=0))
+        noise.append([v.numpy() for v in mirrored.experimental_local_results(per_replica)])
+    replica_0, replica_1 = noise[0]
+    assert replica_0.shape == (4, overrides["latent_dim"])
+    assert not np.allclose(replica_0, replica_1)
+    np.testing.assert_array_equal(noise[0][0], noise[1][0])
+    np.testing.assert_array_equal(noise[0][1], noise[1][1])
+    assert not np.allclose(noise[0][0], noise[2][0])
+    # The two replicas' rows together are the single-device draw of the global batch.
+    single_device = noise_lib.latent_batch(8, overrides["latent_dim"], 5, 0, 0)  # seed, step, sub
+    np.testing.assert_allclose(np.concatenate(noise[0]), single_device, rtol=1e-6)
+
+
+def test_a_global_batch_that_replicas_cannot_split_is_refused(tmp_path):
+    with pytest.raises(ganzoo.GanzooError, match="batch_size 31 is not divisible by the 2 replicas"):
+        train_lib.train(
+            DataConfig(dataset="ring", batch_size=31),
+            ModelConfig(model="nsgan", preset="tiny"),
+            TrainConfig(strategy="mirrored", devices=",".join(TWO_CPUS), model_dir=str(tmp_path)),
+        )
+    assert list(tmp_path.iterdir()) == []  # nothing written
+
+
+@pytest.mark.parametrize(
+    "tf_config, message",
+    [
+        ("", "needs the TF_CONFIG variable"),
+        ("{not json", "TF_CONFIG is not valid JSON"),
+        ('{"task": {"type": "worker", "index": 0}}', "needs 'cluster' and 'task'"),
+        (
+            '{"cluster": {"worker": ["127.0.0.1:1"]}, "task": {"type": "worker", "index": 3}}',
+            "is not in its cluster",
+        ),
+    ],
+)
+def test_bad_tf_config_gets_a_clear_error(tf_config, message):
+    with pytest.raises(ganzoo.GanzooError, match=message):
+        distribute.parse_tf_config(tf_config)
+
+
+def test_unknown_strategy_lists_the_known_ones():
+    with pytest.raises(ganzoo.GanzooError, match="unknown strategy 'tpu'.*mirrored, multi_worker"):
+        distribute.get_strategy("tpu")

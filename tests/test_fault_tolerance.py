@@ -1,0 +1,81 @@
+"""A killed run resumes exactly; a diverged run stops cleanly and spares the last checkpoint."""
+
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import time
+
+import numpy as np
+import pytest
+
+from tests.conftest import (
+    ROOT, load_weights, our_stderr_lines, run_script, script_command, script_env, tiny_train_args,
+)
+
+pytestmark = pytest.mark.slow
+STEPS, BACKUP_EVERY = 400, 25
+
+
+def test_sigkill_mid_epoch_then_rerun_resumes_and_matches_an_uninterrupted_run(tmp_path, tfds_dir):
+    args = [f"--steps={STEPS}", f"--backup_every_steps={BACKUP_EVERY}", "--export_dir="]
+    reference = run_script("train.py", *tiny_train_args(tfds_dir, tmp_path / "whole", *args))
+    assert reference.returncode == 0, reference.stderr[-3000:]
+
+    run_dir = tmp_path / "killed"
+    command = script_command("train.py", *tiny_train_args(tfds_dir, run_dir, *args))
+    process = subprocess.Popen(
+        command, env=script_env(), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    metadata = run_dir / "backup" / "training_metadata.json"
+    try:
+        deadline = time.monotonic() + 240
+        while not metadata.exists() and process.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert process.poll() is None, "the run finished before it could be killed"
+        assert metadata.exists(), "no backup appeared in time"
+        os.kill(process.pid, signal.SIGKILL)
+    finally:
+        process.kill()
+        process.wait(timeout=30)
+    assert process.returncode == -signal.SIGKILL
+    assert not (run_dir / "backup" / "latest.weights.h5").stat().st_size == 0
+    backed_up_epoch = json.loads(metadata.read_text())["epoch"]
+    assert backed_up_epoch == 0  # killed mid-way through the first epoch (56 batches)
+
+    resumed = run_script("train.py", *tiny_train_args(tfds_dir, run_dir, *args))
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    assert "resuming from the backup" in resumed.stderr
+    step = int(resumed.stderr.split("resuming from the backup")[1].split("at step ")[1].split()[0])
+    assert 0 < step < STEPS and step % BACKUP_EVERY == 0
+    assert not (run_dir / "backup").exists()  # removed once the run completed
+
+    whole = load_weights(tmp_path / "whole" / "model.keras")
+    interrupted = load_weights(run_dir / "model.keras")
+    difference = max(float(np.max(np.abs(a - b))) for a, b in zip(whole, interrupted))
+    assert difference < 1e-5, difference
+    fingerprint = lambda out: out.split("weights fingerprint: ")[1].split()[0]  # noqa: E731
+    assert fingerprint(resumed.stdout) == fingerprint(reference.stdout)
+
+
+def test_a_diverging_run_stops_with_one_line_and_leaves_the_checkpoint_intact(tmp_path, tfds_dir):
+    run_dir = tmp_path / "run"
+    good = run_script("train.py", *tiny_train_args(tfds_dir, run_dir, "--steps=20", "--export_dir="))
+    assert good.returncode == 0, good.stderr[-3000:]
+    checkpoint = run_dir / "model.keras"
+    before = hashlib.sha256(checkpoint.read_bytes()).hexdigest()
+
+    diverged = run_script(
+        "train.py",
+        *tiny_train_args(
+            tfds_dir, run_dir, "--steps=200", "--d_learning_rate=1e30", "--g_learning_rate=1e30",
+            f"--export_dir={tmp_path / 'export'}",
+        ),
+    )
+    assert diverged.returncode == 2
+    errors = [line for line in our_stderr_lines(diverged.stderr) if line.startswith("error:")]
+    assert len(errors) == 1 and "training diverged:" in errors[0], diverged.stderr[-3000:]
+    assert "Traceback" not in diverged.stderr
+    assert hashlib.sha256(checkpoint.read_bytes()).hexdigest() == before
+    assert not (tmp_path / "export").exists()  # nothing exported from a diverged model
