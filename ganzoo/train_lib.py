@@ -126,16 +126,7 @@ def train(data_config=DataConfig(), model_config=ModelConfig(), train_config=Tra
         data_config.batch_size // replicas,
     )
 
-    stream, batches_per_epoch = ganzoo_data.load_training_stream(
-        data_config.dataset,
-        batch_size=data_config.batch_size,
-        image_size=data_config.image_size,
-        channels=data_config.channels,
-        split=data_config.split,
-        data_dir=data_config.data_dir,
-        shuffle_buffer=data_config.shuffle_buffer,
-        seed=train_config.seed,
-    )
+    stream, batches_per_epoch = ganzoo_data.load_training_stream(data_config, train_config.seed)
     # Seed after loading: preparing a tfds data set on first use draws from the global RNGs,
     # which would make the first run on a machine start from other weights than later runs.
     # (The data pipeline has its own explicit seeds.)

@@ -3,6 +3,7 @@ import pytest
 import tensorflow as tf
 
 from ganzoo import data
+from ganzoo.configs import DataConfig
 from ganzoo.data import digits
 from ganzoo.errors import GanzooError
 
@@ -90,3 +91,20 @@ def test_a_batch_larger_than_the_data_is_refused(tmp_path):
     _write_pngs(tmp_path, 3, (8, 8, 1))
     with pytest.raises(GanzooError, match="batch_size 4 is larger than the 3 examples"):
         data.load_dataset(str(tmp_path), batch_size=4)
+
+
+def test_every_iterator_of_the_training_stream_yields_the_same_batches(tfds_dir):
+    # Keras makes an extra iterator under a strategy, and a resumed run skips into a new one:
+    # both rely on this.
+    config = DataConfig(dataset="digits", batch_size=64, data_dir=tfds_dir)
+    stream, batches_per_epoch = data.load_training_stream(config, seed=3)
+    assert batches_per_epoch == 1797 // 64
+    first = np.stack([batch.numpy() for batch in stream.take(60)])
+    again = np.stack([batch.numpy() for batch in stream.take(60)])
+    np.testing.assert_array_equal(first, again)
+    np.testing.assert_array_equal(first[10:], np.stack([b.numpy() for b in stream.skip(10).take(50)]))
+    other_seed = next(iter(data.load_training_stream(config, seed=4)[0])).numpy()
+    assert not np.array_equal(first[0], other_seed)
+    # One pass of a plain dataset reshuffles each time it is iterated (each epoch of fit).
+    epoch_dataset = data.load_dataset("digits", batch_size=64, data_dir=tfds_dir, seed=3)
+    assert not np.array_equal(next(iter(epoch_dataset)).numpy(), next(iter(epoch_dataset)).numpy())

@@ -178,16 +178,7 @@ def load_dataset(
     return _finish(shuffled.batch(batch_size, drop_remainder=True), are_images)
 
 
-def load_training_stream(
-    name=EMBEDDED_DATASET,
-    batch_size=64,
-    image_size=None,
-    channels=None,
-    split="train",
-    data_dir=None,
-    shuffle_buffer=10_000,
-    seed=0,
-):
+def load_training_stream(data_config, seed=0):
     """An endless stream of batches whose order depends only on (seed, position in the stream).
 
     The data is repeated, then shuffled with a FIXED seed (`reshuffle_each_iteration=False`),
@@ -198,18 +189,21 @@ def load_training_stream(
     Shuffling after repeating lets the last examples of one epoch mix with the first of the
     next (within one shuffle buffer); over a run every example is seen equally often.
 
-    Args: as load_dataset.
+    Args:
+        data_config: a ganzoo.configs.DataConfig (its fields mean what load_dataset's do).
+        seed: shuffle seed.
 
     Returns:
         (dataset of float32 [batch_size, *example_shape], repeating forever;
          batches in one pass over the data).
     """
-    examples, are_images = _examples(name, image_size, channels, split, data_dir, seed)
-    batches_per_epoch, num_examples = _batches_per_epoch(examples, batch_size, name)
+    c = data_config
+    examples, are_images = _examples(c.dataset, c.image_size, c.channels, c.split, c.data_dir, seed)
+    batches_per_epoch, num_examples = _batches_per_epoch(examples, c.batch_size, c.dataset)
     stream = examples.repeat().shuffle(
-        min(shuffle_buffer, max(num_examples, 1)), seed=seed, reshuffle_each_iteration=False
+        min(c.shuffle_buffer, max(num_examples, 1)), seed=seed, reshuffle_each_iteration=False
     )
-    return _finish(stream.batch(batch_size, drop_remainder=True), are_images), batches_per_epoch
+    return _finish(stream.batch(c.batch_size, drop_remainder=True), are_images), batches_per_epoch
 
 
 def _match_channels(image, channels):
