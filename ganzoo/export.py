@@ -1,13 +1,22 @@
-"""Generator-only SavedModels for TF Serving, written atomically to <export_dir>/<version>/.
+"""Generator SavedModels for TF Serving, written atomically to <export_dir>/<version>/.
 
-Signature (the full serving contract grows in later releases; this one is stable):
-    serving_default:
-        input   latent        float32 [batch, latent_dim], N(0, 1) noise
-        outputs images        float32 [batch, H, W, C] in [-1, 1]   (image models)
-                images_uint8  uint8   [batch, H, W, C] in [0, 255]  (image models)
-                samples       float32 [batch, *data_shape]          (non-image models, e.g. 2-D)
+The signature contract (names, dtypes, shapes, ranges) is stable; README.md has it as a table.
 
-The SavedModel is a plain TensorFlow graph: loading it needs neither ganzoo nor Keras.
+    serving_default  latent float32 [batch, latent_dim]
+                     -> images float32 [batch, H, W, C] in [-1, 1], images_uint8 uint8 [0, 255]
+    sample           num_samples int32 scalar in [1, MAX_SAMPLES], seed int64 scalar
+                     -> the same outputs, noise drawn in-graph by stateless RNG
+    sample_png       num_samples, seed as `sample` -> images_bytes string [batch] (PNG files)
+    discriminate     images float32 [batch, H, W, C] in [-1, 1]
+                     -> logits float32 [batch], probabilities float32 [batch] (real = 1)
+
+Non-image models (e.g. 2-D points) output `samples` float32 [batch, *data_shape] instead of
+the two image outputs, have no `sample_png`, and `discriminate` takes `samples`.
+
+The SavedModel is a plain TensorFlow graph: loading it needs neither ganzoo nor Keras. Its ops
+are ordinary ones (stateless RNG, PNG encoding, asserts), which older TF Serving releases
+load too. `assets.extra/tf_serving_warmup_requests` holds one PredictRequest per signature,
+which TF Serving replays at load time so that the first real request is not slow.
 """
 
 import os
@@ -15,10 +24,16 @@ import shutil
 import tempfile
 
 import keras
+import numpy as np
 import tensorflow as tf
 
-from ganzoo import networks
+from ganzoo import networks, noise
 from ganzoo.errors import GanzooError
+
+SAVED_MODELS_ROOT = "saved_models"
+MAX_SAMPLES = 4096  # per request to `sample`/`sample_png`: bounds a server's memory per call
+WARMUP_FILE = os.path.join("assets.extra", "tf_serving_warmup_requests")
+WARMUP_BATCH = 2
 
 
 def existing_versions(export_dir):
@@ -32,42 +47,144 @@ def existing_versions(export_dir):
     )
 
 
-def generator_outputs(generator, latent, data_shape):
-    """The serving outputs (see module docstring) of `generator` on a latent batch.
+class ServingModule:
+    """The four signature functions of one trained model, as plain TensorFlow."""
 
-    A latent batch of the wrong width fails here with a message naming the expected shape
-    (a signature called directly does not check static shapes), not deep inside a matmul.
-    """
-    latent_dim = generator.input_shape[-1]
-    tf.debugging.assert_equal(
-        tf.shape(latent)[-1],
-        latent_dim,
-        message=f"latent must be float32 [batch, {latent_dim}]",
-    )
-    samples = tf.cast(generator(latent, training=False), tf.float32)
-    if not networks.is_image_shape(data_shape):
-        return {"samples": samples}
-    images_uint8 = tf.cast(
-        tf.clip_by_value(tf.round((samples + 1.0) * 127.5), 0.0, 255.0), tf.uint8
-    )
-    return {"images": samples, "images_uint8": images_uint8}
+    def __init__(self, model):
+        self.generator = model.generator
+        self.discriminator = model.discriminator
+        self.data_shape = tuple(model.data_shape)
+        self.latent_dim = model.latent_dim
+        self.is_image = networks.is_image_shape(self.data_shape)
+        self.data_name = "images" if self.is_image else "samples"
+
+    def _outputs(self, latent):
+        samples = tf.cast(self.generator(latent, training=False), tf.float32)
+        if not self.is_image:
+            return {"samples": samples}
+        images_uint8 = tf.cast(
+            tf.clip_by_value(tf.round((samples + 1.0) * 127.5), 0.0, 255.0), tf.uint8
+        )
+        return {"images": samples, "images_uint8": images_uint8}
+
+    def generate(self, latent):
+        # A signature called directly does not check static shapes: fail here with the expected
+        # shape rather than deep inside a matmul.
+        tf.debugging.assert_equal(
+            tf.shape(latent)[-1],
+            self.latent_dim,
+            message=f"latent must be float32 [batch, {self.latent_dim}]",
+        )
+        return self._outputs(latent)
+
+    def _sampled_latent(self, num_samples, seed):
+        tf.debugging.assert_greater(num_samples, 0, message="num_samples must be >= 1")
+        tf.debugging.assert_less_equal(
+            num_samples, MAX_SAMPLES, message=f"num_samples must be <= {MAX_SAMPLES}"
+        )
+        return noise.latent_batch(num_samples, self.latent_dim, seed)
+
+    def sample(self, num_samples, seed):
+        return self._outputs(self._sampled_latent(num_samples, seed))
+
+    def sample_png(self, num_samples, seed):
+        images = self.sample(num_samples, seed)["images_uint8"]
+        return {
+            "images_bytes": tf.map_fn(tf.io.encode_png, images, fn_output_signature=tf.string)
+        }
+
+    def discriminate(self, data):
+        tf.debugging.assert_equal(
+            tf.shape(data)[1:],
+            tf.constant(self.data_shape, tf.int32),
+            message=f"{self.data_name} must be float32 [batch, {', '.join(map(str, self.data_shape))}]",
+        )
+        logits = tf.reshape(tf.cast(self.discriminator(data, training=False), tf.float32), [-1])
+        return {"logits": logits, "probabilities": tf.sigmoid(logits)}
+
+    def signatures(self):
+        """{name: (function, input signature)}; serving_default first."""
+        scalar_inputs = [
+            tf.TensorSpec([], tf.int32, name="num_samples"),
+            tf.TensorSpec([], tf.int64, name="seed"),
+        ]
+        signatures = {
+            "serving_default": (
+                self.generate,
+                [tf.TensorSpec([None, self.latent_dim], tf.float32, name="latent")],
+            ),
+            "sample": (self.sample, scalar_inputs),
+        }
+        if self.is_image:
+            signatures["sample_png"] = (self.sample_png, scalar_inputs)
+        signatures["discriminate"] = (
+            self.discriminate,
+            [tf.TensorSpec([None, *self.data_shape], tf.float32, name=self.data_name)],
+        )
+        return signatures
+
+    def warmup_inputs(self):
+        """{signature: {input name: numpy value}}: one small request per signature."""
+        requests = {
+            "serving_default": {
+                "latent": noise.latent_batch(WARMUP_BATCH, self.latent_dim, 0).numpy()
+            },
+            "sample": {"num_samples": np.int32(WARMUP_BATCH), "seed": np.int64(0)},
+            "discriminate": {
+                self.data_name: np.zeros((WARMUP_BATCH, *self.data_shape), np.float32)
+            },
+        }
+        if self.is_image:
+            requests["sample_png"] = dict(requests["sample"])
+        return requests
 
 
-def export_generator(model, export_dir, version=None, overwrite=False):
-    """Write `model`'s generator as a SavedModel to `<export_dir>/<version>/`.
+def write_warmup_requests(path, model_name, requests):
+    """Write `requests` ({signature: {input: numpy}}) as TF Serving warmup PredictionLogs."""
+    from tensorflow_serving.apis import model_pb2, predict_pb2, prediction_log_pb2
+
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with tf.io.TFRecordWriter(path) as writer:
+        for signature, inputs in requests.items():
+            request = predict_pb2.PredictRequest(
+                model_spec=model_pb2.ModelSpec(name=model_name, signature_name=signature)
+            )
+            for name, value in inputs.items():
+                request.inputs[name].CopyFrom(tf.make_tensor_proto(value))
+            log = prediction_log_pb2.PredictionLog(
+                predict_log=prediction_log_pb2.PredictLog(request=request)
+            )
+            writer.write(log.SerializeToString())
+
+
+def read_warmup_requests(path):
+    """The PredictRequests of a warmup file, in order."""
+    from tensorflow_serving.apis import prediction_log_pb2
+
+    requests = []
+    for record in tf.data.TFRecordDataset(path):
+        log = prediction_log_pb2.PredictionLog.FromString(record.numpy())
+        requests.append(log.predict_log.request)
+    return requests
+
+
+def export_generator(model, export_dir, version=None, overwrite=False, discriminate=True):
+    """Write `model` as a SavedModel to `<export_dir>/<version>/` (see the module docstring).
 
     Args:
         model: a GANModel.
-        export_dir: the model's directory, e.g. "saved_models/dcgan".
+        export_dir: the model's directory, e.g. "saved_models/dcgan"; its base name is the
+            model name TF Serving serves it under (used in the warmup requests).
         version: positive int; None takes the next free number (1 for an empty directory).
         overwrite: replace an existing version; without it an existing version is an error.
+        discriminate: include the `discriminate` signature.
 
     Returns:
         The path of the version directory written.
 
-    The SavedModel is built in a temporary directory beside the target and renamed into place,
-    so a server polling `export_dir` never sees a half-written version, and a failed export
-    leaves nothing behind.
+    The SavedModel is built in a hidden temporary directory beside the target and renamed into
+    place, so a server polling `export_dir` never sees a half-written version, and a failed or
+    killed export leaves no version directory behind.
     """
     if version is None:
         version = (existing_versions(export_dir) or [0])[-1] + 1
@@ -75,20 +192,25 @@ def export_generator(model, export_dir, version=None, overwrite=False):
         raise GanzooError(f"version must be a positive integer, got {version!r}")
     target = os.path.join(export_dir, str(version))
     if os.path.exists(target) and not overwrite:
-        raise GanzooError(f"{target} already exists; pass overwrite=True (--overwrite) to replace it")
+        raise GanzooError(f"{target} already exists; pass --overwrite to replace it")
     os.makedirs(export_dir, exist_ok=True)
 
-    generator, data_shape = model.generator, model.data_shape
+    module = ServingModule(model)
+    signatures = module.signatures()
+    if not discriminate:
+        del signatures["discriminate"]
     archive = keras.export.ExportArchive()
-    archive.track(generator)
-    archive.add_endpoint(
-        "serving_default",
-        lambda latent: generator_outputs(generator, latent, data_shape),
-        input_signature=[tf.TensorSpec([None, model.latent_dim], tf.float32, name="latent")],
-    )
+    archive.track(model.generator)
+    archive.track(model.discriminator)
+    for name, (function, input_signature) in signatures.items():
+        archive.add_endpoint(name, function, input_signature=input_signature)
+
     staging = tempfile.mkdtemp(prefix=f".tmp-{version}-", dir=export_dir)
     try:
         archive.write_out(staging, verbose=False)
+        warmup = {k: v for k, v in module.warmup_inputs().items() if k in signatures}
+        model_name = os.path.basename(os.path.normpath(export_dir))
+        write_warmup_requests(os.path.join(staging, WARMUP_FILE), model_name, warmup)
         if os.path.exists(target):
             shutil.rmtree(target)
         os.rename(staging, target)
@@ -98,7 +220,7 @@ def export_generator(model, export_dir, version=None, overwrite=False):
     return target
 
 
-def load_serving_fn(path, signature="serving_default"):
+def load_signature(path, signature="serving_default"):
     """The named signature of a SavedModel at `path`, as a callable taking keyword tensors."""
     if not os.path.isdir(path):
         raise GanzooError(f"no SavedModel at {path!r}")
@@ -119,3 +241,33 @@ def resolve_version_dir(path):
     if not versions:
         raise GanzooError(f"no SavedModel at {path!r} (and no numbered version directories in it)")
     return os.path.join(path, str(versions[-1]))
+
+
+def write_model_config(saved_models_root, base_path=None):
+    """Write `<root>/models.config`, a TF Serving model_config_list of every model under root.
+
+    Args:
+        saved_models_root: directory holding <name>/<version>/ SavedModels.
+        base_path: where the server sees `saved_models_root` (e.g. "/models" inside the
+            tensorflow/serving container); None uses the absolute local path.
+
+    Returns:
+        (path written, sorted model names).
+    """
+    names = sorted(
+        entry
+        for entry in os.listdir(saved_models_root)
+        if existing_versions(os.path.join(saved_models_root, entry))
+    )
+    if not names:
+        raise GanzooError(f"no exported models under {saved_models_root!r}")
+    base_path = base_path or os.path.abspath(saved_models_root)
+    entries = "".join(
+        f"  config {{\n    name: \"{name}\"\n    base_path: \"{base_path.rstrip('/')}/{name}\"\n"
+        f"    model_platform: \"tensorflow\"\n  }}\n"
+        for name in names
+    )
+    path = os.path.join(saved_models_root, "models.config")
+    with open(path, "w") as config_file:
+        config_file.write(f"model_config_list {{\n{entries}}}\n")
+    return path, names

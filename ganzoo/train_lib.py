@@ -181,7 +181,7 @@ def train(data_config=DataConfig(), model_config=ModelConfig(), train_config=Tra
     export_path = None
     export_dir = train_config.export_dir
     if export_dir is None:
-        export_dir = os.path.join("saved_models", model_config.model)
+        export_dir = os.path.join(export.SAVED_MODELS_ROOT, model_config.model)
     if export_dir and chief:
         export_path = export.export_generator(model, export_dir)
         log.info("exported the generator to %s", export_path)

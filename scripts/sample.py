@@ -27,7 +27,7 @@ def main(argv):
     from ganzoo import export, images, noise
 
     path = export.resolve_version_dir(FLAGS.saved_model)
-    serve = export.load_serving_fn(path)
+    serve = export.load_signature(path)
     latent_dim = serve.structured_input_signature[1]["latent"].shape[1]
     outputs = serve(latent=noise.latent_batch(FLAGS.num_samples, latent_dim, FLAGS.seed))
     samples = outputs["images"] if "images" in outputs else outputs["samples"]

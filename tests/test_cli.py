@@ -40,7 +40,7 @@ def test_exported_model_reproduces_the_checkpoint(trained_run):
     model = keras.models.load_model(str(work / "run" / "model.keras"))
     assert int(model.g_optimizer.iterations) == 60
     latent = model.sample_latent(8, seed=5)
-    serve = export.load_serving_fn(str(work / "export" / "1"))
+    serve = export.load_signature(str(work / "export" / "1"))
     np.testing.assert_allclose(
         serve(latent=latent)["images"], model.generate(latent=latent), atol=1e-5
     )

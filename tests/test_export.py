@@ -27,7 +27,7 @@ def test_export_reproduces_generate_and_numbers_versions(tmp_path, dcgan):
     assert export.existing_versions(root) == [1, 2]
     assert [e for e in os.listdir(root) if e.startswith(".tmp")] == []
 
-    serve = export.load_serving_fn(first)
+    serve = export.load_signature(first)
     latent = dcgan.sample_latent(5, seed=3)
     outputs = serve(latent=latent)
     assert set(outputs) == {"images", "images_uint8"}
@@ -40,7 +40,7 @@ def test_export_reproduces_generate_and_numbers_versions(tmp_path, dcgan):
 def test_an_existing_version_is_never_overwritten_silently(tmp_path, dcgan):
     root = str(tmp_path / "m")
     export.export_generator(dcgan, root, version=4)
-    with pytest.raises(ganzoo.GanzooError, match="already exists; pass overwrite=True"):
+    with pytest.raises(ganzoo.GanzooError, match="already exists; pass --overwrite"):
         export.export_generator(dcgan, root, version=4)
     export.export_generator(dcgan, root, version=4, overwrite=True)
     assert export.existing_versions(root) == [4]
@@ -48,14 +48,14 @@ def test_an_existing_version_is_never_overwritten_silently(tmp_path, dcgan):
 
 
 def test_the_signature_rejects_a_latent_of_the_wrong_width(tmp_path, dcgan):
-    serve = export.load_serving_fn(export.export_generator(dcgan, str(tmp_path / "m")))
+    serve = export.load_signature(export.export_generator(dcgan, str(tmp_path / "m")))
     with pytest.raises(tf.errors.InvalidArgumentError, match=r"latent must be float32 \[batch, 6\]"):
         serve(latent=tf.zeros([2, 7]))
 
 
 def test_points_models_export_samples(tmp_path):
     model = ganzoo.get_model("nsgan", data_shape=(2,), latent_dim=3, width=8)
-    serve = export.load_serving_fn(export.export_generator(model, str(tmp_path / "ns")))
+    serve = export.load_signature(export.export_generator(model, str(tmp_path / "ns")))
     latent = model.sample_latent(4, seed=0)
     outputs = serve(latent=latent)
     assert set(outputs) == {"samples"}

@@ -1,0 +1,77 @@
+"""Export a trained model's generator (and discriminator) as a versioned SavedModel for TF Serving.
+
+    # From a training run's checkpoint (model_dir/model.keras) to saved_models/dcgan/<next>/:
+    python scripts/export.py --checkpoint=runs/dcgan
+    # A chosen version, replacing what is there:
+    python scripts/export.py --checkpoint=runs/dcgan/model.keras --version=3 --overwrite
+    # Also (re)write saved_models/models.config to serve every model from one server:
+    python scripts/export.py --checkpoint=runs/nsgan --model_config --serving_base_path=/models
+    # Only the models.config:
+    python scripts/export.py --model_config
+"""
+
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # For `cli` in a checkout.
+
+import cli  # noqa: E402
+from absl import flags  # noqa: E402
+
+flags.DEFINE_string("checkpoint", None, "A .keras file, or a model_dir holding model.keras.")
+flags.DEFINE_string(
+    "export_dir", None, "Model directory for the versions; default: saved_models/<zoo name>."
+)
+flags.DEFINE_integer("version", None, "Version number; default: the next free one.", lower_bound=1)
+flags.DEFINE_bool("overwrite", False, "Replace an existing version.")
+flags.DEFINE_bool("discriminate", True, "Include the `discriminate` signature.")
+flags.DEFINE_bool(
+    "model_config", False, "Write <saved_models root>/models.config for every exported model."
+)
+flags.DEFINE_string(
+    "saved_models_root", "saved_models", "Root holding <name>/<version>/ (for --model_config)."
+)
+flags.DEFINE_string(
+    "serving_base_path", "/models",
+    "Where the server sees --saved_models_root (the tensorflow/serving image mounts /models).",
+)
+FLAGS = flags.FLAGS
+
+
+def main(argv):
+    del argv
+    from ganzoo import export
+    from ganzoo.errors import GanzooError
+
+    if not FLAGS.checkpoint and not FLAGS.model_config:
+        raise GanzooError("give --checkpoint=<model.keras or model_dir>, --model_config, or both")
+    if FLAGS.checkpoint:
+        import keras
+
+        import ganzoo
+
+        path = FLAGS.checkpoint
+        if os.path.isdir(path):
+            path = os.path.join(path, "model.keras")
+        if not os.path.isfile(path):
+            raise GanzooError(f"no checkpoint at {path!r} (expected a .keras file or a model_dir)")
+        model = keras.models.load_model(path)
+        if not isinstance(model, ganzoo.models.GANModel):
+            raise GanzooError(f"{path!r} holds a {type(model).__name__}, not a ganzoo model")
+        export_dir = FLAGS.export_dir or os.path.join(FLAGS.saved_models_root, model.zoo_name)
+        written = export.export_generator(
+            model, export_dir, version=FLAGS.version, overwrite=FLAGS.overwrite,
+            discriminate=FLAGS.discriminate,
+        )
+        print(f"SavedModel: {written}")
+    if FLAGS.model_config:
+        path, names = export.write_model_config(FLAGS.saved_models_root, FLAGS.serving_base_path)
+        print(f"model config: {path} ({', '.join(names)})")
+
+
+def run():
+    cli.run(main)
+
+
+if __name__ == "__main__":
+    run()
