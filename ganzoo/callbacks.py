@@ -85,3 +85,30 @@ class StopOnNonFinite(keras.callbacks.Callback):
                     f"{generator_steps(self.model)}; checkpoints were left as they "
                     f"were; lower the learning rates or change the seed"
                 )
+
+
+class SampleQuality(keras.callbacks.Callback):
+    """Every `every` epochs, KID and FID of `num_samples` generated images against fixed real
+    ones, with one fixed feature extractor; added to the epoch logs as `kid` and `fid`, so they
+    reach the history and TensorBoard (put this callback before TensorBoard)."""
+
+    def __init__(self, real_images, extractor, every=1, seed=4321):
+        super().__init__()
+        self.extractor = extractor
+        self.every = every
+        self.seed = seed
+        self.num_samples = len(real_images)
+        self._real_features = extractor.features(real_images)
+
+    def on_epoch_end(self, epoch, logs=None):
+        if logs is None or (epoch + 1) % self.every:
+            return
+        from ganzoo import metrics
+
+        generated = self.model.generate(self.num_samples, seed=self.seed)
+        fake_features = self.extractor.features(generated)
+        logs["fid"] = metrics.frechet_distance(self._real_features, fake_features)
+        logs["kid"] = metrics.kernel_distance(
+            self._real_features, fake_features, subset_size=min(1000, self.num_samples // 2),
+            num_subsets=20,
+        )[0]

@@ -93,4 +93,11 @@ class TrainConfig:
         None, "Fault-tolerance backup every N steps; default: every epoch."
     )
     grid_samples: int = _field(64, "Samples in the per-epoch PNG grid.")
+    eval_every: Optional[int] = _field(
+        None, "Every N epochs, KID and FID of --eval_samples samples (needs --eval_features)."
+    )
+    eval_features: Optional[str] = _field(
+        None, "Feature extractor for --eval_every: 'inception' or 'domain:<classifier.keras>'."
+    )
+    eval_samples: int = _field(1000, "Generated and real images per evaluation.")
     verbose: int = _field(1, "Keras verbosity: 0 silent, 1 progress bar, 2 one line per epoch.")

@@ -61,7 +61,8 @@ def kernel_distance(features_a, features_b, subset_size=1000, num_subsets=100, s
 
     Returns:
         (mean, standard error of the mean over subsets). Unbiased: can be slightly negative
-        when the two sets come from the same distribution.
+        when the two sets come from the same distribution. The error reflects the subsets'
+        variability only when `subset_size` is smaller than both sets.
     """
     a, b = _as_features(features_a, "features_a"), _as_features(features_b, "features_b")
     m = min(subset_size, len(a), len(b))

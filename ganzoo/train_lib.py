@@ -28,7 +28,7 @@ import tensorflow as tf
 import ganzoo
 from ganzoo import callbacks as ganzoo_callbacks
 from ganzoo import data as ganzoo_data
-from ganzoo import distribute, export
+from ganzoo import distribute, evaluation, export, features
 from ganzoo.configs import DataConfig, ModelConfig, TrainConfig
 from ganzoo.errors import GanzooError
 
@@ -113,6 +113,12 @@ def train(data_config=DataConfig(), model_config=ModelConfig(), train_config=Tra
     _check_positive("steps", train_config.steps)
     _check_positive("d_steps", model_config.d_steps)
     _check_positive("backup_every_steps", train_config.backup_every_steps)
+    _check_positive("eval_every", train_config.eval_every)
+    extractor = None
+    if train_config.eval_every:
+        if not train_config.eval_features:
+            raise GanzooError("--eval_every needs --eval_features=inception|domain:<path.keras>")
+        extractor = features.get_extractor(train_config.eval_features)
     devices = [d for d in (train_config.devices or "").split(",") if d]
     strategy = distribute.get_strategy(train_config.strategy, devices)
     replicas = strategy.num_replicas_in_sync
@@ -151,6 +157,10 @@ def train(data_config=DataConfig(), model_config=ModelConfig(), train_config=Tra
         log.info("resuming from the backup in %s at step %d", backup_dir, resumed_step)
 
     log_dir = os.path.join(write_dir, "logs")
+    quality = []
+    if extractor is not None:
+        real = evaluation.take_images(stream, train_config.eval_samples)
+        quality.append(ganzoo_callbacks.SampleQuality(real, extractor, train_config.eval_every))
     fit_callbacks = [
         ganzoo_callbacks.StopOnNonFinite(),  # First: raises before anything saves NaN weights.
         ganzoo_callbacks.StopAtStep(total_steps),
@@ -160,6 +170,7 @@ def train(data_config=DataConfig(), model_config=ModelConfig(), train_config=Tra
             double_checkpoint=True,  # A kill during a save leaves the previous one usable.
         ),
         keras.callbacks.ModelCheckpoint(os.path.join(write_dir, "model.keras")),
+        *quality,  # Before TensorBoard, which logs what it adds.
         keras.callbacks.TensorBoard(log_dir),
         ganzoo_callbacks.SampleGrid(
             os.path.join(write_dir, "samples"), log_dir, num_samples=train_config.grid_samples

@@ -4,6 +4,7 @@ from ganzoo.data.pipeline import (
     EMBEDDED_DATASET,
     example_shape,
     load_dataset,
+    load_labeled_images,
     load_training_stream,
 )
 from ganzoo.data.toy import TOY_DATASETS, mode_centers, sample_toy
@@ -13,6 +14,7 @@ __all__ = [
     "TOY_DATASETS",
     "example_shape",
     "load_dataset",
+    "load_labeled_images",
     "load_training_stream",
     "mode_centers",
     "sample_toy",

@@ -51,8 +51,8 @@ def _check_tfds_name(name):
         )
 
 
-def _tfds_images(name, split, data_dir):
-    """uint8 images from a tfds builder, prepared (downloaded) if needed."""
+def _tfds_images(name, split, data_dir, with_labels=False):
+    """uint8 images (or (image, label) pairs) from a tfds builder, prepared if needed."""
     _check_tfds_name(name)
     builder = tfds.builder(name, data_dir=data_dir)
     try:
@@ -71,14 +71,27 @@ def _tfds_images(name, split, data_dir):
     ]
     if not image_keys:
         raise GanzooError(f"tfds dataset {name!r} has no image feature; ganzoo needs images")
-    if split not in builder.info.splits:
-        raise GanzooError(
-            f"tfds dataset {name!r} has no split {split!r}; "
-            f"splits: {', '.join(builder.info.splits)}"
-        )
+    # "train", "train[:90%]", "train+test": every part must name an existing split.
+    for part in split.split("+"):
+        if part.split("[")[0].strip() not in builder.info.splits:
+            raise GanzooError(
+                f"tfds dataset {name!r} has no split {split!r}; "
+                f"splits: {', '.join(builder.info.splits)}"
+            )
     key = image_keys[0]
     dataset = builder.as_dataset(split=split, shuffle_files=False)
-    return dataset.map(lambda example: example[key], num_parallel_calls=tf.data.AUTOTUNE)
+    if not with_labels:
+        return dataset.map(lambda example: example[key], num_parallel_calls=tf.data.AUTOTUNE)
+    label_keys = [
+        k for k, feature in builder.info.features.items()
+        if isinstance(feature, tfds.features.ClassLabel)
+    ]
+    if not label_keys:
+        raise GanzooError(f"tfds dataset {name!r} has no class labels")
+    return dataset.map(
+        lambda example: (example[key], example[label_keys[0]]),
+        num_parallel_calls=tf.data.AUTOTUNE,
+    )
 
 
 def _square_resize(image, size):
@@ -123,6 +136,32 @@ def _examples(name, image_size, channels, split, data_dir, seed):
         )
     # Cache uint8 (4x smaller than float32); scaling after batching is one cheap op a batch.
     return images.cache(), True
+
+
+def load_labeled_images(name=EMBEDDED_DATASET, split="train", image_size=None, channels=None, data_dir=None):
+    """Unbatched (float32 image [H, W, C] in [-1, 1], int64 label) pairs of a labelled tfds data
+    set ("digits" or any tfds image classification set), resized as load_dataset resizes.
+
+    Returns:
+        (dataset, number of classes).
+    """
+    if name == EMBEDDED_DATASET:
+        name, image_size = digits.GanzooDigits.name, image_size or EMBEDDED_IMAGE_SIZE
+    elif _source_kind(name) != "tfds":
+        raise GanzooError(f"labels come from tfds data sets ('digits', 'mnist', ...), not {name!r}")
+    pairs = _tfds_images(name, split, data_dir, with_labels=True)
+    builder = tfds.builder(name, data_dir=data_dir)
+    label_key = [k for k, f in builder.info.features.items() if isinstance(f, tfds.features.ClassLabel)][0]
+    num_classes = builder.info.features[label_key].num_classes
+
+    def prepare(image, label):
+        if channels is not None:
+            image = _match_channels(image, channels)
+        if image_size is not None:
+            image = _square_resize(image, image_size)
+        return _to_unit_range(image), label
+
+    return pairs.map(prepare, num_parallel_calls=tf.data.AUTOTUNE).cache(), num_classes
 
 
 def _batches_per_epoch(examples, batch_size, name):
