@@ -83,7 +83,19 @@ def restore_backup(model, backup_dir):
     weights = os.path.join(backup_dir, "latest.weights.h5")
     if not os.path.exists(weights):
         return 0
-    model.load_weights(weights)
+    try:
+        model.load_weights(weights)
+    except OSError:
+        # Killed while writing it: fall back, as BackupAndRestore would, to the copy made
+        # before that save (double_checkpoint), by putting it back in place.
+        previous = weights + ".bkp"
+        if not os.path.exists(previous):
+            raise
+        shutil.copyfile(previous, weights)
+        metadata = os.path.join(backup_dir, "training_metadata.json")
+        if os.path.exists(metadata + ".bkp"):
+            shutil.copyfile(metadata + ".bkp", metadata)
+        model.load_weights(weights)
     return ganzoo_callbacks.generator_steps(model)
 
 
@@ -183,7 +195,7 @@ def train(data_config=DataConfig(), model_config=ModelConfig(), train_config=Tra
             steps_per_epoch=steps_per_epoch,
             callbacks=fit_callbacks,
             verbose=train_config.verbose,
-            shuffle=False,  # load_dataset already shuffles, seeded.
+            shuffle=False,  # The stream is shuffled already, with its seed.
         )
     finally:
         if not chief:

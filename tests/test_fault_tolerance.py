@@ -29,26 +29,36 @@ def test_sigkill_mid_epoch_then_rerun_resumes_and_matches_an_uninterrupted_run(t
         command, env=script_env(), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     metadata = run_dir / "backup" / "training_metadata.json"
+
+    def backed_up_batches():
+        try:
+            return json.loads(metadata.read_text())["batch"] + 1
+        except (OSError, ValueError, KeyError):
+            return 0
+
     try:
         deadline = time.monotonic() + 240
-        while not metadata.exists() and process.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.05)
+        while backed_up_batches() < 2 * BACKUP_EVERY and process.poll() is None:
+            assert time.monotonic() < deadline, "no second backup appeared in time"
+            time.sleep(0.02)
         assert process.poll() is None, "the run finished before it could be killed"
-        assert metadata.exists(), "no backup appeared in time"
         os.kill(process.pid, signal.SIGKILL)
     finally:
         process.kill()
         process.wait(timeout=30)
     assert process.returncode == -signal.SIGKILL
-    assert not (run_dir / "backup" / "latest.weights.h5").stat().st_size == 0
-    backed_up_epoch = json.loads(metadata.read_text())["epoch"]
-    assert backed_up_epoch == 0  # killed mid-way through the first epoch (56 batches)
+    assert json.loads(metadata.read_text())["epoch"] == 0  # mid-way through the first epoch
+    newest_step = backed_up_batches()
+    # As if the kill had struck while the newest backup was being written: resuming must fall
+    # back to the previous one (BackupAndRestore's double checkpoint).
+    latest = run_dir / "backup" / "latest.weights.h5"
+    latest.write_bytes(latest.read_bytes()[:100])
 
     resumed = run_script("train.py", *tiny_train_args(tfds_dir, run_dir, *args))
     assert resumed.returncode == 0, resumed.stderr[-3000:]
     assert "resuming from the backup" in resumed.stderr
     step = int(resumed.stderr.split("resuming from the backup")[1].split("at step ")[1].split()[0])
-    assert 0 < step < STEPS and step % BACKUP_EVERY == 0
+    assert 0 < step < newest_step and step % BACKUP_EVERY == 0
     assert not (run_dir / "backup").exists()  # removed once the run completed
 
     whole = load_weights(tmp_path / "whole" / "model.keras")
