@@ -55,6 +55,10 @@ class ModelConfig:
         choices=("minimax", "non_saturating"),
     )
     d_steps: int = _field(1, "Discriminator updates per generator update (k).")
+    g_ema: Optional[float] = _field(
+        None, "Decay of an exponential moving average of G's weights (e.g. 0.999), used for "
+        "samples, evaluation and export; default: off."
+    )
 
     def model_kwargs(self):
         """Constructor overrides for ganzoo.get_model: the preset, then explicit fields."""
@@ -63,6 +67,8 @@ class ModelConfig:
             if getattr(self, name) is not None:
                 kwargs[name] = getattr(self, name)
         kwargs["d_steps"] = self.d_steps
+        if self.g_ema is not None:
+            kwargs["g_ema_decay"] = self.g_ema
         return kwargs
 
 

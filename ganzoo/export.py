@@ -51,7 +51,7 @@ class ServingModule:
     """The four signature functions of one trained model, as plain TensorFlow."""
 
     def __init__(self, model):
-        self.generator = model.generator
+        self.generator = model.sampling_generator()
         self.discriminator = model.discriminator
         self.data_shape = tuple(model.data_shape)
         self.latent_dim = model.latent_dim
@@ -200,8 +200,8 @@ def export_generator(model, export_dir, version=None, overwrite=False, discrimin
     if not discriminate:
         del signatures["discriminate"]
     archive = keras.export.ExportArchive()
-    archive.track(model.generator)
-    archive.track(model.discriminator)
+    archive.track(module.generator)
+    archive.track(module.discriminator)
     for name, (function, input_signature) in signatures.items():
         archive.add_endpoint(name, function, input_signature=input_signature)
 

@@ -69,6 +69,15 @@ def test_sampled_noise_also_gives_the_same_result_at_any_replica_count(mirrored,
     assert max_difference(one[0], two[0]) < 1e-5
 
 
+def test_the_generator_average_is_the_same_at_any_replica_count(mirrored):
+    name, shape, overrides = ZOO[2]
+    one = train_sgd(tf.distribute.get_strategy(), name, shape, overrides, 3, g_ema_decay=0.5)
+    two = train_sgd(mirrored, name, shape, overrides, 3, g_ema_decay=0.5)
+    averages = [[a.numpy() for a in run[2]._ema_weights] for run in (one, two)]
+    assert max_difference(*averages) < 1e-5
+    assert max_difference(averages[0], [v.numpy() for v in one[2].generator.weights]) > 1e-4
+
+
 def test_per_replica_batch_norm_is_an_option_that_changes_the_result(mirrored):
     name, shape, overrides = ZOO[2]
     one = train_sgd(tf.distribute.get_strategy(), name, shape, overrides, 1)

@@ -160,3 +160,26 @@ def test_keras_save_and_load_resumes_training_exactly(tmp_path, name, shape, ove
     assert np.all(np.isfinite(history["g_loss"]))
     for a, b in zip(all_weights(model), all_weights(loaded)):
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+def test_g_ema_averages_the_generator_and_is_what_samples_and_exports(tmp_path):
+    from ganzoo import export
+
+    name, shape, overrides = ZOO[0]
+    model = tiny(name, shape, overrides, g_ema_decay=0.25)
+    before = [v.numpy() for v in model.generator.weights]
+    model.fit(image_batches(shape, num_batches=1), epochs=1, verbose=0)  # one G step
+    after = [v.numpy() for v in model.generator.weights]
+    for average, w0, w1 in zip(model._ema_weights, before, after):
+        np.testing.assert_allclose(average.numpy(), 0.25 * w0 + 0.75 * w1, rtol=1e-6, atol=1e-7)
+    latent = model.sample_latent(4, seed=0)
+    raw = model.generator(latent, training=False).numpy()
+    averaged = model.generate(latent=latent)
+    assert not np.allclose(raw, averaged)
+    averaged_by_hand = keras.models.clone_model(model.generator)
+    averaged_by_hand.set_weights([a.numpy() for a in model._ema_weights])
+    np.testing.assert_allclose(averaged, averaged_by_hand(latent, training=False), atol=1e-6)
+    served = export.load_signature(export.export_generator(model, str(tmp_path / "gan")))
+    np.testing.assert_allclose(served(latent=latent)["samples"], averaged, atol=1e-6)
+    with pytest.raises(ganzoo.GanzooError, match="g_ema_decay must be in"):
+        ganzoo.get_model("gan", data_shape=(2,), g_ema_decay=1.0)

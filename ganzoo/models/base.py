@@ -42,6 +42,10 @@ class GANModel(keras.Model):
             None takes the class default.
         d_steps: k, discriminator updates per generator update (Goodfellow's Algorithm 1).
         seed: key of every noise draw made during training.
+        g_ema_decay: if set (e.g. 0.999), keep an exponential moving average of G's weights,
+            updated after every G step; `generate`, the sample grids, evaluation and export
+            then use the averaged generator (`sampling_generator()`), which is usually
+            smoother than the raw one (Karras et al. 2018, Yazici et al. 2019).
 
     Dataset elements may be a real batch [batch, *data_shape] or a dict
     {"images": [batch, *data_shape], "latent": [batch, latent_dim]}; a given latent batch is
@@ -57,6 +61,7 @@ class GANModel(keras.Model):
         generator_loss=None,
         d_steps=1,
         seed=0,
+        g_ema_decay=None,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -71,9 +76,24 @@ class GANModel(keras.Model):
         self.data_shape = tuple(int(d) for d in data_shape)
         self.latent_dim = latent_dim
         self.generator_loss = generator_loss
+        if g_ema_decay is not None and not 0.0 < g_ema_decay < 1.0:
+            raise GanzooError(f"g_ema_decay must be in (0, 1), got {g_ema_decay!r}")
         self.d_steps = d_steps
         self.seed = int(seed)
+        self.g_ema_decay = g_ema_decay
         self.generator, self.discriminator = self.build_networks()
+        self._ema_weights = []
+        self._ema_generator = None
+        if g_ema_decay is not None:
+            # Plain variables updated inside train_step (identical on every replica, so only the
+            # first replica's update is kept); checkpointed with the model.
+            for variable in self.generator.weights:
+                average = self.add_weight(
+                    shape=variable.shape, initializer="zeros", trainable=False,
+                    aggregation="only_first_replica", name=f"ema_{variable.path.replace('/', '_')}",
+                )
+                average.assign(variable)
+                self._ema_weights.append(average)
         self._trackers = [keras.metrics.Mean(name=name) for name in METRIC_NAMES]
         # G and D are built by construction; without this, fit() under a strategy tries to build
         # the wrapper by calling it on data (DESIGN fact 2).
@@ -91,6 +111,7 @@ class GANModel(keras.Model):
             "generator_loss": self.generator_loss,
             "d_steps": self.d_steps,
             "seed": self.seed,
+            "g_ema_decay": self.g_ema_decay,
         }
 
     # ----------------------------------------------------------------------------- compile
@@ -194,6 +215,8 @@ class GANModel(keras.Model):
         g_vars = self.generator.trainable_variables
         self.g_optimizer.apply_gradients(zip(tape.gradient(scaled, g_vars), g_vars))
         g_loss_tracker.update_state(g_loss)
+        for average, variable in zip(self._ema_weights, self.generator.weights):
+            average.assign(self.g_ema_decay * average + (1.0 - self.g_ema_decay) * variable)
         results = {tracker.name: tracker.result() for tracker in self._trackers}
         if isinstance(tf.distribute.get_strategy(), tf.distribute.MultiWorkerMirroredStrategy):
             # Keras reduces scalars across workers along axis 0 and fails ("Invalid reduction
@@ -205,6 +228,15 @@ class GANModel(keras.Model):
     def call(self, latent, training=False):
         """G(latent): float32 [batch, latent_dim] -> [batch, *data_shape]."""
         return self.generator(latent, training=training)
+
+    def sampling_generator(self):
+        """The generator that samples: the weight average when g_ema_decay is set, else G."""
+        if not self._ema_weights:
+            return self.generator
+        if self._ema_generator is None:
+            self._ema_generator = keras.models.clone_model(self.generator)
+        self._ema_generator.set_weights([average.numpy() for average in self._ema_weights])
+        return self._ema_generator
 
     def sample_latent(self, num_samples, seed=0):
         """float32 [num_samples, latent_dim] N(0, 1) noise, the same for the same seed everywhere."""
@@ -225,4 +257,4 @@ class GANModel(keras.Model):
             raise GanzooError(
                 f"latent must have shape [n, {self.latent_dim}], got {latent.shape.as_list()}"
             )
-        return self.generator.predict(latent, batch_size=batch_size, verbose=0)
+        return self.sampling_generator().predict(latent, batch_size=batch_size, verbose=0)
