@@ -51,14 +51,17 @@ class ServingModule:
     """The four signature functions of one trained model, as plain TensorFlow."""
 
     def __init__(self, model):
-        self.generator = model.sampling_generator()
-        self.discriminator = model.discriminator
+        # float32 networks with the sampling weights, whatever the training precision: the
+        # served graph is then the same on any server and hardware (16-bit kernels differ by
+        # device and TF release) and equals model.generate.
+        self.generator, self.discriminator = model.inference_networks()
         self.data_shape = tuple(model.data_shape)
         self.latent_dim = model.latent_dim
         self.is_image = networks.is_image_shape(self.data_shape)
         self.data_name = "images" if self.is_image else "samples"
 
-    def _outputs(self, latent):
+    def outputs(self, latent):
+        """The signature outputs for a latent batch: images (or samples) and images_uint8."""
         samples = tf.cast(self.generator(latent, training=False), tf.float32)
         if not self.is_image:
             return {"samples": samples}
@@ -75,7 +78,7 @@ class ServingModule:
             self.latent_dim,
             message=f"latent must be float32 [batch, {self.latent_dim}]",
         )
-        return self._outputs(latent)
+        return self.outputs(latent)
 
     def _sampled_latent(self, num_samples, seed):
         tf.debugging.assert_greater(num_samples, 0, message="num_samples must be >= 1")
@@ -85,7 +88,7 @@ class ServingModule:
         return noise.latent_batch(num_samples, self.latent_dim, seed)
 
     def sample(self, num_samples, seed):
-        return self._outputs(self._sampled_latent(num_samples, seed))
+        return self.outputs(self._sampled_latent(num_samples, seed))
 
     def sample_png(self, num_samples, seed):
         images = self.sample(num_samples, seed)["images_uint8"]

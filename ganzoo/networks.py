@@ -20,6 +20,20 @@ _DCGAN_KERNEL_SIZE = 4  # as in the PyTorch DCGAN example; the Theano reference 
 _LEAKY_SLOPE = 0.2
 
 
+# Compute precisions: "float32", or Keras mixed precision (float32 variables, 16-bit compute).
+# In every precision G's output and D's logits are float32 (DESIGN fact 8): tanh and the loss
+# are where 16-bit rounding would hurt. bfloat16 keeps float32's exponent range, so it needs no
+# loss scaling; float16 does (see GANModel.compile).
+PRECISIONS = ("float32", "mixed_bfloat16", "mixed_float16")
+
+
+def dtype_policy(precision):
+    """The Keras dtype policy name for `precision`; GanzooError names the allowed ones."""
+    if precision not in PRECISIONS:
+        raise GanzooError(f"unknown precision {precision!r}; choose one of: {', '.join(PRECISIONS)}")
+    return precision
+
+
 def is_image_shape(data_shape):
     """True for [height, width, channels] data."""
     return len(data_shape) == 3
@@ -30,7 +44,7 @@ def _check_latent_dim(latent_dim):
         raise GanzooError(f"latent_dim must be a positive integer, got {latent_dim!r}")
 
 
-def mlp_pair(data_shape, latent_dim, width=256, hidden_layers=2, name_prefix=""):
+def mlp_pair(data_shape, latent_dim, width=256, hidden_layers=2, precision="float32", name_prefix=""):
     """Fully connected G and D, as in Goodfellow et al. 2014 (ReLU/LeakyReLU for maxout).
 
     Works for any data shape: flat vectors such as 2-D points, or images (flattened in D,
@@ -41,12 +55,14 @@ def mlp_pair(data_shape, latent_dim, width=256, hidden_layers=2, name_prefix="")
         latent_dim: int >= 1.
         width: units in every hidden layer.
         hidden_layers: number of hidden layers in G and in D.
+        precision: see PRECISIONS.
         name_prefix: prefix for the two model names.
 
     Returns:
         (generator, discriminator).
     """
     _check_latent_dim(latent_dim)
+    policy = dtype_policy(precision)
     data_shape = tuple(data_shape)
     if not data_shape or any(int(d) < 1 for d in data_shape):
         raise GanzooError(f"data_shape must be positive integers, got {data_shape!r}")
@@ -57,18 +73,18 @@ def mlp_pair(data_shape, latent_dim, width=256, hidden_layers=2, name_prefix="")
     latent = keras.Input((latent_dim,), name="latent")
     x = latent
     for i in range(hidden_layers):
-        x = keras.layers.Dense(width, activation="relu", name=f"g_dense_{i}")(x)
-    x = keras.layers.Dense(flat_size, name="g_out")(x)
+        x = keras.layers.Dense(width, activation="relu", dtype=policy, name=f"g_dense_{i}")(x)
+    x = keras.layers.Dense(flat_size, dtype=policy, name="g_out")(x)
     if is_image_shape(data_shape):
         x = keras.layers.Activation("tanh", dtype="float32", name="g_tanh")(x)
     x = keras.layers.Reshape(data_shape, dtype="float32", name="g_reshape")(x)
     generator = keras.Model(latent, x, name=f"{name_prefix}generator")
 
     data = keras.Input(data_shape, name="data")
-    y = keras.layers.Flatten(name="d_flatten")(data)
+    y = keras.layers.Flatten(dtype=policy, name="d_flatten")(data)
     for i in range(hidden_layers):
-        y = keras.layers.Dense(width, name=f"d_dense_{i}")(y)
-        y = keras.layers.LeakyReLU(_LEAKY_SLOPE, name=f"d_lrelu_{i}")(y)
+        y = keras.layers.Dense(width, dtype=policy, name=f"d_dense_{i}")(y)
+        y = keras.layers.LeakyReLU(_LEAKY_SLOPE, dtype=policy, name=f"d_lrelu_{i}")(y)
     logits = keras.layers.Dense(1, dtype="float32", name="d_logits")(y)
     discriminator = keras.Model(data, logits, name=f"{name_prefix}discriminator")
     return generator, discriminator
@@ -109,7 +125,10 @@ def check_dcgan_shape(data_shape):
         )
 
 
-def dcgan_pair(data_shape, latent_dim, width=64, synchronized_batch_norm=True, name_prefix=""):
+def dcgan_pair(
+    data_shape, latent_dim, width=64, synchronized_batch_norm=True, precision="float32",
+    name_prefix="",
+):
     """The DCGAN generator and discriminator of Radford et al. 2015, sized to the image.
 
     G: latent -> dense to s0 x s0 x (width * 2^(n-1)) -> n stride-2 transposed convolutions,
@@ -125,6 +144,7 @@ def dcgan_pair(data_shape, latent_dim, width=64, synchronized_batch_norm=True, n
             rather than each replica's share. On one device the two are identical; on N
             replicas only synchronized statistics give the single-device result, at the cost of
             one all-reduce per batch-norm layer.
+        precision: see PRECISIONS.
         name_prefix: prefix for the two model names.
 
     Returns:
@@ -132,6 +152,7 @@ def dcgan_pair(data_shape, latent_dim, width=64, synchronized_batch_norm=True, n
     """
     _check_latent_dim(latent_dim)
     check_dcgan_shape(data_shape)
+    policy = dtype_policy(precision)
     height, _, channels = data_shape
     base, num_strided = dcgan_base_size(height)
 
@@ -141,6 +162,7 @@ def dcgan_pair(data_shape, latent_dim, width=64, synchronized_batch_norm=True, n
             epsilon=1e-5,
             gamma_initializer=_DCGAN_GAMMA_INIT,
             synchronized=synchronized_batch_norm,
+            dtype=policy,
             name=name,
         )
 
@@ -150,24 +172,25 @@ def dcgan_pair(data_shape, latent_dim, width=64, synchronized_batch_norm=True, n
             strides=2,
             padding="same",
             kernel_initializer=_DCGAN_KERNEL_INIT,
+            dtype=policy,
         )
 
     latent = keras.Input((latent_dim,), name="latent")
     filters = width * 2 ** (num_strided - 1)
     x = keras.layers.Dense(
         base * base * filters, use_bias=False, kernel_initializer=_DCGAN_KERNEL_INIT,
-        name="g_project",
+        dtype=policy, name="g_project",
     )(latent)
-    x = keras.layers.Reshape((base, base, filters), name="g_reshape")(x)
+    x = keras.layers.Reshape((base, base, filters), dtype=policy, name="g_reshape")(x)
     x = batch_norm("g_bn_0")(x)
-    x = keras.layers.ReLU(name="g_relu_0")(x)
+    x = keras.layers.ReLU(dtype=policy, name="g_relu_0")(x)
     for i in range(1, num_strided):
         filters //= 2
         x = keras.layers.Conv2DTranspose(
             filters, use_bias=False, name=f"g_deconv_{i}", **conv_kwargs()
         )(x)
         x = batch_norm(f"g_bn_{i}")(x)
-        x = keras.layers.ReLU(name=f"g_relu_{i}")(x)
+        x = keras.layers.ReLU(dtype=policy, name=f"g_relu_{i}")(x)
     x = keras.layers.Conv2DTranspose(channels, name="g_deconv_out", **conv_kwargs())(x)
     images = keras.layers.Activation("tanh", dtype="float32", name="g_tanh")(x)
     generator = keras.Model(latent, images, name=f"{name_prefix}generator")
@@ -181,9 +204,9 @@ def dcgan_pair(data_shape, latent_dim, width=64, synchronized_batch_norm=True, n
         y = keras.layers.Conv2D(filters, use_bias=(i == 0), name=f"d_conv_{i}", **conv_kwargs())(y)
         if i > 0:
             y = batch_norm(f"d_bn_{i}")(y)
-        y = keras.layers.LeakyReLU(_LEAKY_SLOPE, name=f"d_lrelu_{i}")(y)
+        y = keras.layers.LeakyReLU(_LEAKY_SLOPE, dtype=policy, name=f"d_lrelu_{i}")(y)
         filters *= 2
-    y = keras.layers.Flatten(name="d_flatten")(y)
+    y = keras.layers.Flatten(dtype=policy, name="d_flatten")(y)
     logits = keras.layers.Dense(
         1, kernel_initializer=_DCGAN_KERNEL_INIT, dtype="float32", name="d_logits"
     )(y)

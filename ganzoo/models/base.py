@@ -20,7 +20,7 @@ Distribution (DESIGN.md section 3):
 import keras
 import tensorflow as tf
 
-from ganzoo import losses, noise
+from ganzoo import losses, networks, noise
 from ganzoo.errors import GanzooError
 
 METRIC_NAMES = ("d_loss", "g_loss", "d_real", "d_fake")
@@ -46,6 +46,10 @@ class GANModel(keras.Model):
             updated after every G step; `generate`, the sample grids, evaluation and export
             then use the averaged generator (`sampling_generator()`), which is usually
             smoother than the raw one (Karras et al. 2018, Yazici et al. 2019).
+        precision: "float32", "mixed_bfloat16" or "mixed_float16" (networks.PRECISIONS):
+            the compute precision of G and D. Variables, G's output, D's logits and the losses
+            stay float32 in every precision; mixed_float16 adds dynamic loss scaling to both
+            optimizers (see `compile`).
 
     Dataset elements may be a real batch [batch, *data_shape] or a dict
     {"images": [batch, *data_shape], "latent": [batch, latent_dim]}; a given latent batch is
@@ -62,6 +66,7 @@ class GANModel(keras.Model):
         d_steps=1,
         seed=0,
         g_ema_decay=None,
+        precision="float32",
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -81,9 +86,11 @@ class GANModel(keras.Model):
         self.d_steps = d_steps
         self.seed = int(seed)
         self.g_ema_decay = g_ema_decay
+        networks.dtype_policy(precision)  # Unknown names fail here, naming the allowed ones.
+        self.precision = precision
         self.generator, self.discriminator = self.build_networks()
         self._ema_weights = []
-        self._ema_generator = None
+        object.__setattr__(self, "_inference_twin", None)  # see inference_networks
         if g_ema_decay is not None:
             # Plain variables updated inside train_step (identical on every replica, so only the
             # first replica's update is kept); checkpointed with the model.
@@ -112,6 +119,7 @@ class GANModel(keras.Model):
             "d_steps": self.d_steps,
             "seed": self.seed,
             "g_ema_decay": self.g_ema_decay,
+            "precision": self.precision,
         }
 
     # ----------------------------------------------------------------------------- compile
@@ -123,13 +131,23 @@ class GANModel(keras.Model):
             **kwargs: passed to keras.Model.compile (e.g. steps_per_execution, jit_compile).
 
         Both optimizers are built here, so call compile inside `strategy.scope()` (DESIGN fact 1).
+        With precision="mixed_float16" both are wrapped in keras.optimizers.LossScaleOptimizer
+        (Keras wraps only `compile(optimizer=...)`, DESIGN fact 8); train_step scales each loss
+        with it, so float16 gradients of small losses do not flush to zero.
         """
         # optimizer=None: Keras would otherwise create (and checkpoint) an unused default one.
         super().compile(optimizer=None, **kwargs)
-        self.d_optimizer = d_optimizer or default_optimizer()
-        self.g_optimizer = g_optimizer or default_optimizer()
+        self.d_optimizer = self._with_loss_scaling(d_optimizer or default_optimizer())
+        self.g_optimizer = self._with_loss_scaling(g_optimizer or default_optimizer())
         self.d_optimizer.build(self.discriminator.trainable_variables)
         self.g_optimizer.build(self.generator.trainable_variables)
+
+    def _with_loss_scaling(self, optimizer):
+        if self.precision != "mixed_float16" or isinstance(
+            optimizer, keras.optimizers.LossScaleOptimizer
+        ):
+            return optimizer
+        return keras.optimizers.LossScaleOptimizer(optimizer)
 
     def get_compile_config(self):
         return {
@@ -199,7 +217,11 @@ class GANModel(keras.Model):
                 real_logits = self.discriminator(real, training=True)
                 fake_logits = self.discriminator(fake, training=True)
                 d_loss = losses.discriminator_loss(real_logits, fake_logits)
-                scaled = tf.nn.compute_average_loss(d_loss, global_batch_size=global_batch)
+                # scale_loss is the identity except under LossScaleOptimizer (mixed_float16),
+                # whose apply_gradients divides the scale back out.
+                scaled = self.d_optimizer.scale_loss(
+                    tf.nn.compute_average_loss(d_loss, global_batch_size=global_batch)
+                )
             d_vars = self.discriminator.trainable_variables
             self.d_optimizer.apply_gradients(zip(tape.gradient(scaled, d_vars), d_vars))
             d_loss_tracker.update_state(d_loss)
@@ -211,7 +233,9 @@ class GANModel(keras.Model):
             fake = self.generator(latent_for(self.d_steps), training=True)
             fake_logits = self.discriminator(fake, training=True)
             g_loss = generator_loss_fn(fake_logits)
-            scaled = tf.nn.compute_average_loss(g_loss, global_batch_size=global_batch)
+            scaled = self.g_optimizer.scale_loss(
+                tf.nn.compute_average_loss(g_loss, global_batch_size=global_batch)
+            )
         g_vars = self.generator.trainable_variables
         self.g_optimizer.apply_gradients(zip(tape.gradient(scaled, g_vars), g_vars))
         g_loss_tracker.update_state(g_loss)
@@ -229,14 +253,31 @@ class GANModel(keras.Model):
         """G(latent): float32 [batch, latent_dim] -> [batch, *data_shape]."""
         return self.generator(latent, training=training)
 
+    def inference_networks(self):
+        """(generator, discriminator) for sampling, evaluation and export, in float32.
+
+        They are G and D themselves for a float32 model without weight averaging. Otherwise
+        they are a float32 twin holding G's averaged weights (g_ema_decay) or G's weights, and
+        D's: 16-bit compute pays off in training, while samples should not depend on it.
+        """
+        if not self._ema_weights and self.precision == "float32":
+            return self.generator, self.discriminator
+        if self._inference_twin is None:
+            config = {**self.get_config(), "precision": "float32", "g_ema_decay": None}
+            # Not an attribute Keras tracks: the twin's variables must not join this model's
+            # weights (nor its checkpoints).
+            object.__setattr__(self, "_inference_twin", type(self).from_config(config))
+        twin = self._inference_twin
+        if self._ema_weights:
+            twin.generator.set_weights([average.numpy() for average in self._ema_weights])
+        else:
+            twin.generator.set_weights(self.generator.get_weights())
+        twin.discriminator.set_weights(self.discriminator.get_weights())
+        return twin.generator, twin.discriminator
+
     def sampling_generator(self):
-        """The generator that samples: the weight average when g_ema_decay is set, else G."""
-        if not self._ema_weights:
-            return self.generator
-        if self._ema_generator is None:
-            self._ema_generator = keras.models.clone_model(self.generator)
-        self._ema_generator.set_weights([average.numpy() for average in self._ema_weights])
-        return self._ema_generator
+        """The float32 generator that samples (see inference_networks)."""
+        return self.inference_networks()[0]
 
     def sample_latent(self, num_samples, seed=0):
         """float32 [num_samples, latent_dim] N(0, 1) noise, the same for the same seed everywhere."""

@@ -33,6 +33,7 @@ class DCGAN(GANModel):
             self.latent_dim,
             width=self.width,
             synchronized_batch_norm=self.synchronized_batch_norm,
+            precision=self.precision,
         )
 
     def get_config(self):

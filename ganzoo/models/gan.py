@@ -27,7 +27,8 @@ class GAN(GANModel):
 
     def build_networks(self):
         return networks.mlp_pair(
-            self.data_shape, self.latent_dim, width=self.width, hidden_layers=self.hidden_layers
+            self.data_shape, self.latent_dim, width=self.width, hidden_layers=self.hidden_layers,
+            precision=self.precision,
         )
 
     def get_config(self):
