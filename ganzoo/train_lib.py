@@ -28,7 +28,7 @@ import tensorflow as tf
 import ganzoo
 from ganzoo import callbacks as ganzoo_callbacks
 from ganzoo import data as ganzoo_data
-from ganzoo import distribute, evaluation, export, features
+from ganzoo import distribute, evaluation, export, fast_paths, features
 from ganzoo.configs import DataConfig, ModelConfig, TrainConfig
 from ganzoo.errors import GanzooError
 
@@ -52,16 +52,17 @@ def _check_positive(name, value):
 
 def build_model(model_config, data_shape, train_config, strategy):
     """A compiled model inside `strategy.scope()`, optimizers built (DESIGN facts 1-2)."""
+    kwargs = model_config.model_kwargs()
+    kwargs["precision"] = fast_paths.resolve_precision(kwargs["precision"])
     with strategy.scope():
         model = ganzoo.get_model(
-            model_config.model,
-            data_shape=data_shape,
-            seed=train_config.seed,
-            **model_config.model_kwargs(),
+            model_config.model, data_shape=data_shape, seed=train_config.seed, **kwargs
         )
         model.compile(
             d_optimizer=keras.optimizers.Adam(train_config.d_learning_rate, train_config.beta_1),
             g_optimizer=keras.optimizers.Adam(train_config.g_learning_rate, train_config.beta_1),
+            steps_per_execution=train_config.steps_per_execution,
+            jit_compile={"auto": "auto", "true": True, "false": False}[train_config.jit_compile],
         )
     return model
 
@@ -124,6 +125,7 @@ def train(data_config=DataConfig(), model_config=ModelConfig(), train_config=Tra
     _check_positive("epochs", train_config.epochs)
     _check_positive("steps", train_config.steps)
     _check_positive("d_steps", model_config.d_steps)
+    _check_positive("steps_per_execution", train_config.steps_per_execution)
     _check_positive("backup_every_steps", train_config.backup_every_steps)
     _check_positive("eval_every", train_config.eval_every)
     extractor = None
@@ -150,6 +152,7 @@ def train(data_config=DataConfig(), model_config=ModelConfig(), train_config=Tra
     # (The data pipeline has its own explicit seeds.)
     keras.utils.set_random_seed(train_config.seed)
     model = build_model(model_config, ganzoo_data.example_shape(stream), train_config, strategy)
+    log.info("precision %s (--precision=%s)", model.precision, model_config.precision)
 
     total_steps = train_config.steps or train_config.epochs * batches_per_epoch
     steps_per_epoch = min(total_steps, batches_per_epoch)

@@ -31,7 +31,8 @@ def test_two_workers_train_identically_and_only_the_chief_writes(tmp_path, tfds_
     cluster = {"worker": [f"127.0.0.1:{port}" for port in free_ports(2)]}
     run_dir, export_dir = tmp_path / "run", tmp_path / "export"
     args = tiny_train_args(
-        tfds_dir, run_dir, "--steps=30", "--strategy=multi_worker", f"--export_dir={export_dir}"
+        tfds_dir, run_dir, "--steps=30", "--strategy=multi_worker", f"--export_dir={export_dir}",
+        "--precision=float32",  # compared below with one device to 1e-5
     )
     workers, outputs = [], []
     try:
@@ -67,7 +68,10 @@ def test_two_workers_train_identically_and_only_the_chief_writes(tmp_path, tfds_
         assert os.listdir(tmp_path / f"tmp{index}") == []  # non-chief scratch dirs removed
 
     # The same run on one device gives the same weights: replica count does not matter.
-    single = run_script("train.py", *tiny_train_args(tfds_dir, tmp_path / "one", "--steps=30", "--export_dir="))
+    single = run_script(
+        "train.py",
+        *tiny_train_args(tfds_dir, tmp_path / "one", "--steps=30", "--export_dir=", "--precision=float32"),
+    )
     assert single.returncode == 0, single.stderr[-3000:]
     one, two = load_weights(tmp_path / "one" / "model.keras"), load_weights(run_dir / "model.keras")
     assert max(float(np.max(np.abs(a - b))) for a, b in zip(one, two)) < 1e-5

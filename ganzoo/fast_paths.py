@@ -1,0 +1,48 @@
+"""The fastest correct training configuration for the devices at hand.
+
+Measured with scripts/benchmark.py (README "Performance"); change a default here only with a
+measurement that shows it wins:
+- CPU with native bfloat16 (AVX512_BF16 or AMX): mixed_bfloat16 trained DCGAN ~1.3x faster than
+  float32; on CPUs without it bfloat16 is emulated, so float32.
+- GPU: float32. Not measured here (no GPU); mixed_float16/mixed_bfloat16 are one flag away.
+- XLA (`jit_compile`): Keras' "auto", i.e. off on CPU-only machines, where it measured 0.6-0.9x,
+  and on where a GPU is present. The train step is XLA-clean (stateless RNG, no host syncs).
+"""
+
+import functools
+
+import tensorflow as tf
+
+from ganzoo import networks
+from ganzoo.errors import GanzooError
+
+_BFLOAT16_CPU_FLAGS = ("avx512_bf16", "amx_bf16")
+
+
+@functools.lru_cache(maxsize=None)
+def cpu_supports_bfloat16():
+    """True if /proc/cpuinfo lists a native bfloat16 instruction set (Linux; else False)."""
+    try:
+        with open("/proc/cpuinfo") as cpuinfo:
+            flags = cpuinfo.read()
+    except OSError:
+        return False
+    return any(flag in flags for flag in _BFLOAT16_CPU_FLAGS)
+
+
+def default_precision():
+    """"mixed_bfloat16" on a GPU-less machine whose CPU has native bfloat16, else "float32"."""
+    if tf.config.list_physical_devices("GPU"):
+        return "float32"
+    return "mixed_bfloat16" if cpu_supports_bfloat16() else "float32"
+
+
+def resolve_precision(precision):
+    """`precision` itself, or default_precision() for "auto"; unknown names fail clearly."""
+    if precision == "auto":
+        return default_precision()
+    if precision not in networks.PRECISIONS:
+        raise GanzooError(
+            f"unknown precision {precision!r}; choose one of: auto, {', '.join(networks.PRECISIONS)}"
+        )
+    return precision
