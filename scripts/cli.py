@@ -2,6 +2,7 @@
 that turns ganzoo's errors into one line on stderr (exit status 2) instead of a traceback."""
 
 import dataclasses
+import json
 import logging
 import os
 import sys
@@ -48,6 +49,13 @@ def config_from_flags(config_class):
     """An instance of `config_class` from the parsed flags of the same names."""
     values = flags.FLAGS
     return config_class(**{f.name: values[f.name].value for f in dataclasses.fields(config_class)})
+
+
+def write_json(path, value):
+    """Write `value` as indented JSON to `path` (a --output_json flag); None writes nothing."""
+    if path:
+        with open(path, "w") as out:
+            json.dump(value, out, indent=2)
 
 
 def run(main):

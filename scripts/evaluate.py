@@ -8,7 +8,6 @@
 Prints a table (metric, value, samples, feature extractor); --output_json for machines.
 """
 
-import json
 import os
 import sys
 
@@ -81,9 +80,7 @@ def main(argv):
     print(f"{'metric':18} {'value':>10}  samples (gen/real)  feature extractor")
     for metric in ("fid", "kid", "kid_std_error", "classifier_score", "precision", "recall"):
         print(f"{metric:18} {scores[metric]:10.4f}  {scores['num_generated']:>7}/{scores['num_real']:<10} {scores['feature_extractor']}")
-    if FLAGS.output_json:
-        with open(FLAGS.output_json, "w") as out:
-            json.dump(scores, out, indent=2)
+    cli.write_json(FLAGS.output_json, scores)
 
 
 def run():

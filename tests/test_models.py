@@ -183,3 +183,20 @@ def test_g_ema_averages_the_generator_and_is_what_samples_and_exports(tmp_path):
     np.testing.assert_allclose(served(latent=latent)["samples"], averaged, atol=1e-6)
     with pytest.raises(ganzoo.GanzooError, match="g_ema_decay must be in"):
         ganzoo.get_model("gan", data_shape=(2,), g_ema_decay=1.0)
+
+
+def test_train_step_is_traced_once_across_steps_and_epochs():
+    # Python in train_step runs only while TensorFlow traces it: count those runs.
+    name, shape, overrides = ZOO[2]
+    model = tiny(name, shape, overrides)
+    traces = []
+    original = model.train_step
+
+    def counting_train_step(data):
+        traces.append(1)
+        return original(data)
+
+    model.train_step = counting_train_step
+    model.fit(image_batches(shape, num_batches=3), epochs=3, verbose=0)
+    assert int(model.g_optimizer.iterations) == 9
+    assert len(traces) == 1

@@ -1,0 +1,192 @@
+"""Training and sampling throughput of ganzoo against the same networks trained plainly.
+
+    ganzoo-benchmark                                         # every model, batch 64
+    ganzoo-benchmark --model=dcgan --batch_sizes=64,256 --torch --output_json=bench.json
+    ganzoo-benchmark --pipeline_only                         # the tf.data pipeline alone
+    ganzoo-benchmark --model=dcgan --sampling                # SavedModel vs live generator
+
+Per model and batch size, in one process, runs alternating, `--repetitions` times `--steps`
+timed steps after `--warmup` untimed ones (median and min-max images/s):
+  reference  the identical networks in a keras.io-style float32 train_step (benchmarking.py)
+  float32    ganzoo's model in float32
+  default    ganzoo's default configuration for this machine (fast_paths.default_precision)
+  torch      with --torch: the identical networks in PyTorch eager (needs PyTorch)
+and the ratios to the reference, the FLOPs of one training step, the machine's float32 matmul
+peak and the fraction of it that the default configuration achieves. Only ratios from one run
+mean anything on a shared machine.
+"""
+
+import os
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # For `cli` in a checkout.
+
+import cli  # noqa: E402
+from absl import flags  # noqa: E402
+
+flags.DEFINE_list("model", None, "Models to measure; default: all registered.")
+flags.DEFINE_list("batch_sizes", ["64"], "Global batch sizes.")
+flags.DEFINE_integer("steps", 30, "Timed steps per repetition.", lower_bound=30)
+flags.DEFINE_integer("warmup", 5, "Untimed steps before each timed run.", lower_bound=1)
+flags.DEFINE_integer("repetitions", 3, "Repetitions of each measurement.", lower_bound=3)
+flags.DEFINE_bool("pipeline_only", False, "Time the input pipeline alone, against training.")
+flags.DEFINE_bool("torch", False, "Also time the same networks in PyTorch eager.")
+flags.DEFINE_bool("sampling", False, "Time the exported signatures against the live generator.")
+flags.DEFINE_string("data_dir", None, "tensorflow-datasets data directory.")
+flags.DEFINE_string("output_json", None, "Also write the results here.")
+FLAGS = flags.FLAGS
+
+KINDS = ("reference", "float32", "default", "torch")
+
+
+def _rate_text(summary):
+    return f"{summary['median']:7.0f} [{summary['min']:.0f}-{summary['max']:.0f}]"
+
+
+def _training_row(name, batch_size, stream, shape):
+    import keras
+
+    import ganzoo
+    from ganzoo import benchmarking, fast_paths
+
+    keras.utils.set_random_seed(0)
+    contenders = {}
+    for kind, precision in (("float32", "float32"), ("default", fast_paths.default_precision())):
+        model = ganzoo.get_model(name, data_shape=shape, precision=precision)
+        model.compile()
+        contenders[kind] = model
+    runs = {
+        "reference": lambda m=benchmarking.reference_for(contenders["float32"]): (
+            benchmarking.training_rate(m, stream, batch_size, FLAGS.steps, FLAGS.warmup)
+        ),
+        **{
+            kind: lambda m=model: benchmarking.training_rate(
+                m, stream, batch_size, FLAGS.steps, FLAGS.warmup
+            )
+            for kind, model in contenders.items()
+        },
+    }
+    if FLAGS.torch:
+        twin = benchmarking.TorchTwin(contenders["float32"])
+        batches = twin.batches(stream, FLAGS.warmup + FLAGS.steps)
+        runs["torch"] = lambda: twin.rate(batches, FLAGS.warmup)
+    rates = {kind: [] for kind in runs}
+    for _ in range(FLAGS.repetitions):
+        for kind, run in runs.items():
+            rates[kind].append(run())
+    row = {"model": name, "batch_size": batch_size,
+           "default_precision": contenders["default"].precision}
+    row.update({kind: benchmarking.summary(values) for kind, values in rates.items()})
+    for kind in runs:
+        row[f"{kind}_over_reference"] = row[kind]["median"] / row["reference"]["median"]
+    if FLAGS.torch:
+        row["default_over_torch"] = row["default"]["median"] / row["torch"]["median"]
+    flops = benchmarking.training_step_flops(contenders["float32"], batch_size)
+    row["flops_per_step"] = flops
+    row["default_flops_per_second"] = flops * row["default"]["median"] / batch_size
+    return row
+
+
+def _print_training(row, peak):
+    kinds = [kind for kind in KINDS if kind in row]
+    print(f"\n{row['model']} batch {row['batch_size']} (default = {row['default_precision']}), "
+          f"images/s median [min-max]:")
+    for kind in kinds:
+        print(f"  {kind:9} {_rate_text(row[kind])}  x{row[kind + '_over_reference']:.2f} of reference")
+    if "default_over_torch" in row:
+        print(f"  default / torch: x{row['default_over_torch']:.2f}")
+    print(f"  {row['flops_per_step'] / 1e9:.2f} GFLOP per step (Dense/conv, fwd+bwd); default "
+          f"achieves {row['default_flops_per_second'] / 1e9:.1f} GFLOP/s = "
+          f"{100 * row['default_flops_per_second'] / peak:.1f}% of the float32 matmul peak",
+          flush=True)
+
+
+def _pipeline_row(name, batch_size, stream, shape):
+    import ganzoo
+    from ganzoo import benchmarking
+
+    model = ganzoo.get_model(name, data_shape=shape)
+    model.compile()
+    training, pipeline = [], []
+    for _ in range(FLAGS.repetitions):
+        training.append(benchmarking.training_rate(model, stream, batch_size, FLAGS.steps, FLAGS.warmup))
+        pipeline.append(benchmarking.pipeline_rate(stream, batch_size, 20 * FLAGS.steps))
+    row = {"model": name, "batch_size": batch_size,
+           "training": benchmarking.summary(training), "pipeline": benchmarking.summary(pipeline)}
+    row["pipeline_over_training"] = row["pipeline"]["median"] / row["training"]["median"]
+    print(f"{name:6} batch {batch_size:4}: pipeline {_rate_text(row['pipeline'])} images/s, "
+          f"training {_rate_text(row['training'])}: x{row['pipeline_over_training']:.0f}", flush=True)
+    return row
+
+
+def _sampling_rows(name, shape):
+    import ganzoo
+    from ganzoo import benchmarking
+
+    model = ganzoo.get_model(name, data_shape=shape)
+    with tempfile.TemporaryDirectory() as export_dir:
+        rows = benchmarking.sampling_rates(model, os.path.join(export_dir, name),
+                                           repetitions=FLAGS.repetitions)
+    for row in rows:
+        row["model"] = name
+        print(f"{name:6} {row['signature']:15} batch {row['batch_size']:5}: SavedModel "
+              f"{_rate_text(row['saved_model'])} images/s, live {_rate_text(row['live'])}: "
+              f"x{row['ratio']:.2f}", flush=True)
+    return rows
+
+
+def _batch_sizes(texts):
+    from ganzoo.errors import GanzooError
+
+    if not all(text.isdigit() and int(text) > 0 for text in texts):
+        raise GanzooError(f"--batch_sizes must be positive integers, got {','.join(texts)!r}")
+    return [int(text) for text in texts]
+
+
+def main(argv):
+    del argv
+    import keras
+    import tensorflow as tf
+
+    import ganzoo
+    from ganzoo import benchmarking, data, fast_paths
+    from ganzoo.configs import DataConfig
+
+    names = FLAGS.model or ganzoo.list_models()
+    for name in names:
+        ganzoo.get_model_class(name)  # Unknown names fail before any work.
+    batch_sizes = _batch_sizes(FLAGS.batch_sizes)
+    results = {"tensorflow": tf.__version__, "keras": keras.__version__, "training": [],
+               "pipeline": [], "sampling": []}
+    if not (FLAGS.pipeline_only or FLAGS.sampling):
+        results["float32_matmul_peak"] = benchmarking.matmul_peak("float32")
+        print(f"float32 matmul peak: {results['float32_matmul_peak'] / 1e9:.0f} GFLOP/s")
+        if fast_paths.default_precision() == "mixed_bfloat16":
+            results["bfloat16_matmul_peak"] = benchmarking.matmul_peak("bfloat16")
+            print(f"bfloat16 matmul peak: {results['bfloat16_matmul_peak'] / 1e9:.0f} GFLOP/s")
+    for batch_size in batch_sizes:
+        stream, _ = data.load_training_stream(
+            DataConfig(dataset="digits", batch_size=batch_size, data_dir=FLAGS.data_dir)
+        )
+        shape = data.example_shape(stream)
+        for name in names:
+            if FLAGS.pipeline_only:
+                results["pipeline"].append(_pipeline_row(name, batch_size, stream, shape))
+            elif not FLAGS.sampling:
+                row = _training_row(name, batch_size, stream, shape)
+                _print_training(row, results["float32_matmul_peak"])
+                results["training"].append(row)
+    if FLAGS.sampling:
+        stream, _ = data.load_training_stream(DataConfig(dataset="digits", data_dir=FLAGS.data_dir))
+        for name in names:
+            results["sampling"] += _sampling_rows(name, data.example_shape(stream))
+    cli.write_json(FLAGS.output_json, results)
+
+
+def run():
+    cli.run(main)
+
+
+if __name__ == "__main__":
+    run()

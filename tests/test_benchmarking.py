@@ -1,0 +1,77 @@
+"""The throughput benchmark: FLOP counts by hand, and the script's output on a small model."""
+
+import json
+import math
+
+import keras
+import pytest
+
+import ganzoo
+from ganzoo import benchmarking
+from tests.conftest import our_stderr_lines, run_script
+
+
+def test_step_flops_of_a_small_mlp_match_a_hand_count():
+    model = ganzoo.get_model("gan", data_shape=(2,), latent_dim=4, width=16, hidden_layers=2)
+    g_forward, g_first = 2 * (4 * 16 + 16 * 16 + 16 * 2), 2 * 4 * 16  # 4 -> 16 -> 16 -> 2
+    d_forward, d_first = 2 * (2 * 16 + 16 * 16 + 16 * 1), 2 * 2 * 16  # 2 -> 16 -> 16 -> 1
+    d_update = g_forward + 4 * d_forward + 2 * (d_forward - d_first)
+    g_update = 2 * g_forward + 2 * d_forward + (g_forward - g_first)
+    assert benchmarking.training_step_flops(model, 8) == 8 * (d_update + g_update)
+    model = ganzoo.get_model("gan", data_shape=(2,), latent_dim=4, width=16, d_steps=3)
+    assert benchmarking.training_step_flops(model, 8) == 8 * (3 * d_update + g_update)
+
+
+def test_convolution_flops_count_one_multiply_add_per_kernel_weight_and_pixel():
+    images = keras.Input((16, 16, 3))
+    conv = keras.layers.Conv2D(8, 4, strides=2, padding="same")
+    deconv = keras.layers.Conv2DTranspose(5, 4, strides=2, padding="same")
+    keras.Model(images, deconv(conv(images)))
+    assert benchmarking._layer_forward_flops(conv) == 2 * (4 * 4 * 3 * 8) * (8 * 8)  # out pixels
+    assert benchmarking._layer_forward_flops(deconv) == 2 * (4 * 4 * 8 * 5) * (8 * 8)  # in pixels
+
+
+def _finite_rates(summary):
+    return all(math.isfinite(v) and v > 0 for v in summary.values()) and (
+        summary["min"] <= summary["median"] <= summary["max"]
+    )
+
+
+def test_benchmark_script_reports_ratios_flops_and_sampling(tmp_path, tfds_dir):
+    out = tmp_path / "bench.json"
+    result = run_script(
+        "benchmark.py", "--model=gan", "--batch_sizes=32", "--steps=30", "--repetitions=3",
+        f"--data_dir={tfds_dir}", f"--output_json={out}",
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = json.loads(out.read_text())
+    (row,) = report["training"]
+    assert (row["model"], row["batch_size"]) == ("gan", 32)
+    for kind in ("reference", "float32", "default"):
+        assert _finite_rates(row[kind]), kind
+        assert row[f"{kind}_over_reference"] == pytest.approx(
+            row[kind]["median"] / row["reference"]["median"]
+        )
+    model = ganzoo.get_model("gan", data_shape=(32, 32, 1))
+    assert row["flops_per_step"] == benchmarking.training_step_flops(model, 32)
+    assert report["float32_matmul_peak"] > 1e8
+    assert "x1.00 of reference" in result.stdout and "GFLOP per step" in result.stdout
+
+    result = run_script(
+        "benchmark.py", "--model=gan", "--sampling", "--repetitions=3",
+        f"--data_dir={tfds_dir}", f"--output_json={out}",
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    rows = json.loads(out.read_text())["sampling"]
+    assert [(r["signature"], r["batch_size"]) for r in rows] == [
+        (signature, batch) for batch in (1, 64, 1024) for signature in ("serving_default", "sample")
+    ]
+    assert all(_finite_rates(r["saved_model"]) and _finite_rates(r["live"]) for r in rows)
+
+
+def test_benchmark_script_rejects_bad_batch_sizes_in_one_line(tfds_dir):
+    result = run_script("benchmark.py", "--model=gan", "--batch_sizes=64,x", timeout=120)
+    assert result.returncode == 2
+    assert our_stderr_lines(result.stderr) == [
+        "error: --batch_sizes must be positive integers, got '64,x'"
+    ]
