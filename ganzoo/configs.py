@@ -114,9 +114,9 @@ class TrainConfig:
     )
     eval_samples: int = _field(1000, "Generated and real images per evaluation.")
     steps_per_execution: int = _field(
-        1, "Training steps per tf.function call. >1 cuts per-step Python overhead (small MLPs "
-        "gain ~10%, DCGAN nothing), but callbacks, NaN checks and backups then see only every "
-        "Nth step."
+        1, "Training steps per tf.function call; must divide the steps per epoch, --steps and "
+        "--backup_every_steps. 10 measured 1.4x faster for the MLPs at batch 64 (dcgan: no "
+        "change); the NaN check then sees every Nth step."
     )
     jit_compile: str = _field(
         "auto", "XLA: auto (Keras: on with a GPU, off on CPU-only machines, where it measured "

@@ -50,6 +50,16 @@ def _check_positive(name, value):
         raise GanzooError(f"{name} must be a positive integer, got {value!r}")
 
 
+def _check_steps_per_execution(steps_per_execution, counts):
+    """Keras runs whole calls of N steps: N must divide every step count, or runs overshoot."""
+    for what, count in counts.items():
+        if count is not None and count % steps_per_execution:
+            raise GanzooError(
+                f"steps_per_execution {steps_per_execution} does not divide {what} ({count}); "
+                f"choose a divisor of it, or 1"
+            )
+
+
 def build_model(model_config, data_shape, train_config, strategy):
     """A compiled model inside `strategy.scope()`, optimizers built (DESIGN facts 1-2)."""
     kwargs = model_config.model_kwargs()
@@ -157,6 +167,11 @@ def train(data_config=DataConfig(), model_config=ModelConfig(), train_config=Tra
     total_steps = train_config.steps or train_config.epochs * batches_per_epoch
     steps_per_epoch = min(total_steps, batches_per_epoch)
     epochs = math.ceil(total_steps / steps_per_epoch)
+    _check_steps_per_execution(
+        train_config.steps_per_execution,
+        {"the steps per epoch": steps_per_epoch, "--steps": total_steps,
+         "--backup_every_steps": train_config.backup_every_steps},
+    )
 
     model_dir = train_config.model_dir or os.path.join("runs", model_config.model)
     chief = distribute.is_chief(strategy)

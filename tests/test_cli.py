@@ -67,6 +67,11 @@ def test_sample_writes_a_png_grid(trained_run):
         (["--dataset=ring"], "error: DCGAN cannot model data of shape (2,); supported"),
         (["--generator_loss=hinge"], "value should be one of <minimax|non_saturating>"),
         (["--batch_size=0"], "error: batch_size must be a positive integer, got 0"),
+        (
+            ["--model=gan", "--dataset=ring", "--steps=25", "--steps_per_execution=10"],
+            "error: steps_per_execution 10 does not divide the steps per epoch (25)",
+        ),
+        (["--precision=float8"], "--precision=float8: value should be one of <auto|float32|"),
     ],
 )
 def test_bad_flags_get_a_one_line_error(tmp_path, args, message):

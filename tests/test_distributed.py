@@ -137,3 +137,13 @@ def test_bad_tf_config_gets_a_clear_error(tf_config, message):
 def test_unknown_strategy_lists_the_known_ones():
     with pytest.raises(ganzoo.GanzooError, match="unknown strategy 'tpu'.*mirrored, multi_worker"):
         distribute.get_strategy("tpu")
+
+
+def test_steps_per_execution_trains_exactly_the_steps_asked_for(tmp_path):
+    result = train_lib.train(
+        DataConfig(dataset="ring", batch_size=32),
+        ModelConfig(model="nsgan", preset="tiny"),
+        TrainConfig(steps=20, steps_per_execution=5, backup_every_steps=10, export_dir="",
+                    model_dir=str(tmp_path), verbose=0),
+    )
+    assert int(result.model.g_optimizer.iterations) == 20
