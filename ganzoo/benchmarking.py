@@ -231,7 +231,8 @@ def sampling_rates(model, export_dir, batch_sizes=(1, 64, 1024), repetitions=5):
 
 
 # ------------------------------------------------------------------------------------ PyTorch
-def _import_torch():
+def import_torch():
+    """The torch module, or a GanzooError saying how to install it."""
     try:
         import torch
     except ImportError as error:
@@ -243,7 +244,7 @@ def _import_torch():
 
 def torch_network(network):
     """A torch.nn.Sequential with the same layers as a ganzoo network (NCHW inside)."""
-    torch = _import_torch()
+    torch = import_torch()
     nn = torch.nn
     modules = []
     for layer in network.layers:
@@ -290,7 +291,7 @@ class TorchTwin:
     non-saturating loss, one D and one G update per batch with fresh noise for each."""
 
     def __init__(self, model):
-        torch = self.torch = _import_torch()
+        torch = self.torch = import_torch()
         self.generator = torch_network(model.generator)
         self.discriminator = torch_network(model.discriminator)
         self.latent_dim = model.latent_dim

@@ -157,6 +157,8 @@ def main(argv):
     for name in names:
         ganzoo.get_model_class(name)  # Unknown names fail before any work.
     batch_sizes = _batch_sizes(FLAGS.batch_sizes)
+    if FLAGS.torch:
+        benchmarking.import_torch()  # A missing PyTorch fails before any measurement.
     results = {"tensorflow": tf.__version__, "keras": keras.__version__, "training": [],
                "pipeline": [], "sampling": []}
     if not (FLAGS.pipeline_only or FLAGS.sampling):
