@@ -203,26 +203,22 @@ def sampling_rates(model, export_dir, batch_sizes=(1, 64, 1024), repetitions=5):
     live_sample = tf.function(
         lambda n, seed: live_module.outputs(noise.latent_batch(n, model.latent_dim, seed))
     )
+    contenders = {  # signature: (SavedModel function, live function), same arguments
+        "serving_default": (lambda latent: serving_default(latent=latent), live_generate),
+        "sample": (lambda n, seed: sample(num_samples=n, seed=seed), live_sample),
+    }
     rows = []
     for batch in batch_sizes:
         calls = min(200, max(20, 16384 // batch))
-        latent = tf.random.normal([batch, model.latent_dim])
-        n, seed = tf.constant(batch, tf.int32), tf.constant(1, tf.int64)
-        pairs = {
-            "serving_default": (
-                lambda: _calls_per_second(lambda z: serving_default(latent=z), (latent,), calls),
-                lambda: _calls_per_second(live_generate, (latent,), calls),
-            ),
-            "sample": (
-                lambda: _calls_per_second(lambda a, b: sample(num_samples=a, seed=b), (n, seed), calls),
-                lambda: _calls_per_second(live_sample, (n, seed), calls),
-            ),
+        arguments = {
+            "serving_default": (tf.random.normal([batch, model.latent_dim]),),
+            "sample": (tf.constant(batch, tf.int32), tf.constant(1, tf.int64)),
         }
-        for name, (saved, live) in pairs.items():
+        for name, (saved, live) in contenders.items():
             saved_rates, live_rates = [], []
             for _ in range(repetitions):
-                saved_rates.append(saved() * batch)
-                live_rates.append(live() * batch)
+                saved_rates.append(batch * _calls_per_second(saved, arguments[name], calls))
+                live_rates.append(batch * _calls_per_second(live, arguments[name], calls))
             row = {"signature": name, "batch_size": batch, "saved_model": summary(saved_rates),
                    "live": summary(live_rates)}
             row["ratio"] = row["saved_model"]["median"] / row["live"]["median"]

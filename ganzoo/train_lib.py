@@ -132,6 +132,7 @@ def train(data_config=DataConfig(), model_config=ModelConfig(), train_config=Tra
     Bad configuration raises GanzooError before anything is written.
     """
     ganzoo.get_model_class(model_config.model)  # Unknown names fail before any work.
+    _check_positive("batch_size", data_config.batch_size)
     _check_positive("epochs", train_config.epochs)
     _check_positive("steps", train_config.steps)
     _check_positive("d_steps", model_config.d_steps)

@@ -51,24 +51,24 @@ def _training_row(name, batch_size, stream, shape):
     from ganzoo import benchmarking, fast_paths
 
     keras.utils.set_random_seed(0)
-    contenders = {}
-    for kind, precision in (("float32", "float32"), ("default", fast_paths.default_precision())):
-        model = ganzoo.get_model(name, data_shape=shape, precision=precision)
-        model.compile()
-        contenders[kind] = model
-    runs = {
-        "reference": lambda m=benchmarking.reference_for(contenders["float32"]): (
-            benchmarking.training_rate(m, stream, batch_size, FLAGS.steps, FLAGS.warmup)
-        ),
-        **{
-            kind: lambda m=model: benchmarking.training_rate(
-                m, stream, batch_size, FLAGS.steps, FLAGS.warmup
-            )
-            for kind, model in contenders.items()
-        },
+    float32 = ganzoo.get_model(name, data_shape=shape, precision="float32")
+    default = ganzoo.get_model(name, data_shape=shape, precision=fast_paths.default_precision())
+    keras_models = {
+        "reference": benchmarking.reference_for(float32),  # compiled, float32
+        "float32": float32,
+        "default": default,
     }
+    float32.compile()
+    default.compile()
+
+    def keras_run(model):
+        return lambda: benchmarking.training_rate(
+            model, stream, batch_size, FLAGS.steps, FLAGS.warmup
+        )
+
+    runs = {kind: keras_run(model) for kind, model in keras_models.items()}
     if FLAGS.torch:
-        twin = benchmarking.TorchTwin(contenders["float32"])
+        twin = benchmarking.TorchTwin(float32)
         batches = twin.batches(stream, FLAGS.warmup + FLAGS.steps)
         runs["torch"] = lambda: twin.rate(batches, FLAGS.warmup)
     rates = {kind: [] for kind in runs}
@@ -76,13 +76,13 @@ def _training_row(name, batch_size, stream, shape):
         for kind, run in runs.items():
             rates[kind].append(run())
     row = {"model": name, "batch_size": batch_size,
-           "default_precision": contenders["default"].precision}
+           "default_precision": default.precision}
     row.update({kind: benchmarking.summary(values) for kind, values in rates.items()})
     for kind in runs:
         row[f"{kind}_over_reference"] = row[kind]["median"] / row["reference"]["median"]
     if FLAGS.torch:
         row["default_over_torch"] = row["default"]["median"] / row["torch"]["median"]
-    flops = benchmarking.training_step_flops(contenders["float32"], batch_size)
+    flops = benchmarking.training_step_flops(float32, batch_size)
     row["flops_per_step"] = flops
     row["default_flops_per_second"] = flops * row["default"]["median"] / batch_size
     return row
