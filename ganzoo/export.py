@@ -47,6 +47,16 @@ def existing_versions(export_dir):
     )
 
 
+def _after_checks(tensor, *checks):
+    """`tensor`, but only once `checks` (assert ops) have passed.
+
+    In a graph, an assert is ordered before the function returns, not before the ops that use
+    its input: without this, a bad input may fail first inside a matmul with a cryptic error.
+    """
+    with tf.control_dependencies(checks):
+        return tf.identity(tensor)
+
+
 class ServingModule:
     """The four signature functions of one trained model, as plain TensorFlow."""
 
@@ -73,17 +83,23 @@ class ServingModule:
     def generate(self, latent):
         # A signature called directly does not check static shapes: fail here with the expected
         # shape rather than deep inside a matmul.
-        tf.debugging.assert_equal(
-            tf.shape(latent)[-1],
-            self.latent_dim,
-            message=f"latent must be float32 [batch, {self.latent_dim}]",
+        latent = _after_checks(
+            latent,
+            tf.debugging.assert_equal(
+                tf.shape(latent)[-1],
+                self.latent_dim,
+                message=f"latent must be float32 [batch, {self.latent_dim}]",
+            ),
         )
         return self.outputs(latent)
 
     def _sampled_latent(self, num_samples, seed):
-        tf.debugging.assert_greater(num_samples, 0, message="num_samples must be >= 1")
-        tf.debugging.assert_less_equal(
-            num_samples, MAX_SAMPLES, message=f"num_samples must be <= {MAX_SAMPLES}"
+        num_samples = _after_checks(
+            num_samples,
+            tf.debugging.assert_greater(num_samples, 0, message="num_samples must be >= 1"),
+            tf.debugging.assert_less_equal(
+                num_samples, MAX_SAMPLES, message=f"num_samples must be <= {MAX_SAMPLES}"
+            ),
         )
         return noise.latent_batch(num_samples, self.latent_dim, seed)
 
@@ -97,10 +113,14 @@ class ServingModule:
         }
 
     def discriminate(self, data):
-        tf.debugging.assert_equal(
-            tf.shape(data)[1:],
-            tf.constant(self.data_shape, tf.int32),
-            message=f"{self.data_name} must be float32 [batch, {', '.join(map(str, self.data_shape))}]",
+        data = _after_checks(
+            data,
+            tf.debugging.assert_equal(
+                tf.shape(data)[1:],
+                tf.constant(self.data_shape, tf.int32),
+                message=f"{self.data_name} must be float32 "
+                f"[batch, {', '.join(map(str, self.data_shape))}]",
+            ),
         )
         logits = tf.reshape(tf.cast(self.discriminator(data, training=False), tf.float32), [-1])
         return {"logits": logits, "probabilities": tf.sigmoid(logits)}
