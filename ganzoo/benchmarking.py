@@ -71,8 +71,8 @@ class ReferenceGAN(keras.Model):
 def reference_for(model):
     """A compiled float32 ReferenceGAN with fresh networks of `model`'s architecture."""
     config = {**model.get_config(), "precision": "float32", "g_ema_decay": None}
-    generator, discriminator = type(model).from_config(config).build_networks()
-    reference = ReferenceGAN(generator, discriminator, model.latent_dim)
+    fresh = type(model).from_config(config)
+    reference = ReferenceGAN(fresh.generator, fresh.discriminator, model.latent_dim)
     reference.compile()
     return reference
 

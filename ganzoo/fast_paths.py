@@ -13,8 +13,6 @@ import functools
 
 import tensorflow as tf
 
-from ganzoo import networks
-from ganzoo.errors import GanzooError
 
 _BFLOAT16_CPU_FLAGS = ("avx512_bf16", "amx_bf16")
 
@@ -38,11 +36,5 @@ def default_precision():
 
 
 def resolve_precision(precision):
-    """`precision` itself, or default_precision() for "auto"; unknown names fail clearly."""
-    if precision == "auto":
-        return default_precision()
-    if precision not in networks.PRECISIONS:
-        raise GanzooError(
-            f"unknown precision {precision!r}; choose one of: auto, {', '.join(networks.PRECISIONS)}"
-        )
-    return precision
+    """default_precision() for "auto", else `precision` (GANModel validates the name)."""
+    return default_precision() if precision == "auto" else precision

@@ -14,7 +14,6 @@ generated digits against the held-apart ones, and of 2,000 training digits again
 real-vs-real floor). Writes a sample grid.
 """
 
-import json
 import os
 import sys
 import tempfile
@@ -115,10 +114,7 @@ def main(argv):
     import numpy as np
 
     if FLAGS.suite == "mnist":
-        results = mnist_suite()
-        if FLAGS.output_json:
-            with open(FLAGS.output_json, "w") as out:
-                json.dump(results, out, indent=2)
+        cli.write_json(FLAGS.output_json, mnist_suite())
         return
 
     from ganzoo import data, metrics, train_lib
@@ -159,10 +155,8 @@ def main(argv):
         published = "; ".join(f"{key}: {value}" for key, value in PUBLISHED[r["dataset"]].items())
         print(f"{r['dataset']:5} {r['model']:6} {m['mean']:6.1f} +- {m['std']:3.1f} "
               f"{h['mean']:8.1f} +- {h['std']:4.1f} {k['mean']:6.3f} +- {k['std']:5.3f}   {published}")
-    if FLAGS.output_json:
-        config = {k: FLAGS[k].value for k in ("steps", "batch_size", "width", "latent_dim", "learning_rate", "num_samples")}
-        with open(FLAGS.output_json, "w") as out:
-            json.dump({"config": config, "results": results}, out, indent=2)
+    config = {k: FLAGS[k].value for k in ("steps", "batch_size", "width", "latent_dim", "learning_rate", "num_samples")}
+    cli.write_json(FLAGS.output_json, {"config": config, "results": results})
 
 
 def run():

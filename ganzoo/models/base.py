@@ -90,7 +90,7 @@ class GANModel(keras.Model):
         self.precision = precision
         self.generator, self.discriminator = self.build_networks()
         self._ema_weights = []
-        object.__setattr__(self, "_inference_twin", None)  # see inference_networks
+        object.__setattr__(self, "_inference_twin", None)  # see _float32_twin
         if g_ema_decay is not None:
             # Plain variables updated inside train_step (identical on every replica, so only the
             # first replica's update is kept); checkpointed with the model.
@@ -253,31 +253,37 @@ class GANModel(keras.Model):
         """G(latent): float32 [batch, latent_dim] -> [batch, *data_shape]."""
         return self.generator(latent, training=training)
 
-    def inference_networks(self):
-        """(generator, discriminator) for sampling, evaluation and export, in float32.
+    def _needs_float32_twin(self):
+        return bool(self._ema_weights) or self.precision != "float32"
 
-        They are G and D themselves for a float32 model without weight averaging. Otherwise
-        they are a float32 twin holding G's averaged weights (g_ema_decay) or G's weights, and
-        D's: 16-bit compute pays off in training, while samples should not depend on it.
-        """
-        if not self._ema_weights and self.precision == "float32":
-            return self.generator, self.discriminator
+    def _float32_twin(self):
         if self._inference_twin is None:
             config = {**self.get_config(), "precision": "float32", "g_ema_decay": None}
             # Not an attribute Keras tracks: the twin's variables must not join this model's
             # weights (nor its checkpoints).
             object.__setattr__(self, "_inference_twin", type(self).from_config(config))
-        twin = self._inference_twin
-        if self._ema_weights:
-            twin.generator.set_weights([average.numpy() for average in self._ema_weights])
-        else:
-            twin.generator.set_weights(self.generator.get_weights())
-        twin.discriminator.set_weights(self.discriminator.get_weights())
-        return twin.generator, twin.discriminator
+        return self._inference_twin
 
     def sampling_generator(self):
-        """The float32 generator that samples (see inference_networks)."""
-        return self.inference_networks()[0]
+        """The float32 generator that samples: G itself for a float32 model without weight
+        averaging, otherwise a float32 twin holding G's averaged weights (g_ema_decay) or G's
+        weights. 16-bit compute pays off in training; samples should not depend on it."""
+        if not self._needs_float32_twin():
+            return self.generator
+        generator = self._float32_twin().generator
+        if self._ema_weights:
+            generator.set_weights([average.numpy() for average in self._ema_weights])
+        else:
+            generator.set_weights(self.generator.get_weights())
+        return generator
+
+    def inference_networks(self):
+        """(sampling_generator(), D) for export and evaluation, both float32."""
+        if not self._needs_float32_twin():
+            return self.generator, self.discriminator
+        discriminator = self._float32_twin().discriminator
+        discriminator.set_weights(self.discriminator.get_weights())
+        return self.sampling_generator(), discriminator
 
     def sample_latent(self, num_samples, seed=0):
         """float32 [num_samples, latent_dim] N(0, 1) noise, the same for the same seed everywhere."""
