@@ -7,7 +7,7 @@
 
 Per model and batch size, in one process, runs alternating, `--repetitions` times `--steps`
 timed steps after `--warmup` untimed ones (median and min-max images/s):
-  reference  the identical networks in a keras.io-style float32 train_step (benchmarking.py)
+  reference  the identical networks in a keras.io-style float32 train_step (benchmark_lib.py)
   float32    ganzoo's model in float32
   default    ganzoo's default configuration for this machine (fast_paths.default_precision)
   torch      with --torch: the identical networks in PyTorch eager (needs PyTorch)
@@ -20,7 +20,7 @@ import os
 import sys
 import tempfile
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # For `cli` in a checkout.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # `cli`, `benchmark_lib`.
 
 import cli  # noqa: E402
 from absl import flags  # noqa: E402
@@ -47,14 +47,15 @@ def _rate_text(summary):
 def _training_row(name, batch_size, stream, shape):
     import keras
 
+    import benchmark_lib
     import ganzoo
-    from ganzoo import benchmarking, fast_paths
+    from ganzoo import fast_paths
 
     keras.utils.set_random_seed(0)
     float32 = ganzoo.get_model(name, data_shape=shape, precision="float32")
     default = ganzoo.get_model(name, data_shape=shape, precision=fast_paths.default_precision())
     keras_models = {
-        "reference": benchmarking.reference_for(float32),  # compiled, float32
+        "reference": benchmark_lib.reference_for(float32),  # compiled, float32
         "float32": float32,
         "default": default,
     }
@@ -62,13 +63,13 @@ def _training_row(name, batch_size, stream, shape):
     default.compile()
 
     def keras_run(model):
-        return lambda: benchmarking.training_rate(
+        return lambda: benchmark_lib.training_rate(
             model, stream, batch_size, FLAGS.steps, FLAGS.warmup
         )
 
     runs = {kind: keras_run(model) for kind, model in keras_models.items()}
     if FLAGS.torch:
-        twin = benchmarking.TorchTwin(float32)
+        twin = benchmark_lib.TorchTwin(float32)
         batches = twin.batches(stream, FLAGS.warmup + FLAGS.steps)
         runs["torch"] = lambda: twin.rate(batches, FLAGS.warmup)
     rates = {kind: [] for kind in runs}
@@ -77,12 +78,12 @@ def _training_row(name, batch_size, stream, shape):
             rates[kind].append(run())
     row = {"model": name, "batch_size": batch_size,
            "default_precision": default.precision}
-    row.update({kind: benchmarking.summary(values) for kind, values in rates.items()})
+    row.update({kind: benchmark_lib.summary(values) for kind, values in rates.items()})
     for kind in runs:
         row[f"{kind}_over_reference"] = row[kind]["median"] / row["reference"]["median"]
     if FLAGS.torch:
         row["default_over_torch"] = row["default"]["median"] / row["torch"]["median"]
-    flops = benchmarking.training_step_flops(float32, batch_size)
+    flops = benchmark_lib.training_step_flops(float32, batch_size)
     row["flops_per_step"] = flops
     row["default_flops_per_second"] = flops * row["default"]["median"] / batch_size
     return row
@@ -103,17 +104,19 @@ def _print_training(row, peak):
 
 
 def _pipeline_row(name, batch_size, stream, shape):
+    import benchmark_lib
     import ganzoo
-    from ganzoo import benchmarking
 
     model = ganzoo.get_model(name, data_shape=shape)
     model.compile()
     training, pipeline = [], []
     for _ in range(FLAGS.repetitions):
-        training.append(benchmarking.training_rate(model, stream, batch_size, FLAGS.steps, FLAGS.warmup))
-        pipeline.append(benchmarking.pipeline_rate(stream, batch_size, 20 * FLAGS.steps))
+        training.append(
+            benchmark_lib.training_rate(model, stream, batch_size, FLAGS.steps, FLAGS.warmup)
+        )
+        pipeline.append(benchmark_lib.pipeline_rate(stream, batch_size, 20 * FLAGS.steps))
     row = {"model": name, "batch_size": batch_size,
-           "training": benchmarking.summary(training), "pipeline": benchmarking.summary(pipeline)}
+           "training": benchmark_lib.summary(training), "pipeline": benchmark_lib.summary(pipeline)}
     row["pipeline_over_training"] = row["pipeline"]["median"] / row["training"]["median"]
     print(f"{name:6} batch {batch_size:4}: pipeline {_rate_text(row['pipeline'])} images/s, "
           f"training {_rate_text(row['training'])}: x{row['pipeline_over_training']:.0f}", flush=True)
@@ -121,13 +124,13 @@ def _pipeline_row(name, batch_size, stream, shape):
 
 
 def _sampling_rows(name, shape):
+    import benchmark_lib
     import ganzoo
-    from ganzoo import benchmarking
 
     model = ganzoo.get_model(name, data_shape=shape)
     with tempfile.TemporaryDirectory() as export_dir:
-        rows = benchmarking.sampling_rates(model, os.path.join(export_dir, name),
-                                           repetitions=FLAGS.repetitions)
+        rows = benchmark_lib.sampling_rates(model, os.path.join(export_dir, name),
+                                            repetitions=FLAGS.repetitions)
     for row in rows:
         row["model"] = name
         print(f"{name:6} {row['signature']:15} batch {row['batch_size']:5}: SavedModel "
@@ -149,8 +152,9 @@ def main(argv):
     import keras
     import tensorflow as tf
 
+    import benchmark_lib
     import ganzoo
-    from ganzoo import benchmarking, data, fast_paths
+    from ganzoo import data, fast_paths
     from ganzoo.configs import DataConfig
 
     names = FLAGS.model or ganzoo.list_models()
@@ -158,14 +162,14 @@ def main(argv):
         ganzoo.get_model_class(name)  # Unknown names fail before any work.
     batch_sizes = _batch_sizes(FLAGS.batch_sizes)
     if FLAGS.torch:
-        benchmarking.import_torch()  # A missing PyTorch fails before any measurement.
+        benchmark_lib.import_torch()  # A missing PyTorch fails before any measurement.
     results = {"tensorflow": tf.__version__, "keras": keras.__version__, "training": [],
                "pipeline": [], "sampling": []}
     if not (FLAGS.pipeline_only or FLAGS.sampling):
-        results["float32_matmul_peak"] = benchmarking.matmul_peak("float32")
+        results["float32_matmul_peak"] = benchmark_lib.matmul_peak("float32")
         print(f"float32 matmul peak: {results['float32_matmul_peak'] / 1e9:.0f} GFLOP/s")
         if fast_paths.default_precision() == "mixed_bfloat16":
-            results["bfloat16_matmul_peak"] = benchmarking.matmul_peak("bfloat16")
+            results["bfloat16_matmul_peak"] = benchmark_lib.matmul_peak("bfloat16")
             print(f"bfloat16 matmul peak: {results['bfloat16_matmul_peak'] / 1e9:.0f} GFLOP/s")
     for batch_size in batch_sizes:
         stream, _ = data.load_training_stream(

@@ -7,7 +7,7 @@ import keras
 import pytest
 
 import ganzoo
-from ganzoo import benchmarking
+from ganzoo_scripts import benchmark_lib
 from tests.conftest import our_stderr_lines, run_script
 
 
@@ -17,9 +17,9 @@ def test_step_flops_of_a_small_mlp_match_a_hand_count():
     d_forward, d_first = 2 * (2 * 16 + 16 * 16 + 16 * 1), 2 * 2 * 16  # 2 -> 16 -> 16 -> 1
     d_update = g_forward + 4 * d_forward + 2 * (d_forward - d_first)
     g_update = 2 * g_forward + 2 * d_forward + (g_forward - g_first)
-    assert benchmarking.training_step_flops(model, 8) == 8 * (d_update + g_update)
+    assert benchmark_lib.training_step_flops(model, 8) == 8 * (d_update + g_update)
     model = ganzoo.get_model("gan", data_shape=(2,), latent_dim=4, width=16, d_steps=3)
-    assert benchmarking.training_step_flops(model, 8) == 8 * (3 * d_update + g_update)
+    assert benchmark_lib.training_step_flops(model, 8) == 8 * (3 * d_update + g_update)
 
 
 def test_convolution_flops_count_one_multiply_add_per_kernel_weight_and_pixel():
@@ -27,8 +27,8 @@ def test_convolution_flops_count_one_multiply_add_per_kernel_weight_and_pixel():
     conv = keras.layers.Conv2D(8, 4, strides=2, padding="same")
     deconv = keras.layers.Conv2DTranspose(5, 4, strides=2, padding="same")
     keras.Model(images, deconv(conv(images)))
-    assert benchmarking._layer_forward_flops(conv) == 2 * (4 * 4 * 3 * 8) * (8 * 8)  # out pixels
-    assert benchmarking._layer_forward_flops(deconv) == 2 * (4 * 4 * 8 * 5) * (8 * 8)  # in pixels
+    assert benchmark_lib._layer_forward_flops(conv) == 2 * (4 * 4 * 3 * 8) * (8 * 8)  # out pixels
+    assert benchmark_lib._layer_forward_flops(deconv) == 2 * (4 * 4 * 8 * 5) * (8 * 8)  # in pixels
 
 
 def _finite_rates(summary):
@@ -53,7 +53,7 @@ def test_benchmark_script_reports_ratios_flops_and_sampling(tmp_path, tfds_dir):
             row[kind]["median"] / row["reference"]["median"]
         )
     model = ganzoo.get_model("gan", data_shape=(32, 32, 1))
-    assert row["flops_per_step"] == benchmarking.training_step_flops(model, 32)
+    assert row["flops_per_step"] == benchmark_lib.training_step_flops(model, 32)
     assert report["float32_matmul_peak"] > 1e8
     assert "x1.00 of reference" in result.stdout and "GFLOP per step" in result.stdout
 

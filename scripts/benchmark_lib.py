@@ -1,9 +1,15 @@
 """Throughput measurement: ganzoo against the same networks trained the plain way.
 
+Benchmark code only, kept out of the `ganzoo` package so that the library never imports
+PyTorch nor carries a second GAN train_step. scripts/benchmark.py imports it as
+`benchmark_lib` (its folder is on sys.path); tests import it as `ganzoo_scripts.benchmark_lib`
+(it defines no flags).
+
 `ReferenceGAN` is what a practitioner writes from the keras.io DCGAN example: one
 `train_step`, `tf.GradientTape`, `BinaryCrossentropy(from_logits=True)`, `tf.random.normal`
 noise, no distribution or reproducibility machinery. It trains the SAME networks (built by
-ganzoo.networks), so a ratio of images/s measures ganzoo's machinery, nothing else.
+ganzoo.networks), so a ratio of images/s measures ganzoo's machinery, nothing else. A reference
+for another loss is a subclass overriding `discriminator_loss` and `generator_loss`.
 `TorchTwin` (optional, needs PyTorch) translates those networks layer by layer into PyTorch
 and trains them eagerly, the PyTorch DCGAN example's way.
 
@@ -43,6 +49,19 @@ class ReferenceGAN(keras.Model):
         self.d_optimizer.build(self.discriminator.trainable_variables)
         self.g_optimizer.build(self.generator.trainable_variables)
 
+    def discriminator_loss(self, real, fake, real_logits, fake_logits):
+        """D's scalar loss, computed under D's tape (so a subclass may add a penalty on
+        `real` [B, ...] and `fake` [B, ...]); logits are D's raw outputs, [B, 1] float32.
+        Here: BCE with real labelled 1 and fake 0, each term a batch mean."""
+        del real, fake
+        return self.bce(tf.ones_like(real_logits), real_logits) + self.bce(
+            tf.zeros_like(fake_logits), fake_logits
+        )
+
+    def generator_loss(self, fake_logits):
+        """G's scalar loss from D's raw outputs [B, 1] on fresh fakes; here non-saturating BCE."""
+        return self.bce(tf.ones_like(fake_logits), fake_logits)
+
     def train_step(self, real):
         batch = tf.shape(real)[0]
         noise_batch = tf.random.normal([batch, self.latent_dim])
@@ -50,9 +69,7 @@ class ReferenceGAN(keras.Model):
             fake = self.generator(noise_batch, training=True)
             real_logits = self.discriminator(real, training=True)
             fake_logits = self.discriminator(fake, training=True)
-            d_loss = self.bce(tf.ones_like(real_logits), real_logits) + self.bce(
-                tf.zeros_like(fake_logits), fake_logits
-            )
+            d_loss = self.discriminator_loss(real, fake, real_logits, fake_logits)
         grads = tape.gradient(d_loss, self.discriminator.trainable_variables)
         self.d_optimizer.apply_gradients(zip(grads, self.discriminator.trainable_variables))
         noise_batch = tf.random.normal([batch, self.latent_dim])
@@ -60,13 +77,12 @@ class ReferenceGAN(keras.Model):
             fake_logits = self.discriminator(
                 self.generator(noise_batch, training=True), training=True
             )
-            g_loss = self.bce(tf.ones_like(fake_logits), fake_logits)
+            g_loss = self.generator_loss(fake_logits)
         grads = tape.gradient(g_loss, self.generator.trainable_variables)
         self.g_optimizer.apply_gradients(zip(grads, self.generator.trainable_variables))
         self.d_loss_tracker.update_state(d_loss)
         self.g_loss_tracker.update_state(g_loss)
         return {m.name: m.result() for m in self.metrics}
-
 
 def reference_for(model):
     """A compiled float32 ReferenceGAN with fresh networks of `model`'s architecture."""
