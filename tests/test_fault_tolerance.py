@@ -1,12 +1,15 @@
-"""A killed run resumes exactly; a diverged run stops cleanly and spares the last checkpoint."""
+"""A killed run resumes exactly; a diverged run stops cleanly and spares the last checkpoint;
+Keras' backup files keep the names that resuming reads."""
 
 import hashlib
 import json
 import os
+import shutil
 import signal
 import subprocess
 import time
 
+import keras
 import numpy as np
 import pytest
 
@@ -89,3 +92,48 @@ def test_a_diverging_run_stops_with_one_line_and_leaves_the_checkpoint_intact(tm
     assert "Traceback" not in diverged.stderr
     assert hashlib.sha256(checkpoint.read_bytes()).hexdigest() == before
     assert not (tmp_path / "export").exists()  # nothing exported from a diverged model
+
+
+def test_keras_backup_files_keep_the_names_that_restore_backup_reads(tmp_path):
+    # train_lib.restore_backup reads BackupAndRestore's private files by name (to learn the step
+    # before fit() and to fall back as Keras does): this fails first when Keras renames them.
+    class StopAfterTwoSteps(keras.callbacks.Callback):
+        def __init__(self):
+            super().__init__()
+            self.weights = []  # after each step
+
+        def on_train_batch_end(self, batch, logs=None):
+            self.weights.append(self.model.get_weights())
+            if batch == 1:
+                raise RuntimeError("interrupted")
+
+    def tiny_model():
+        keras.utils.set_random_seed(0)
+        model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
+        model.compile(keras.optimizers.SGD(0.1), loss="mse")
+        return model
+
+    model, stop = tiny_model(), StopAfterTwoSteps()
+    backup_dir = tmp_path / "backup"
+    backup = keras.callbacks.BackupAndRestore(str(backup_dir), save_freq=1, double_checkpoint=True)
+    x, y = np.arange(12, dtype="float32").reshape(4, 3) / 10, np.ones((4, 1), "float32")
+    with pytest.raises(RuntimeError, match="interrupted"):
+        model.fit(x, y, batch_size=1, epochs=1, shuffle=False, verbose=0, callbacks=[backup, stop])
+    assert sorted(os.listdir(backup_dir)) == [
+        "latest.weights.h5", "latest.weights.h5.bkp",
+        "training_metadata.json", "training_metadata.json.bkp",
+    ]
+    # The newest state and, beside it, the one saved a step before.
+    metadata = {name: json.loads((backup_dir / name).read_text())
+                for name in ("training_metadata.json", "training_metadata.json.bkp")}
+    assert metadata == {"training_metadata.json": {"epoch": 0, "batch": 1},
+                        "training_metadata.json.bkp": {"epoch": 0, "batch": 0}}
+    # load_weights takes only names ending in .weights.h5 (restore_backup and Keras put the .bkp
+    # back over latest.weights.h5 before loading it), hence the copies.
+    shutil.copyfile(backup_dir / "latest.weights.h5", tmp_path / "newest.weights.h5")
+    shutil.copyfile(backup_dir / "latest.weights.h5.bkp", tmp_path / "previous.weights.h5")
+    for name, step in (("newest.weights.h5", 2), ("previous.weights.h5", 1)):
+        restored = tiny_model()
+        restored.load_weights(tmp_path / name)
+        for got, want in zip(restored.get_weights(), stop.weights[step - 1]):
+            np.testing.assert_array_equal(got, want)
