@@ -277,6 +277,9 @@ def write_model_config(saved_models_root, base_path=None):
     Returns:
         (path written, sorted model names).
     """
+    from google.protobuf import text_format
+    from tensorflow_serving.config import model_server_config_pb2
+
     names = sorted(
         entry
         for entry in os.listdir(saved_models_root)
@@ -284,13 +287,13 @@ def write_model_config(saved_models_root, base_path=None):
     )
     if not names:
         raise GanzooError(f"no exported models under {saved_models_root!r}")
-    base_path = base_path or os.path.abspath(saved_models_root)
-    entries = "".join(
-        f"  config {{\n    name: \"{name}\"\n    base_path: \"{base_path.rstrip('/')}/{name}\"\n"
-        f"    model_platform: \"tensorflow\"\n  }}\n"
-        for name in names
-    )
+    base_path = (base_path or os.path.abspath(saved_models_root)).rstrip("/")
+    config = model_server_config_pb2.ModelServerConfig()
+    for name in names:
+        config.model_config_list.config.add(
+            name=name, base_path=f"{base_path}/{name}", model_platform="tensorflow"
+        )
     path = os.path.join(saved_models_root, "models.config")
     with open(path, "w") as config_file:
-        config_file.write(f"model_config_list {{\n{entries}}}\n")
+        config_file.write(text_format.MessageToString(config))
     return path, names

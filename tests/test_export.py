@@ -60,3 +60,26 @@ def test_points_models_export_samples(tmp_path):
     outputs = serve(latent=latent)
     assert set(outputs) == {"samples"}
     np.testing.assert_allclose(outputs["samples"], model.generate(latent=latent), atol=1e-6)
+
+
+def test_the_model_config_parses_back_into_a_model_server_config(tmp_path):
+    from google.protobuf import text_format
+    from tensorflow_serving.config import model_server_config_pb2
+
+    root = tmp_path / "saved_models"
+    for name in ("nsgan", "dcgan", 'a "quoted" name'):  # a quote: the text is escaped
+        (root / name / "1").mkdir(parents=True)
+    (root / "not_a_model").mkdir()  # no version directory
+    expected = ["a \"quoted\" name", "dcgan", "nsgan"]
+
+    def read_back():
+        config = model_server_config_pb2.ModelServerConfig()
+        text_format.Parse((root / "models.config").read_text(), config)
+        return [(c.name, c.base_path, c.model_platform) for c in config.model_config_list.config]
+
+    assert export.write_model_config(str(root), "/models/") == (str(root / "models.config"), expected)
+    assert read_back() == [(name, f"/models/{name}", "tensorflow") for name in expected]
+    export.write_model_config(str(root))
+    assert read_back() == [(name, str(root / name), "tensorflow") for name in expected]
+    with pytest.raises(ganzoo.GanzooError, match="no exported models under"):
+        export.write_model_config(str(root / "not_a_model"))
