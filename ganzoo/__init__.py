@@ -8,6 +8,7 @@
 
 from ganzoo import models  # noqa: F401  (registers the zoo)
 from ganzoo.errors import GanzooError
+from ganzoo.models import arguments as _arguments
 from ganzoo.registry import get_model_class, list_models
 
 __version__ = "0.1.0"
@@ -21,4 +22,12 @@ def get_model(name, **overrides):
     return get_model_class(name)(**overrides)
 
 
-__all__ = ["GanzooError", "get_model", "list_models", "__version__"]
+def describe_model(name):
+    """A printable table of the model's arguments: defaults, allowed values, meaning."""
+    model_class = get_model_class(name)
+    return f"{model_class.__doc__.strip().splitlines()[0]}\n" + _arguments.describe(
+        name, model_class.defaults
+    )
+
+
+__all__ = ["GanzooError", "describe_model", "get_model", "list_models", "__version__"]

@@ -9,6 +9,10 @@ The signature contract (names, dtypes, shapes, ranges) is stable; README.md has 
     sample_png       num_samples, seed as `sample` -> images_bytes string [batch] (PNG files)
     discriminate     images float32 [batch, H, W, C] in [-1, 1]
                      -> logits float32 [batch], probabilities float32 [batch] (real = 1)
+                        for models whose D is a classifier (loss families minimax and
+                        non_saturating); scores float32 [batch] (raw, unbounded, higher =
+                        more real) for critics (wasserstein, hinge, least_squares), whose
+                        outputs have no probability
 
 Non-image models (e.g. 2-D points) output `samples` float32 [batch, *data_shape] instead of
 the two image outputs, have no `sample_png`, and `discriminate` takes `samples`.
@@ -69,6 +73,7 @@ class ServingModule:
         self.latent_dim = model.latent_dim
         self.is_image = networks.is_image_shape(self.data_shape)
         self.data_name = "images" if self.is_image else "samples"
+        self.outputs_are_logits = model.family.outputs_are_logits
 
     def outputs(self, latent):
         """The signature outputs for a latent batch: images (or samples) and images_uint8."""
@@ -122,8 +127,10 @@ class ServingModule:
                 f"[batch, {', '.join(map(str, self.data_shape))}]",
             ),
         )
-        logits = tf.reshape(tf.cast(self.discriminator(data, training=False), tf.float32), [-1])
-        return {"logits": logits, "probabilities": tf.sigmoid(logits)}
+        outputs = tf.reshape(tf.cast(self.discriminator(data, training=False), tf.float32), [-1])
+        if not self.outputs_are_logits:
+            return {"scores": outputs}
+        return {"logits": outputs, "probabilities": tf.sigmoid(outputs)}
 
     def signatures(self):
         """{name: (function, input signature)}; serving_default first."""

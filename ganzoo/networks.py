@@ -2,7 +2,8 @@
 
 Every builder returns a pair of functional `keras.Model`s:
     generator:     float32 [batch, latent_dim] -> float32 [batch, *data_shape]
-    discriminator: float32 [batch, *data_shape] -> float32 [batch, 1] logits (real > 0)
+    discriminator: float32 [batch, *data_shape] -> float32 [batch, 1] raw outputs (logits for
+                   the BCE loss families, scores for critics: see ganzoo.losses)
 
 Image data lives in [-1, 1] (the generator ends in tanh); other data, such as 2-D points, is
 unbounded (the generator ends in a linear layer).
@@ -10,6 +11,7 @@ unbounded (the generator ends in a linear layer).
 
 import keras
 
+from ganzoo import layers
 from ganzoo.errors import GanzooError
 
 # Radford et al. 2015, Sec. 4: "All weights were initialized from a zero-centered Normal
@@ -34,6 +36,49 @@ def dtype_policy(precision):
     return precision
 
 
+# How D normalises its hidden activations. "batch" mixes the examples of a batch, so a D with it
+# has no per-example input gradient: gradient penalties need one of the others.
+NORMALIZATIONS = ("batch", "layer", "spectral", "none")
+ARCHITECTURES = ("mlp", "conv", "auto")
+
+
+def check_normalization(normalization):
+    if normalization not in NORMALIZATIONS:
+        raise GanzooError(
+            f"unknown d_normalization {normalization!r}; choose one of: {', '.join(NORMALIZATIONS)}"
+        )
+
+
+def _d_dense(normalization, units, **kwargs):
+    """A Dense layer of D: spectrally normalised when D's normalisation is "spectral"."""
+    return (layers.SpectralDense if normalization == "spectral" else keras.layers.Dense)(
+        units, **kwargs
+    )
+
+
+def _d_norm(normalization, name, policy, synchronized_batch_norm, axis=-1):
+    """The normalisation layer after a hidden layer of D, or None ("spectral"/"none")."""
+    if normalization == "batch":
+        return keras.layers.BatchNormalization(
+            momentum=0.9, epsilon=1e-5, gamma_initializer=_DCGAN_GAMMA_INIT,
+            synchronized=synchronized_batch_norm, dtype=policy, name=name,
+        )
+    if normalization == "layer":
+        return keras.layers.LayerNormalization(axis=axis, epsilon=1e-5, dtype=policy, name=name)
+    return None
+
+
+def resolve_architecture(architecture, data_shape):
+    """"mlp" or "conv" for `architecture` in ARCHITECTURES; "auto" is conv for [H, W, C] images."""
+    if architecture not in ARCHITECTURES:
+        raise GanzooError(
+            f"unknown architecture {architecture!r}; choose one of: {', '.join(ARCHITECTURES)}"
+        )
+    if architecture == "auto":
+        return "conv" if is_image_shape(data_shape) else "mlp"
+    return architecture
+
+
 def is_image_shape(data_shape):
     """True for [height, width, channels] data."""
     return len(data_shape) == 3
@@ -44,7 +89,10 @@ def _check_latent_dim(latent_dim):
         raise GanzooError(f"latent_dim must be a positive integer, got {latent_dim!r}")
 
 
-def mlp_pair(data_shape, latent_dim, width=256, hidden_layers=2, precision="float32", name_prefix=""):
+def mlp_pair(
+    data_shape, latent_dim, width=256, hidden_layers=2, d_normalization="none",
+    synchronized_batch_norm=True, precision="float32", name_prefix="",
+):
     """Fully connected G and D, as in Goodfellow et al. 2014 (ReLU/LeakyReLU for maxout).
 
     Works for any data shape: flat vectors such as 2-D points, or images (flattened in D,
@@ -55,6 +103,9 @@ def mlp_pair(data_shape, latent_dim, width=256, hidden_layers=2, precision="floa
         latent_dim: int >= 1.
         width: units in every hidden layer.
         hidden_layers: number of hidden layers in G and in D.
+        d_normalization: one of NORMALIZATIONS, after every hidden layer of D ("spectral":
+            every Dense layer of D, the output included, is spectrally normalised).
+        synchronized_batch_norm: see dcgan_pair.
         precision: see PRECISIONS.
         name_prefix: prefix for the two model names.
 
@@ -62,6 +113,7 @@ def mlp_pair(data_shape, latent_dim, width=256, hidden_layers=2, precision="floa
         (generator, discriminator).
     """
     _check_latent_dim(latent_dim)
+    check_normalization(d_normalization)
     policy = dtype_policy(precision)
     data_shape = tuple(data_shape)
     if not data_shape or any(int(d) < 1 for d in data_shape):
@@ -83,9 +135,11 @@ def mlp_pair(data_shape, latent_dim, width=256, hidden_layers=2, precision="floa
     data = keras.Input(data_shape, name="data")
     y = keras.layers.Flatten(dtype=policy, name="d_flatten")(data)
     for i in range(hidden_layers):
-        y = keras.layers.Dense(width, dtype=policy, name=f"d_dense_{i}")(y)
+        y = _d_dense(d_normalization, width, dtype=policy, name=f"d_dense_{i}")(y)
+        norm = _d_norm(d_normalization, f"d_norm_{i}", policy, synchronized_batch_norm)
+        y = norm(y) if norm is not None else y
         y = keras.layers.LeakyReLU(_LEAKY_SLOPE, dtype=policy, name=f"d_lrelu_{i}")(y)
-    logits = keras.layers.Dense(1, dtype="float32", name="d_logits")(y)
+    logits = _d_dense(d_normalization, 1, dtype="float32", name="d_logits")(y)
     discriminator = keras.Model(data, logits, name=f"{name_prefix}discriminator")
     return generator, discriminator
 
@@ -126,20 +180,24 @@ def check_dcgan_shape(data_shape):
 
 
 def dcgan_pair(
-    data_shape, latent_dim, width=64, synchronized_batch_norm=True, precision="float32",
-    name_prefix="",
+    data_shape, latent_dim, width=64, d_normalization="batch", synchronized_batch_norm=True,
+    precision="float32", name_prefix="",
 ):
     """The DCGAN generator and discriminator of Radford et al. 2015, sized to the image.
 
     G: latent -> dense to s0 x s0 x (width * 2^(n-1)) -> n stride-2 transposed convolutions,
     halving the filters each time, to H x H x C; batch norm + ReLU everywhere except the output,
     which is tanh. D mirrors it: n stride-2 convolutions doubling the filters from `width`,
-    LeakyReLU(0.2), batch norm everywhere except on the input layer, then a dense logit.
+    LeakyReLU(0.2), batch norm everywhere except on the input layer, then a dense output.
 
     Args:
         data_shape: (H, H, C), see SUPPORTED_DCGAN_SHAPES_TEXT.
         latent_dim: int >= 1.
         width: filters of G's last hidden layer and D's first layer.
+        d_normalization: one of NORMALIZATIONS for D (G always has batch norm): "batch" as in
+            DCGAN, "layer" (over H, W and C, the drop-in Gulrajani et al. 2017 recommend for a
+            critic), "spectral" (every convolution and the output layer of D spectrally
+            normalised, no other normalisation, as SNGAN), or "none".
         synchronized_batch_norm: compute batch statistics over the global batch (all replicas)
             rather than each replica's share. On one device the two are identical; on N
             replicas only synchronized statistics give the single-device result, at the cost of
@@ -152,19 +210,13 @@ def dcgan_pair(
     """
     _check_latent_dim(latent_dim)
     check_dcgan_shape(data_shape)
+    check_normalization(d_normalization)
     policy = dtype_policy(precision)
     height, _, channels = data_shape
     base, num_strided = dcgan_base_size(height)
 
     def batch_norm(name):
-        return keras.layers.BatchNormalization(
-            momentum=0.9,
-            epsilon=1e-5,
-            gamma_initializer=_DCGAN_GAMMA_INIT,
-            synchronized=synchronized_batch_norm,
-            dtype=policy,
-            name=name,
-        )
+        return _d_norm("batch", name, policy, synchronized_batch_norm)
 
     def conv_kwargs():
         return dict(
@@ -198,17 +250,40 @@ def dcgan_pair(
     data = keras.Input(tuple(data_shape), name="images")
     y = data
     filters = width
+    conv = layers.SpectralConv2D if d_normalization == "spectral" else keras.layers.Conv2D
     for i in range(num_strided):
-        # No batch norm on D's input layer (Radford et al. 2015, Sec. 3); biases are redundant
-        # before batch norm.
-        y = keras.layers.Conv2D(filters, use_bias=(i == 0), name=f"d_conv_{i}", **conv_kwargs())(y)
-        if i > 0:
-            y = batch_norm(f"d_bn_{i}")(y)
+        # No normalisation on D's input layer (Radford et al. 2015, Sec. 3); biases are
+        # redundant before batch or layer norm (which have their own offset).
+        norm = None if i == 0 else _d_norm(
+            d_normalization, f"d_{'bn' if d_normalization == 'batch' else 'norm'}_{i}", policy,
+            synchronized_batch_norm, axis=[1, 2, 3],
+        )
+        y = conv(filters, use_bias=norm is None, name=f"d_conv_{i}", **conv_kwargs())(y)
+        y = norm(y) if norm is not None else y
         y = keras.layers.LeakyReLU(_LEAKY_SLOPE, dtype=policy, name=f"d_lrelu_{i}")(y)
         filters *= 2
     y = keras.layers.Flatten(dtype=policy, name="d_flatten")(y)
-    logits = keras.layers.Dense(
-        1, kernel_initializer=_DCGAN_KERNEL_INIT, dtype="float32", name="d_logits"
+    logits = _d_dense(
+        d_normalization, 1, kernel_initializer=_DCGAN_KERNEL_INIT, dtype="float32",
+        name="d_logits",
     )(y)
     discriminator = keras.Model(data, logits, name=f"{name_prefix}discriminator")
     return generator, discriminator
+
+
+def build_pair(
+    architecture, data_shape, latent_dim, width, hidden_layers=2, d_normalization="none",
+    synchronized_batch_norm=True, precision="float32",
+):
+    """(generator, discriminator) of `architecture` ("mlp", "conv" or "auto", see
+    resolve_architecture); `hidden_layers` applies to the MLP only."""
+    if resolve_architecture(architecture, data_shape) == "conv":
+        return dcgan_pair(
+            data_shape, latent_dim, width=width, d_normalization=d_normalization,
+            synchronized_batch_norm=synchronized_batch_norm, precision=precision,
+        )
+    return mlp_pair(
+        data_shape, latent_dim, width=width, hidden_layers=hidden_layers,
+        d_normalization=d_normalization, synchronized_batch_norm=synchronized_batch_norm,
+        precision=precision,
+    )

@@ -9,6 +9,13 @@ makes a resumed run draw exactly what an uninterrupted one would have.
 import tensorflow as tf
 
 
+def _key(seed, stream):
+    key = tf.stack([tf.cast(seed, tf.int64), tf.constant(0, tf.int64)])
+    for value in stream:
+        key = tf.random.experimental.stateless_fold_in(key, tf.cast(value, tf.int64))
+    return key
+
+
 def latent_batch(num_samples, latent_dim, seed, *stream):
     """Standard-normal latent vectors keyed on `seed` and any further integers in `stream`.
 
@@ -21,9 +28,14 @@ def latent_batch(num_samples, latent_dim, seed, *stream):
     Returns:
         float32 [num_samples, latent_dim], N(0, 1).
     """
-    key = tf.stack([tf.cast(seed, tf.int64), tf.constant(0, tf.int64)])
-    for value in stream:
-        key = tf.random.experimental.stateless_fold_in(key, tf.cast(value, tf.int64))
     return tf.random.stateless_normal(
-        tf.stack([tf.cast(num_samples, tf.int32), latent_dim]), seed=key, dtype=tf.float32
+        tf.stack([tf.cast(num_samples, tf.int32), latent_dim]), seed=_key(seed, stream),
+        dtype=tf.float32,
+    )
+
+
+def uniform_batch(num_samples, seed, *stream):
+    """float32 [num_samples] U(0, 1) keyed like latent_batch (e.g. interpolation weights)."""
+    return tf.random.stateless_uniform(
+        tf.reshape(tf.cast(num_samples, tf.int32), [1]), seed=_key(seed, stream), dtype=tf.float32
     )

@@ -1,4 +1,6 @@
-"""Replication must not change the mathematics: 2 replicas == 1 device, for every model."""
+"""Replication must not change the mathematics (the per-model 2 replicas == 1 device test is in
+the contract suite, tests/test_models.py); here: noise per replica, the generator average, batch
+norm options, strategy errors."""
 
 import keras
 import numpy as np
@@ -10,67 +12,11 @@ from ganzoo import distribute
 from ganzoo import noise as noise_lib
 from ganzoo.configs import DataConfig, ModelConfig, TrainConfig
 from ganzoo import train_lib
-from ganzoo.models.base import METRIC_NAMES
-from tests.conftest import TWO_CPUS, all_weights
-from tests.test_models import ZOO
-
-BATCH = 8  # global; 4 per replica on two replicas
-
-
-def train_sgd(strategy, name, shape, overrides, steps, given_latent=True, **more):
-    """`steps` SGD steps on fixed data under `strategy`; returns (weights, history)."""
-    keras.utils.set_random_seed(0)
-    with strategy.scope():
-        model = ganzoo.get_model(name, data_shape=shape, **{**overrides, **more})
-        model.compile(d_optimizer=keras.optimizers.SGD(0.1), g_optimizer=keras.optimizers.SGD(0.1))
-    rng = np.random.default_rng(0)
-    images = rng.uniform(-1, 1, (BATCH * steps, *shape)).astype("float32")
-    latent = rng.normal(size=(BATCH * steps, model.latent_dim)).astype("float32")
-    elements = {"images": images, "latent": latent} if given_latent else images
-    dataset = tf.data.Dataset.from_tensor_slices(elements).batch(BATCH)
-    history = model.fit(dataset, epochs=1, verbose=0, shuffle=False).history
-    return all_weights(model), history, model
-
-
-def max_difference(weights_a, weights_b):
-    return max(float(np.max(np.abs(a - b))) for a, b in zip(weights_a, weights_b))
-
-
-@pytest.fixture(scope="module")
-def mirrored():
-    strategy = distribute.get_strategy("mirrored", TWO_CPUS)
-    assert strategy.num_replicas_in_sync == 2
-    return strategy
-
-
-@pytest.mark.parametrize("name, shape, overrides", ZOO)
-@pytest.mark.parametrize("generator_loss", ["minimax", "non_saturating"])
-@pytest.mark.parametrize("steps, d_steps", [(1, 1), (3, 2)])
-def test_two_replicas_equal_one_device(mirrored, name, shape, overrides, generator_loss, steps, d_steps):
-    one = train_sgd(
-        tf.distribute.get_strategy(), name, shape, overrides, steps,
-        generator_loss=generator_loss, d_steps=d_steps,
-    )
-    two = train_sgd(
-        mirrored, name, shape, overrides, steps, generator_loss=generator_loss, d_steps=d_steps
-    )
-    difference = max_difference(one[0], two[0])
-    print(f"\n{name} {generator_loss} steps={steps} d_steps={d_steps}: max|w1-w2| = {difference:.1e}")
-    assert difference < 1e-5
-    for metric in METRIC_NAMES:
-        np.testing.assert_allclose(one[1][metric], two[1][metric], rtol=1e-5, err_msg=metric)
-
-
-@pytest.mark.parametrize("name, shape, overrides", ZOO)
-def test_sampled_noise_also_gives_the_same_result_at_any_replica_count(mirrored, name, shape, overrides):
-    # Each replica takes its own rows of one global noise batch keyed on (seed, step).
-    one = train_sgd(tf.distribute.get_strategy(), name, shape, overrides, 3, given_latent=False)
-    two = train_sgd(mirrored, name, shape, overrides, 3, given_latent=False)
-    assert max_difference(one[0], two[0]) < 1e-5
-
+from tests.conftest import TWO_CPUS
+from tests.test_models import max_difference, mirrored, tiny_case, train_sgd  # noqa: F401
 
 def test_the_generator_average_is_the_same_at_any_replica_count(mirrored):
-    name, shape, overrides = ZOO[2]
+    name, shape, overrides = tiny_case("dcgan")
     one = train_sgd(tf.distribute.get_strategy(), name, shape, overrides, 3, g_ema_decay=0.5)
     two = train_sgd(mirrored, name, shape, overrides, 3, g_ema_decay=0.5)
     averages = [[a.numpy() for a in run[2]._ema_weights] for run in (one, two)]
@@ -79,7 +25,7 @@ def test_the_generator_average_is_the_same_at_any_replica_count(mirrored):
 
 
 def test_per_replica_batch_norm_is_an_option_that_changes_the_result(mirrored):
-    name, shape, overrides = ZOO[2]
+    name, shape, overrides = tiny_case("dcgan")
     one = train_sgd(tf.distribute.get_strategy(), name, shape, overrides, 1)
     synced = train_sgd(mirrored, name, shape, overrides, 1)
     local = train_sgd(mirrored, name, shape, overrides, 1, synchronized_batch_norm=False)
@@ -88,7 +34,7 @@ def test_per_replica_batch_norm_is_an_option_that_changes_the_result(mirrored):
 
 
 def test_replicas_draw_different_noise_and_seeds_reproduce_it(mirrored):
-    name, shape, overrides = ZOO[0]
+    name, shape, overrides = tiny_case("gan")
     noise = []
     for seed in (5, 5, 6):
         with mirrored.scope():

@@ -1,8 +1,9 @@
 import keras
 import numpy as np
 import pytest
+import tensorflow as tf
 
-from ganzoo import networks
+from ganzoo import layers, networks
 from ganzoo.errors import GanzooError
 
 
@@ -69,3 +70,51 @@ def test_mlp_output_is_unbounded_for_points_and_tanh_for_images():
 def test_bad_latent_sizes_are_refused(latent_dim):
     with pytest.raises(GanzooError, match="latent_dim must be a positive integer"):
         networks.mlp_pair((2,), latent_dim=latent_dim)
+
+
+@pytest.mark.parametrize("builder", ["mlp", "conv"])
+@pytest.mark.parametrize("normalization", networks.NORMALIZATIONS)
+def test_both_builders_take_every_discriminator_normalization(builder, normalization):
+    shape = (16, 16, 1) if builder == "conv" else (2,)
+    _, discriminator = networks.build_pair(builder, shape, 4, 4, d_normalization=normalization)
+    kinds = {type(layer).__name__ for layer in discriminator.layers}
+    assert ("BatchNormalization" in kinds) == (normalization == "batch")
+    assert ("LayerNormalization" in kinds) == (normalization == "layer")
+    spectral = {"SpectralDense", "SpectralConv2D"} & kinds
+    assert bool(spectral) == (normalization == "spectral")
+    if normalization == "spectral":  # every weight layer of D, the output included
+        assert not {"Dense", "Conv2D"} & kinds
+    out = discriminator(np.random.default_rng(0).normal(size=(3, *shape)).astype("float32"))
+    assert out.shape == (3, 1)
+
+
+def test_spectral_layers_divide_by_the_largest_singular_value():
+    layer = layers.SpectralDense(3, use_bias=False)
+    layer.build((None, 4))
+    kernel = np.random.default_rng(0).normal(size=(4, 3)).astype("float32")
+    layer._kernel.assign(kernel)
+    x = np.eye(4, dtype="float32")
+    for _ in range(50):  # power iteration converges to the top singular vector
+        out = layer(x, training=True)
+    sigma = np.linalg.svd(kernel, compute_uv=False)[0]
+    np.testing.assert_allclose(out, kernel / sigma, rtol=1e-4)
+    np.testing.assert_array_equal(layer._kernel.numpy(), kernel)  # W itself is not rewritten
+    frozen = layer.singular_vector.numpy()
+    layer(x, training=False)
+    np.testing.assert_array_equal(layer.singular_vector.numpy(), frozen)  # no update in inference
+
+
+def test_the_gradient_flows_through_sigma():
+    # d(W / sigma(W))/dW has the term -W v u^T / sigma^2 (Miyato et al. 2018, eq. 12): the gradient
+    # of the summed output along the top singular direction is smaller than without sigma's.
+    layer = layers.SpectralDense(2, use_bias=False)
+    layer.build((None, 2))
+    layer._kernel.assign(np.array([[2.0, 0.0], [0.0, 1.0]], "float32"))
+    for _ in range(20):
+        layer(np.eye(2, dtype="float32"), training=True)
+    with tf.GradientTape() as tape:
+        y = tf.reduce_sum(layer(np.array([[1.0, 0.0]], "float32"), training=False))
+    gradient = tape.gradient(y, layer._kernel).numpy()
+    # y = (W00 + W01) / sigma, sigma = W00 = 2 (top singular vectors e0, e0): dy/dW00 =
+    # 1/sigma - y/sigma = 0, where a sigma held constant would give 1/sigma = 0.5; dy/dW01 = 0.5.
+    np.testing.assert_allclose(gradient, [[0.0, 0.5], [0.0, 0.0]], atol=1e-4)

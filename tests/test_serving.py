@@ -74,6 +74,9 @@ def test_saved_model_cli_lists_the_contract(exported):
         "inputs": {"images": ("DT_FLOAT", image)},
         "outputs": {"logits": ("DT_FLOAT", "(-1)"), "probabilities": ("DT_FLOAT", "(-1)")},
     }
+    critic = saved_model_cli_show(exported["wgan_gp"][1])["discriminate"]
+    assert critic == {"inputs": {"images": ("DT_FLOAT", image)},
+                      "outputs": {"scores": ("DT_FLOAT", "(-1)")}}
 
 
 def test_points_models_serve_samples_and_no_png(exported):
@@ -84,7 +87,7 @@ def test_points_models_serve_samples_and_no_png(exported):
     assert signatures["serving_default"]["outputs"] == {"samples": ("DT_FLOAT", "(-1, 2)")}
 
 
-@pytest.mark.parametrize("name", [name for name, _, _ in ZOO])
+@pytest.mark.parametrize("name", ["dcgan", "gan"])  # every model: the contract suite, in-process
 def test_saved_model_cli_run_reproduces_generate(tmp_path, exported, name):
     model, version_dir = exported[name]
     latent = model.sample_latent(5, seed=11).numpy()
@@ -95,7 +98,7 @@ def test_saved_model_cli_run_reproduces_generate(tmp_path, exported, name):
          "--outdir", str(tmp_path / "out")],
         capture_output=True, text=True, check=True, env=script_env(), timeout=120,
     )
-    key = "samples" if name == "gan" else "images"
+    key = "images" if len(model.data_shape) == 3 else "samples"
     served = np.load(tmp_path / "out" / f"{key}.npy")
     np.testing.assert_allclose(served, model.generate(latent=latent), atol=1e-5)
 
@@ -174,7 +177,8 @@ def test_the_tf1_session_loader_loads_it_without_ganzoo(tmp_path, exported):
 def test_warmup_requests_parse_and_are_answered(exported, name):
     _, version_dir = exported[name]
     requests = export.read_warmup_requests(os.path.join(version_dir, export.WARMUP_FILE))
-    expected = {"serving_default", "sample", "discriminate"} | ({"sample_png"} if name != "gan" else set())
+    is_image = len(exported[name][0].data_shape) == 3
+    expected = {"serving_default", "sample", "discriminate"} | ({"sample_png"} if is_image else set())
     assert {r.model_spec.signature_name for r in requests} == expected
     assert {r.model_spec.name for r in requests} == {name}
     loaded = tf.saved_model.load(version_dir)

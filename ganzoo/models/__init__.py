@@ -3,6 +3,9 @@
 from ganzoo.models.base import GANModel
 from ganzoo.models.dcgan import DCGAN
 from ganzoo.models.gan import GAN
+from ganzoo.models.lsgan import LSGAN
 from ganzoo.models.nsgan import NSGAN
+from ganzoo.models.sngan import SNGAN
+from ganzoo.models.wgan_gp import WGANGP
 
-__all__ = ["GANModel", "GAN", "NSGAN", "DCGAN"]
+__all__ = ["GANModel", "GAN", "NSGAN", "DCGAN", "LSGAN", "SNGAN", "WGANGP"]

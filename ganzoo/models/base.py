@@ -2,19 +2,23 @@
 
 One call of `train_step` on a batch of real data x (per replica) does Goodfellow et al.'s
 Algorithm 1 for one iteration:
-    k = d_steps times: draw z; descend D's loss  softplus(-D(x)) + softplus(D(G(z)))
-    once:              draw z; descend G's loss  (minimax or non-saturating, see ganzoo.losses)
+    k = d_steps times: draw z; descend D's objective (`discriminator_objective`)
+    once:              draw z; descend G's objective (`generator_objective`)
 D's variables are not in the G step's gradient; G's are not in the D steps'. The k D steps reuse
 the same real batch with fresh noise (as the keras.io WGAN-GP example does), so that one
 dataset element is one iteration.
 
-Distribution (DESIGN.md section 3):
+A model of the zoo is a registration, a `defaults` dict and, where it needs one, an override of
+the two objective hooks; train_step itself is never copied, because it owns what makes
+distributed training exact (DESIGN.md section 3):
 - per-example losses are averaged over the GLOBAL batch (`tf.nn.compute_average_loss`), since
   `apply_gradients` sums gradients over replicas;
-- noise is drawn for the whole global batch keyed on (seed, step, sub-step) and each replica
-  takes its own rows, so replicas see different noise and the run is identical at any replica
-  count;
-- the metrics returned are exactly the trackers' results, which Keras reduces over replicas.
+- every random draw (noise, interpolation weights) is made for the whole global batch keyed on
+  (seed, step, sub-step, stream) and each replica takes its own rows, so replicas see different
+  numbers and the run is identical at any replica count (`replica_draw`);
+- mixed_float16 loss scaling, the generator weight average, and the metrics: the values
+  returned are exactly the trackers' results, which Keras reduces over replicas (rank-1 under
+  MultiWorkerMirroredStrategy).
 """
 
 import keras
@@ -22,76 +26,69 @@ import tensorflow as tf
 
 from ganzoo import losses, networks, noise
 from ganzoo.errors import GanzooError
+from ganzoo.models import arguments as model_arguments
 
-METRIC_NAMES = ("d_loss", "g_loss", "d_real", "d_fake")
-
-
-def default_optimizer():
-    """Adam(2e-4, beta_1=0.5): the setting of Radford et al. 2015, Sec. 4, used by every model."""
-    return keras.optimizers.Adam(learning_rate=2e-4, beta_1=0.5)
+# Streams of random numbers besides the latent batch, folded into the key after the sub-step.
+_INTERPOLATION_STREAM = 1
 
 
 class GANModel(keras.Model):
-    """Base class of the zoo's GANs. Subclasses implement `build_networks` and may change
-    `default_generator_loss`.
+    """Base class of the zoo's GANs: the original GAN (Goodfellow et al. 2014) by default.
 
     Args:
         data_shape: shape of one real example, e.g. (32, 32, 1) or (2,).
-        latent_dim: width of the noise vector z ~ N(0, I).
-        generator_loss: "minimax" (saturating, Goodfellow 2014) or "non_saturating";
-            None takes the class default.
-        d_steps: k, discriminator updates per generator update (Goodfellow's Algorithm 1).
-        seed: key of every noise draw made during training.
-        g_ema_decay: if set (e.g. 0.999), keep an exponential moving average of G's weights,
-            updated after every G step; `generate`, the sample grids, evaluation and export
-            then use the averaged generator (`sampling_generator()`), which is usually
-            smoother than the raw one (Karras et al. 2018, Yazici et al. 2019).
-        precision: "float32", "mixed_bfloat16" or "mixed_float16" (networks.PRECISIONS):
-            the compute precision of G and D. Variables, G's output, D's logits and the losses
-            stay float32 in every precision; mixed_float16 adds dynamic loss scaling to both
-            optimizers (see `compile`).
+        **arguments: any argument named in the class's `defaults` (see
+            ganzoo.models.arguments.ARGUMENTS for their meaning and allowed values, or
+            `ganzoo.describe_model(name)`); each becomes an attribute of the same name.
+
+    The arguments every model shares, in brief: `latent_dim`; networks (`architecture`,
+    `width`, `hidden_layers`, `d_normalization`, `synchronized_batch_norm`); the game
+    (`loss_family`, `d_steps`, `gp_weight`, `r1_weight`); the optimizers (`d_learning_rate`,
+    `g_learning_rate`, `beta_1`, `beta_2`: Adam for both networks, built by `compile()`);
+    `g_ema_decay` (an exponential moving average of G's weights, used by `generate`, the
+    sample grids, evaluation and export); `seed`; `precision` ("float32", "mixed_bfloat16" or
+    "mixed_float16": variables, G's output, D's output and the losses stay float32;
+    mixed_float16 adds dynamic loss scaling to both optimizers).
 
     Dataset elements may be a real batch [batch, *data_shape] or a dict
     {"images": [batch, *data_shape], "latent": [batch, latent_dim]}; a given latent batch is
     used for every D step and the G step instead of sampled noise.
     """
 
-    default_generator_loss = "minimax"
+    # The defaults of the original GAN: an MLP pair and the minimax game with Adam(2e-4, 0.5),
+    # the DCGAN optimizer setting (Radford et al. 2015, Sec. 4) every early model used.
+    defaults = {
+        "latent_dim": 64,
+        "architecture": "mlp",
+        "width": 256,
+        "hidden_layers": 2,
+        "d_normalization": "none",
+        "synchronized_batch_norm": True,
+        "loss_family": "minimax",
+        "d_steps": 1,
+        "gp_weight": 0.0,
+        "r1_weight": 0.0,
+        "d_learning_rate": 2e-4,
+        "g_learning_rate": 2e-4,
+        "beta_1": 0.5,
+        "beta_2": 0.999,
+        "g_ema_decay": None,
+        "seed": 0,
+        "precision": "float32",
+    }
+    zoo_name = "GANModel"  # set by register_model
 
-    def __init__(
-        self,
-        data_shape=(32, 32, 1),
-        latent_dim=64,
-        generator_loss=None,
-        d_steps=1,
-        seed=0,
-        g_ema_decay=None,
-        precision="float32",
-        **kwargs,
-    ):
-        super().__init__(**kwargs)
-        generator_loss = generator_loss or self.default_generator_loss
-        if generator_loss not in losses.GENERATOR_LOSSES:
-            raise GanzooError(
-                f"unknown generator_loss {generator_loss!r}; "
-                f"choose one of: {', '.join(losses.GENERATOR_LOSSES)}"
-            )
-        if not isinstance(d_steps, int) or d_steps < 1:
-            raise GanzooError(f"d_steps must be a positive integer, got {d_steps!r}")
+    def __init__(self, data_shape=(32, 32, 1), name=None, **arguments):
+        super().__init__(name=name)
+        values = model_arguments.check_arguments(self.zoo_name, self.defaults, arguments)
+        for argument, value in values.items():
+            setattr(self, argument, value)
         self.data_shape = tuple(int(d) for d in data_shape)
-        self.latent_dim = latent_dim
-        self.generator_loss = generator_loss
-        if g_ema_decay is not None and not 0.0 < g_ema_decay < 1.0:
-            raise GanzooError(f"g_ema_decay must be in (0, 1), got {g_ema_decay!r}")
-        self.d_steps = d_steps
-        self.seed = int(seed)
-        self.g_ema_decay = g_ema_decay
-        networks.dtype_policy(precision)  # Unknown names fail here, naming the allowed ones.
-        self.precision = precision
+        self._check_combination()
         self.generator, self.discriminator = self.build_networks()
         self._ema_weights = []
         object.__setattr__(self, "_inference_twin", None)  # see _float32_twin
-        if g_ema_decay is not None:
+        if self.g_ema_decay is not None:
             # Plain variables updated inside train_step (identical on every replica, so only the
             # first replica's update is kept); checkpointed with the model.
             for variable in self.generator.weights:
@@ -101,25 +98,47 @@ class GANModel(keras.Model):
                 )
                 average.assign(variable)
                 self._ema_weights.append(average)
-        self._trackers = [keras.metrics.Mean(name=name) for name in METRIC_NAMES]
+        self._trackers = [keras.metrics.Mean(name=name) for name in self.metric_names()]
         # G and D are built by construction; without this, fit() under a strategy tries to build
         # the wrapper by calling it on data (DESIGN fact 2).
         self.built = True
 
+    @property
+    def family(self):
+        """The losses.LossFamily named by `loss_family`."""
+        return losses.LOSS_FAMILIES[self.loss_family]
+
+    def _check_combination(self):
+        """Refuse argument values that are each allowed but make no sense together."""
+        penalties = [n for n in ("gp_weight", "r1_weight") if getattr(self, n) > 0]
+        if penalties and self.d_normalization == "batch":
+            raise GanzooError(
+                f"{self.zoo_name}: {penalties[0]} needs per-example input gradients, which a "
+                f"batch-normalised D does not have; set d_normalization to layer, spectral or none"
+            )
+
     def build_networks(self):
-        """Return (generator, discriminator) for self.data_shape and self.latent_dim."""
-        raise NotImplementedError
+        """Return (generator, discriminator) for self.data_shape and the network arguments."""
+        return networks.build_pair(
+            self.architecture, self.data_shape, self.latent_dim, self.width,
+            hidden_layers=self.hidden_layers, d_normalization=self.d_normalization,
+            synchronized_batch_norm=self.synchronized_batch_norm, precision=self.precision,
+        )
+
+    def metric_names(self):
+        """What training logs: d_loss, g_loss, the loss family's view of D, the penalties."""
+        names = ["d_loss", "g_loss", *self.family.metric_names]
+        if self.gp_weight > 0:
+            names.append("gradient_penalty")
+        if self.r1_weight > 0:
+            names.append("r1_penalty")
+        return names
 
     def get_config(self):
         return {
             "name": self.name,
             "data_shape": list(self.data_shape),
-            "latent_dim": self.latent_dim,
-            "generator_loss": self.generator_loss,
-            "d_steps": self.d_steps,
-            "seed": self.seed,
-            "g_ema_decay": self.g_ema_decay,
-            "precision": self.precision,
+            **{argument: getattr(self, argument) for argument in self.defaults},
         }
 
     # ----------------------------------------------------------------------------- compile
@@ -127,7 +146,8 @@ class GANModel(keras.Model):
         """Configure training with one optimizer per network.
 
         Args:
-            d_optimizer, g_optimizer: keras optimizers; None gives Adam(2e-4, beta_1=0.5).
+            d_optimizer, g_optimizer: keras optimizers; None gives Adam with the model's
+                learning rate, beta_1 and beta_2.
             **kwargs: passed to keras.Model.compile (e.g. steps_per_execution, jit_compile).
 
         Both optimizers are built here, so call compile inside `strategy.scope()` (DESIGN fact 1).
@@ -137,8 +157,12 @@ class GANModel(keras.Model):
         """
         # optimizer=None: Keras would otherwise create (and checkpoint) an unused default one.
         super().compile(optimizer=None, **kwargs)
-        self.d_optimizer = self._with_loss_scaling(d_optimizer or default_optimizer())
-        self.g_optimizer = self._with_loss_scaling(g_optimizer or default_optimizer())
+        self.d_optimizer = self._with_loss_scaling(
+            d_optimizer or keras.optimizers.Adam(self.d_learning_rate, self.beta_1, self.beta_2)
+        )
+        self.g_optimizer = self._with_loss_scaling(
+            g_optimizer or keras.optimizers.Adam(self.g_learning_rate, self.beta_1, self.beta_2)
+        )
         self.d_optimizer.build(self.discriminator.trainable_variables)
         self.g_optimizer.build(self.generator.trainable_variables)
 
@@ -179,66 +203,100 @@ class GANModel(keras.Model):
             return data["images"], data.get("latent")
         return data, None
 
-    def replica_latent(self, local_batch, sub_step):
-        """This replica's rows of the global noise batch for (seed, step, sub_step).
+    def replica_draw(self, draw, local_batch, *stream):
+        """This replica's rows of one global random draw keyed on (seed, step, *stream).
 
-        Call in a replica context (inside train_step or strategy.run). Replica r of N takes rows
-        [r * local_batch, (r + 1) * local_batch) of one [N * local_batch, latent_dim] draw, so
-        replicas differ from each other and together equal the single-device draw.
+        Call in a replica context (inside train_step or strategy.run). `draw(n, seed, *key)`
+        returns n rows; replica r of N takes rows [r * local_batch, (r + 1) * local_batch) of
+        one draw of N * local_batch rows, so replicas differ from each other and together equal
+        the single-device draw. The step is G's optimizer step counter, which checkpoints
+        restore, so a resumed run draws what an uninterrupted one would have.
         """
         context = tf.distribute.get_replica_context()
-        num_replicas = context.num_replicas_in_sync
         replica_id = tf.cast(context.replica_id_in_sync_group, tf.int32)
-        global_latent = noise.latent_batch(
-            local_batch * num_replicas,
-            self.latent_dim,
-            self.seed,
-            self.g_optimizer.iterations,
-            sub_step,
+        rows = draw(
+            local_batch * context.num_replicas_in_sync, self.seed, self.g_optimizer.iterations,
+            *stream,
         )
-        return global_latent[replica_id * local_batch : (replica_id + 1) * local_batch]
+        return rows[replica_id * local_batch : (replica_id + 1) * local_batch]
+
+    def replica_latent(self, local_batch, sub_step):
+        """This replica's float32 [local_batch, latent_dim] noise for (seed, step, sub_step)."""
+        return self.replica_draw(
+            lambda n, *key: noise.latent_batch(n, self.latent_dim, *key), local_batch, sub_step
+        )
+
+    def discriminator_objective(self, real, fake, sub_step):
+        """Hook: D's per-example loss and metrics; runs inside D's gradient tape.
+
+        Args:
+            real: float32 [local_batch, *data_shape], this replica's real examples.
+            fake: float32 [local_batch, *data_shape], G's samples (no gradient to G).
+            sub_step: int, which of the d_steps D updates this is (keys random draws).
+
+        Returns:
+            (float32 [local_batch] loss, {metric name: float32 [local_batch]}); the names are
+            `metric_names()` less d_loss and g_loss.
+        """
+        real_outputs = self.discriminator(real, training=True)
+        fake_outputs = self.discriminator(fake, training=True)
+        loss = self.family.discriminator(real_outputs, fake_outputs)
+        metrics = self.family.metrics(real_outputs, fake_outputs)
+        if self.gp_weight > 0:
+            mix = self.replica_draw(noise.uniform_batch, tf.shape(real)[0], sub_step,
+                                    _INTERPOLATION_STREAM)
+            metrics["gradient_penalty"] = losses.gradient_penalty(self.discriminator, real, fake, mix)
+            loss += self.gp_weight * metrics["gradient_penalty"]
+        if self.r1_weight > 0:
+            metrics["r1_penalty"] = losses.r1_penalty(self.discriminator, real)
+            loss += 0.5 * self.r1_weight * metrics["r1_penalty"]
+        return loss, metrics
+
+    def generator_objective(self, fake):
+        """Hook: G's per-example loss [local_batch] and {metric: [local_batch]} (none here);
+        runs inside G's gradient tape. `fake` is G's float32 output for this replica's noise."""
+        return self.family.generator(self.discriminator(fake, training=True)), {}
+
+    def _track(self, values):
+        trackers = {tracker.name: tracker for tracker in self._trackers}
+        for name, value in values.items():
+            trackers[name].update_state(value)
 
     def train_step(self, data):
         real, given_latent = self._split_batch(data)
         real = tf.cast(real, tf.float32)
         local_batch = tf.shape(real)[0]
         global_batch = local_batch * tf.distribute.get_replica_context().num_replicas_in_sync
-        d_loss_tracker, g_loss_tracker, d_real_tracker, d_fake_tracker = self._trackers
 
         def latent_for(sub_step):
             if given_latent is not None:
                 return tf.cast(given_latent, tf.float32)
             return self.replica_latent(local_batch, sub_step)
 
+        def scaled_mean(optimizer, loss):
+            # scale_loss is the identity except under LossScaleOptimizer (mixed_float16),
+            # whose apply_gradients divides the scale back out.
+            return optimizer.scale_loss(
+                tf.nn.compute_average_loss(loss, global_batch_size=global_batch)
+            )
+
+        d_vars = self.discriminator.trainable_variables
         for sub_step in range(self.d_steps):
             # G's forward pass stays outside the tape: D's step needs no gradient through G.
-            fake = self.generator(latent_for(sub_step), training=True)
+            fake = tf.cast(self.generator(latent_for(sub_step), training=True), tf.float32)
             with tf.GradientTape() as tape:
-                real_logits = self.discriminator(real, training=True)
-                fake_logits = self.discriminator(fake, training=True)
-                d_loss = losses.discriminator_loss(real_logits, fake_logits)
-                # scale_loss is the identity except under LossScaleOptimizer (mixed_float16),
-                # whose apply_gradients divides the scale back out.
-                scaled = self.d_optimizer.scale_loss(
-                    tf.nn.compute_average_loss(d_loss, global_batch_size=global_batch)
-                )
-            d_vars = self.discriminator.trainable_variables
+                d_loss, d_metrics = self.discriminator_objective(real, fake, sub_step)
+                scaled = scaled_mean(self.d_optimizer, d_loss)
             self.d_optimizer.apply_gradients(zip(tape.gradient(scaled, d_vars), d_vars))
-            d_loss_tracker.update_state(d_loss)
-            d_real_tracker.update_state(tf.sigmoid(tf.reshape(real_logits, [-1])))
-            d_fake_tracker.update_state(tf.sigmoid(tf.reshape(fake_logits, [-1])))
+            self._track({"d_loss": d_loss, **d_metrics})
 
-        generator_loss_fn = losses.GENERATOR_LOSSES[self.generator_loss]
-        with tf.GradientTape() as tape:
-            fake = self.generator(latent_for(self.d_steps), training=True)
-            fake_logits = self.discriminator(fake, training=True)
-            g_loss = generator_loss_fn(fake_logits)
-            scaled = self.g_optimizer.scale_loss(
-                tf.nn.compute_average_loss(g_loss, global_batch_size=global_batch)
-            )
         g_vars = self.generator.trainable_variables
+        with tf.GradientTape() as tape:
+            fake = tf.cast(self.generator(latent_for(self.d_steps), training=True), tf.float32)
+            g_loss, g_metrics = self.generator_objective(fake)
+            scaled = scaled_mean(self.g_optimizer, g_loss)
         self.g_optimizer.apply_gradients(zip(tape.gradient(scaled, g_vars), g_vars))
-        g_loss_tracker.update_state(g_loss)
+        self._track({"g_loss": g_loss, **g_metrics})
         for average, variable in zip(self._ema_weights, self.generator.weights):
             average.assign(self.g_ema_decay * average + (1.0 - self.g_ema_decay) * variable)
         results = {tracker.name: tracker.result() for tracker in self._trackers}

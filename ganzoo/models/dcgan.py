@@ -2,7 +2,6 @@
 
 import keras
 
-from ganzoo import networks
 from ganzoo.models.base import GANModel
 from ganzoo.registry import register_model
 
@@ -12,33 +11,16 @@ from ganzoo.registry import register_model
 class DCGAN(GANModel):
     """Deep convolutional GAN, trained with the non-saturating loss as in the DCGAN code.
 
-    Args:
-        width: filters of G's last hidden layer and D's first (doubling per resolution).
-        synchronized_batch_norm: batch statistics over all replicas (the default, exact at any
-            replica count) or per replica (faster on many devices; each replica then normalises
-            by the statistics of its share of the batch, so results depend on replica count).
-        **kwargs: see GANModel.
+    Networks: ganzoo.networks.dcgan_pair (strided convolutions, batch norm in G and in D but on
+    D's input layer, ReLU in G, LeakyReLU(0.2) in D, N(0, 0.02) weights); Adam(2e-4,
+    beta_1=0.5) (Radford et al. 2015, Sec. 4). Departs from the paper: 4x4 kernels (the
+    PyTorch example's; the Theano code used 5x5), latent width 64 instead of 100.
     """
 
-    default_generator_loss = "non_saturating"
-
-    def __init__(self, width=64, synchronized_batch_norm=True, **kwargs):
-        self.width = width
-        self.synchronized_batch_norm = synchronized_batch_norm
-        super().__init__(**kwargs)
-
-    def build_networks(self):
-        return networks.dcgan_pair(
-            self.data_shape,
-            self.latent_dim,
-            width=self.width,
-            synchronized_batch_norm=self.synchronized_batch_norm,
-            precision=self.precision,
-        )
-
-    def get_config(self):
-        return {
-            **super().get_config(),
-            "width": self.width,
-            "synchronized_batch_norm": self.synchronized_batch_norm,
-        }
+    defaults = {
+        **GANModel.defaults,
+        "architecture": "conv",
+        "width": 64,
+        "d_normalization": "batch",
+        "loss_family": "non_saturating",
+    }

@@ -2,13 +2,13 @@
 
 import keras
 
-from ganzoo.models.gan import GAN
+from ganzoo.models.base import GANModel
 from ganzoo.registry import register_model
 
 
 @register_model("nsgan")
 @keras.saving.register_keras_serializable(package="ganzoo")
-class NSGAN(GAN):
+class NSGAN(GANModel):
     """GAN with the non-saturating generator loss (Goodfellow et al. 2014, Sec. 3)."""
 
-    default_generator_loss = "non_saturating"
+    defaults = {**GANModel.defaults, "loss_family": "non_saturating"}

@@ -1,0 +1,82 @@
+"""Spectrally normalised Dense and Conv2D layers (Miyato et al. 2018), safe under tf.distribute.
+
+Why not `keras.layers.SpectralNormalization`: it OVERWRITES the wrapped kernel with W / sigma(W)
+at every training call, so the optimizer then updates the normalised kernel and no gradient flows
+through sigma(W). Miyato et al. keep W as the parameter, compute with W / sigma(W) and
+differentiate through sigma (Sec. 2.2, eq. 12: the gradient has a term that penalises the first
+singular direction), which is what these layers do. Their power-iteration vector is a
+non-trainable variable updated in training calls with `aggregation="only_first_replica"`: every
+replica computes the same update from the same (mirrored) kernel, and the first replica's copy is
+kept, so the state stays identical on all replicas and is checkpointed with the model.
+"""
+
+import keras
+from keras import ops
+
+
+def _l2_normalize(x):
+    return x / ops.sqrt(ops.sum(ops.square(x)) + 1e-12)
+
+
+class _SpectralNormalized:
+    """Mixin for a Keras layer with a `kernel` whose last axis is the output units.
+
+    One power iteration per training call (as in the paper, Algorithm 1); inference calls use
+    the stored vector without updating it.
+    """
+
+    def build(self, input_shape):
+        super().build(input_shape)
+        units = self._kernel.shape[-1]
+        self.singular_vector = self.add_weight(
+            shape=(1, units),
+            initializer=keras.initializers.RandomNormal(stddev=1.0),
+            trainable=False,
+            autocast=False,  # power iteration in float32 under mixed precision
+            aggregation="only_first_replica",
+            name="singular_vector",
+        )
+
+    @property
+    def kernel(self):
+        # Inside call() the layer computes with the normalised kernel set there.
+        normalized = getattr(self, "_normalized_kernel", None)
+        return self._kernel if normalized is None else normalized
+
+    def normalized_kernel(self, training=False):
+        """W / sigma(W), sigma estimated by power iteration; float32 [*kernel_shape]."""
+        kernel = ops.cast(self._kernel, "float32")
+        matrix = ops.reshape(kernel, (-1, kernel.shape[-1]))  # [fan_in, units]
+        u = ops.convert_to_tensor(self.singular_vector)
+        if training:
+            v = _l2_normalize(ops.matmul(u, ops.transpose(matrix)))
+            u = ops.stop_gradient(_l2_normalize(ops.matmul(v, matrix)))
+            self.singular_vector.assign(u)
+        v = ops.stop_gradient(_l2_normalize(ops.matmul(u, ops.transpose(matrix))))
+        sigma = ops.matmul(ops.matmul(v, matrix), ops.transpose(u))[0, 0]
+        return kernel / sigma
+
+    # Dense and Conv2D save only kernel and bias; save every variable, the vector included.
+    def save_own_variables(self, store):
+        keras.layers.Layer.save_own_variables(self, store)
+
+    def load_own_variables(self, store):
+        keras.layers.Layer.load_own_variables(self, store)
+
+    def call(self, inputs, training=None):
+        normalized = ops.cast(self.normalized_kernel(bool(training)), self.compute_dtype)
+        object.__setattr__(self, "_normalized_kernel", normalized)  # not a tracked attribute
+        try:
+            return super().call(inputs)
+        finally:
+            object.__setattr__(self, "_normalized_kernel", None)
+
+
+@keras.saving.register_keras_serializable(package="ganzoo")
+class SpectralDense(_SpectralNormalized, keras.layers.Dense):
+    """keras.layers.Dense computing with W / sigma(W)."""
+
+
+@keras.saving.register_keras_serializable(package="ganzoo")
+class SpectralConv2D(_SpectralNormalized, keras.layers.Conv2D):
+    """keras.layers.Conv2D computing with W / sigma(W) (W reshaped to [kh * kw * c_in, c_out])."""
