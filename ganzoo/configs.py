@@ -1,14 +1,21 @@
 """Configuration as plain frozen dataclasses. The scripts turn each field into an absl flag
-(help text from `metadata["help"]`, allowed values from `metadata["choices"]`); Python users
-build them directly:
+(help text from `metadata["help"]`, allowed values from `metadata["choices"]`, filled in by the
+scripts where the list lives elsewhere); Python users build them directly:
 
-    train_lib.train(DataConfig(dataset="ring"), ModelConfig(model="nsgan"), TrainConfig(steps=500))
+    train_lib.train(
+        DataConfig(dataset="ring"),
+        ModelConfig(model="nsgan", model_args={"width": 128, "g_learning_rate": 1e-3}),
+        TrainConfig(steps=500),
+    )
 
-A `None` default means "the model's or data set's own default".
+A `None` default means "the model's or data set's own default". Numbers carry their allowed
+range (`metadata["low"]`), checked by `validate` before any work, with one line per mistake.
 """
 
 import dataclasses
 from typing import Optional
+
+from ganzoo.errors import GanzooError
 
 # Presets are data. "tiny" is deliberately small so that tests run in seconds.
 MODEL_PRESETS = {
@@ -17,11 +24,28 @@ MODEL_PRESETS = {
 }
 
 
-def _field(default, help_text, choices=None):
+def _field(default, help_text, choices=None, low=None):
     metadata = {"help": help_text}
     if choices is not None:
         metadata["choices"] = tuple(choices)
+    if low is not None:
+        metadata["low"] = low
     return dataclasses.field(default=default, metadata=metadata)
+
+
+def validate(config):
+    """Raise GanzooError for the first field of `config` outside its range (None is allowed
+    where the default is None: it means "the default")."""
+    for field in dataclasses.fields(config):
+        value = getattr(config, field.name)
+        low = field.metadata.get("low")
+        if low is None or (value is None and field.default is None):
+            continue
+        kind = "an integer" if isinstance(low, int) else "a number"
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < low or (
+            isinstance(low, int) and not isinstance(value, int)
+        ):
+            raise GanzooError(f"--{field.name} must be {kind} >= {low}, got {value!r}")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -34,65 +58,47 @@ class DataConfig:
     split: str = _field("train", "tfds split to train on, e.g. 'train' or 'train[:50%]'.")
     image_size: Optional[int] = _field(
         None, "Side of the square training images; default: 32 for digits, 64 for folders, "
-        "the native size for tfds data sets."
+        "the native size for tfds data sets.", low=1,
     )
     channels: Optional[int] = _field(None, "Force 1 (grayscale) or 3 (colour) channels.")
     data_dir: Optional[str] = _field(None, "tensorflow-datasets data directory.")
-    batch_size: int = _field(64, "GLOBAL batch size, summed over all replicas.")
-    shuffle_buffer: int = _field(10_000, "Examples in the shuffle buffer.")
+    batch_size: int = _field(64, "GLOBAL batch size, summed over all replicas.", low=1)
+    shuffle_buffer: int = _field(10_000, "Examples in the shuffle buffer.", low=1)
 
 
 @dataclasses.dataclass(frozen=True)
 class ModelConfig:
     model: str = _field("dcgan", "Registered model name.")  # choices filled by the script
     preset: str = _field("default", "Size preset.", choices=MODEL_PRESETS)
-    latent_dim: Optional[int] = _field(None, "Latent (noise) width; default: the model's.")
-    width: Optional[int] = _field(
-        None, "Hidden units (MLP) or base filters (DCGAN); default: the model's."
-    )
-    generator_loss: Optional[str] = _field(
-        None, "Generator loss; default: the model's (gan: minimax; nsgan, dcgan: non_saturating).",
-        choices=("minimax", "non_saturating"),
-    )
-    d_steps: int = _field(1, "Discriminator updates per generator update (k).")
-    g_ema: Optional[float] = _field(
-        None, "Decay of an exponential moving average of G's weights (e.g. 0.999), used for "
-        "samples, evaluation and export; default: off."
-    )
     precision: str = _field(
         "auto",
         "Compute precision: auto (the measured fastest for this machine, see "
-        "ganzoo/fast_paths.py), float32, mixed_bfloat16 or mixed_float16.",
-        choices=("auto", "float32", "mixed_bfloat16", "mixed_float16"),
+        "ganzoo/fast_paths.py) or one of ganzoo.networks.PRECISIONS.",
+    )  # choices filled by the script
+    model_args: dict = dataclasses.field(
+        default_factory=dict,
+        metadata={"help": "Constructor arguments of the model by name, e.g. {'width': 32}; "
+                  "the scripts make one flag per argument (see ganzoo.describe_model)."},
     )
 
     def model_kwargs(self):
-        """Constructor overrides for ganzoo.get_model: the preset, then explicit fields."""
-        kwargs = dict(MODEL_PRESETS[self.preset])
-        for name in ("latent_dim", "width", "generator_loss"):
-            if getattr(self, name) is not None:
-                kwargs[name] = getattr(self, name)
-        kwargs["d_steps"] = self.d_steps
-        if self.g_ema is not None:
-            kwargs["g_ema_decay"] = self.g_ema
-        kwargs["precision"] = self.precision  # "auto" is resolved by train_lib for the device
-        return kwargs
+        """Constructor overrides for ganzoo.get_model: the preset, then `model_args`.
+
+        "precision" is included as given; "auto" is resolved for the device by train_lib.
+        """
+        return {**MODEL_PRESETS[self.preset], **self.model_args, "precision": self.precision}
 
 
 @dataclasses.dataclass(frozen=True)
 class TrainConfig:
-    epochs: int = _field(25, "Passes over the data set (ignored when --steps is given).")
-    steps: Optional[int] = _field(None, "Total generator steps; overrides --epochs.")
-    d_learning_rate: float = _field(2e-4, "Adam learning rate of the discriminator.")
-    g_learning_rate: float = _field(2e-4, "Adam learning rate of the generator.")
-    beta_1: float = _field(0.5, "Adam beta_1 of both optimizers (DCGAN: 0.5).")
-    seed: int = _field(0, "Seed of weights, data order and noise.")
+    epochs: int = _field(25, "Passes over the data set (ignored when --steps is given).", low=1)
+    steps: Optional[int] = _field(None, "Total generator steps; overrides --epochs.", low=1)
+    seed: int = _field(0, "Seed of weights, data order and noise.", low=0)
     strategy: str = _field(
         "default",
         "tf.distribute strategy: default, one_device, mirrored (all GPUs of this machine, or "
         "--devices) or multi_worker (the cluster in TF_CONFIG).",
-        choices=("default", "one_device", "mirrored", "multi_worker"),
-    )
+    )  # choices filled by the script from ganzoo.distribute.STRATEGIES
     devices: Optional[str] = _field(
         None, "Comma-separated devices for --strategy=mirrored, e.g. /gpu:0,/gpu:1."
     )
@@ -103,20 +109,21 @@ class TrainConfig:
         None, "Where the SavedModel version goes; default: saved_models/<model>. '' skips export."
     )
     backup_every_steps: Optional[int] = _field(
-        None, "Fault-tolerance backup every N steps; default: every epoch."
+        None, "Fault-tolerance backup every N steps; default: every epoch.", low=1
     )
-    grid_samples: int = _field(64, "Samples in the per-epoch PNG grid.")
+    grid_samples: int = _field(64, "Samples in the per-epoch PNG grid.", low=1)
     eval_every: Optional[int] = _field(
-        None, "Every N epochs, KID and FID of --eval_samples samples (needs --eval_features)."
+        None, "Every N epochs, KID and FID of --eval_samples samples (needs --eval_features).",
+        low=1,
     )
     eval_features: Optional[str] = _field(
         None, "Feature extractor for --eval_every: 'inception' or 'domain:<classifier.keras>'."
     )
-    eval_samples: int = _field(1000, "Generated and real images per evaluation.")
+    eval_samples: int = _field(1000, "Generated and real images per evaluation.", low=10)
     steps_per_execution: int = _field(
         1, "Training steps per tf.function call; must divide the steps per epoch, --steps and "
         "--backup_every_steps. 10 measured 1.4x faster for the MLPs at batch 64 (dcgan: no "
-        "change); the NaN check then sees every Nth step."
+        "change); the NaN check then sees every Nth step.", low=1,
     )
     jit_compile: str = _field(
         "auto", "XLA: auto (Keras: on with a GPU, off on CPU-only machines, where it measured "

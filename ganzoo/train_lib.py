@@ -1,13 +1,23 @@
 """Train a zoo model end to end: data -> model in strategy scope -> fit -> checkpoint -> export.
 
-Layout of `model_dir` (default runs/<model>):
+Two entry points: `train(data_config, model_config, train_config)` loads the data set named in
+the DataConfig; `train_on_stream(stream, batches_per_epoch, ...)` takes a ready tf.data pipeline
+(e.g. arrays in memory) and does the rest identically.
+
+Layout of `model_dir` (default runs/<model>_<data set>):
+    run.json      what this run is (model, its arguments, data, seed): a rerun resumes only a
+                  run of the same configuration and refuses another one (--overwrite_run
+                  discards the old run instead)
     model.keras   the whole model (config, weights, both optimizers), written after every epoch;
                   `keras.models.load_model` resumes from it
     backup/       BackupAndRestore state while a run is in progress (removed when it finishes);
-                  rerunning the same command after a crash resumes from it, exactly
-    logs/         TensorBoard scalars (d_loss, g_loss, d_real, d_fake) and sample images
+                  rerunning the same command after a crash or Ctrl-C resumes from it, exactly.
+                  Backups are written every epoch, or every DEFAULT_BACKUP_STEPS steps on longer
+                  epochs, so a rerun redoes at most that many steps (--backup_every_steps)
+    logs/         TensorBoard scalars (the model's metrics) and sample images
     samples/      epoch_NNNN.png grids from fixed noise
 
+Every place a run writes to is checked before any data is loaded or step is taken.
 Under multi_worker only the chief writes there (and exports); other workers write to
 temporary directories that are removed when they finish. Resuming a multi-worker run needs
 model_dir on a file system every worker can read.
@@ -15,9 +25,11 @@ model_dir on a file system every worker can read.
 
 import dataclasses
 import hashlib
+import json
 import logging
 import math
 import os
+import re
 import shutil
 import tempfile
 
@@ -28,11 +40,19 @@ import tensorflow as tf
 import ganzoo
 from ganzoo import callbacks as ganzoo_callbacks
 from ganzoo import data as ganzoo_data
-from ganzoo import distribute, evaluation, export, fast_paths, features
+from ganzoo import configs, distribute, evaluation, export, fast_paths, features
 from ganzoo.configs import DataConfig, ModelConfig, TrainConfig
 from ganzoo.errors import GanzooError
+from ganzoo.models import arguments as model_arguments
 
 log = logging.getLogger("ganzoo")
+
+
+# Backups once an epoch, but at least this often on long epochs: bounds what a rerun after a
+# crash or Ctrl-C redoes, at the cost of one weights file write (milliseconds for the zoo's
+# sizes) per interval.
+DEFAULT_BACKUP_STEPS = 1000
+RUN_FILE = "run.json"
 
 
 @dataclasses.dataclass
@@ -45,9 +65,8 @@ class TrainResult:
     chief: bool
 
 
-def _check_positive(name, value):
-    if value is not None and (not isinstance(value, int) or value < 1):
-        raise GanzooError(f"{name} must be a positive integer, got {value!r}")
+class TrainingInterrupted(GanzooError):
+    """Ctrl-C during training; the message says where a rerun resumes."""
 
 
 def _check_steps_per_execution(steps_per_execution, counts):
@@ -60,23 +79,53 @@ def _check_steps_per_execution(steps_per_execution, counts):
             )
 
 
-def build_model(model_config, data_shape, train_config, strategy):
-    """A compiled model inside `strategy.scope()`, optimizers built (DESIGN facts 1-2)."""
+def dataset_slug(name):
+    """A short directory-safe name of a data set: "digits", "mnist" for "mnist:3.0.1", the
+    folder's own name for a path."""
+    name = os.path.basename(os.path.normpath(name)) if os.sep in name else name.split(":")[0]
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("._") or "data"
+
+
+def default_run_name(model_name, dataset_name):
+    """<model>_<data set>, e.g. "dcgan_digits": the default run and export directory name."""
+    return f"{model_name}_{dataset_slug(dataset_name)}"
+
+
+def _check_writable(path, flag):
+    """GanzooError (one line, naming the flag) unless `path` is or can be made a writable
+    directory. Nothing is created."""
+    probe = os.path.abspath(path)
+    while not os.path.exists(probe):
+        probe = os.path.dirname(probe)
+    if not os.path.isdir(probe):
+        raise GanzooError(f"{flag}={path} cannot be created: {probe} is a file, not a directory")
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise GanzooError(f"{flag}={path} is not writable ({probe} does not allow writing)")
+
+
+def _model_kwargs(model_config):
+    """Constructor arguments (precision resolved for this machine), checked before any work."""
     kwargs = model_config.model_kwargs()
     kwargs["precision"] = fast_paths.resolve_precision(kwargs["precision"])
+    model_class = ganzoo.get_model_class(model_config.model)
+    model_arguments.check_arguments(model_config.model, model_class.defaults, kwargs)
+    return kwargs
+
+
+def build_model(model_config, data_shape, train_config, strategy):
+    """A compiled model inside `strategy.scope()`, optimizers built (DESIGN facts 1-2).
+
+    The optimizers are the model's own (Adam with its learning rates and betas)."""
     with strategy.scope():
         model = ganzoo.get_model(
-            model_config.model, data_shape=data_shape, seed=train_config.seed, **kwargs
+            model_config.model, data_shape=data_shape, seed=train_config.seed,
+            **_model_kwargs(model_config),
         )
         model.compile(
-            d_optimizer=keras.optimizers.Adam(train_config.d_learning_rate, train_config.beta_1),
-            g_optimizer=keras.optimizers.Adam(train_config.g_learning_rate, train_config.beta_1),
             steps_per_execution=train_config.steps_per_execution,
             jit_compile={"auto": "auto", "true": True, "false": False}[train_config.jit_compile],
         )
     return model
-
-
 def weights_fingerprint(model):
     """First 16 hex digits of the sha256 of every G and D variable: equal means bit-identical."""
     digest = hashlib.sha256()
@@ -123,59 +172,216 @@ def _distributed_input(stream, resumed_step):
     return stream.skip(resumed_step).with_options(options)
 
 
-def train(data_config=DataConfig(), model_config=ModelConfig(), train_config=TrainConfig()):
-    """Train, checkpoint and export one model. Returns a TrainResult.
+def _validate(model_config, train_config, data_config=None):
+    for config in (model_config, train_config) + ((data_config,) if data_config else ()):
+        configs.validate(config)
+    if model_config.preset not in configs.MODEL_PRESETS:
+        raise GanzooError(
+            f"unknown preset {model_config.preset!r}; choose one of: "
+            f"{', '.join(configs.MODEL_PRESETS)}"
+        )
+    _model_kwargs(model_config)  # unknown model, argument or value: before any work
+    if train_config.eval_every and not train_config.eval_features:
+        raise GanzooError("--eval_every needs --eval_features=inception|domain:<path.keras>")
+
+
+def _strategy(train_config, batch_size):
+    devices = [d for d in (train_config.devices or "").split(",") if d]
+    strategy = distribute.get_strategy(train_config.strategy, devices)
+    replicas = strategy.num_replicas_in_sync
+    if batch_size % replicas:
+        raise GanzooError(f"batch_size {batch_size} is not divisible by the {replicas} replicas")
+    return strategy
+
+
+def _directories(model_config, train_config, dataset_name):
+    """(model_dir, export_dir or "" for none), both checked writable."""
+    run_name = default_run_name(model_config.model, dataset_name)
+    model_dir = train_config.model_dir or os.path.join("runs", run_name)
+    export_dir = train_config.export_dir
+    if export_dir is None:
+        export_dir = os.path.join(export.SAVED_MODELS_ROOT, run_name)
+    _check_writable(model_dir, "--model_dir")
+    if export_dir:
+        _check_writable(export_dir, "--export_dir")
+    return model_dir, export_dir
+
+
+def _run_identity(model_config, train_config, data_description):
+    """What makes two runs the same run: resuming across any difference here would mix them."""
+    return {
+        "model": model_config.model,
+        "model_arguments": _model_kwargs(model_config),
+        "data": data_description,
+        "seed": train_config.seed,
+    }
+
+
+def _flat_identity(identity):
+    return {
+        "model": identity["model"], "seed": identity["seed"],
+        **{f"{k}": v for k, v in identity["model_arguments"].items()},
+        **{f"{k}": v for k, v in identity["data"].items()},
+    }
+
+
+def _identity_difference(previous, identity):
+    """("dataset=ring, width=8", "dataset=grid, width=16"): what differs between two runs."""
+    old, new = _flat_identity(previous), _flat_identity(identity)
+    keys = sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k))
+    return tuple(", ".join(f"{k}={side.get(k, '<default>')}" for k in keys) for side in (old, new))
+
+
+def _claim_run_directory(model_dir, identity, overwrite):
+    """Write run.json, or refuse a directory that holds a different run (unless `overwrite`,
+    which discards that run's files first)."""
+    path = os.path.join(model_dir, RUN_FILE)
+    if os.path.exists(path):
+        with open(path) as run_file:
+            previous = json.load(run_file)
+        if previous != json.loads(json.dumps(identity)):
+            if not overwrite:
+                old, new = _identity_difference(previous, identity)
+                raise GanzooError(
+                    f"{model_dir} holds a {previous['model']} run with {old}; this command asks "
+                    f"for {new}; choose another --model_dir, or pass --overwrite_run to discard "
+                    f"the old run"
+                )
+            for entry in ("backup", "logs", "samples", "model.keras", RUN_FILE):
+                target = os.path.join(model_dir, entry)
+                if os.path.isdir(target):
+                    shutil.rmtree(target)
+                elif os.path.exists(target):
+                    os.remove(target)
+    os.makedirs(model_dir, exist_ok=True)
+    with open(path, "w") as run_file:
+        json.dump(identity, run_file, indent=2, sort_keys=True)
+
+
+def _schedule(train_config, batches_per_epoch):
+    """(total steps, steps per epoch, epochs, backup interval in steps or "epoch")."""
+    total_steps = train_config.steps or train_config.epochs * batches_per_epoch
+    steps_per_epoch = min(total_steps, batches_per_epoch)
+    epochs = math.ceil(total_steps / steps_per_epoch)
+    backup_every = train_config.backup_every_steps
+    if backup_every is None and steps_per_epoch > DEFAULT_BACKUP_STEPS:
+        per_call = train_config.steps_per_execution
+        backup_every = max(per_call, DEFAULT_BACKUP_STEPS // per_call * per_call)
+    _check_steps_per_execution(
+        train_config.steps_per_execution,
+        {"the steps per epoch": steps_per_epoch, "--steps": total_steps,
+         "--backup_every_steps": backup_every},
+    )
+    return total_steps, steps_per_epoch, epochs, backup_every or "epoch"
+
+
+def _callbacks(write_dir, train_config, total_steps, backup_every, stream, extractor):
+    log_dir = os.path.join(write_dir, "logs")
+    quality = []
+    if extractor is not None:
+        real = evaluation.take_images(stream, train_config.eval_samples)
+        quality.append(ganzoo_callbacks.SampleQuality(real, extractor, train_config.eval_every))
+    return [
+        ganzoo_callbacks.StopOnNonFinite(),  # First: raises before anything saves NaN weights.
+        ganzoo_callbacks.StopAtStep(total_steps),
+        keras.callbacks.BackupAndRestore(
+            os.path.join(write_dir, "backup"),
+            save_freq=backup_every,
+            double_checkpoint=True,  # A kill during a save leaves the previous one usable.
+        ),
+        keras.callbacks.ModelCheckpoint(os.path.join(write_dir, "model.keras")),
+        *quality,  # Before TensorBoard, which logs what it adds.
+        keras.callbacks.TensorBoard(log_dir),
+        ganzoo_callbacks.SampleGrid(
+            os.path.join(write_dir, "samples"), log_dir, num_samples=train_config.grid_samples
+        ),
+    ]
+
+
+def _interrupted(model, resumed_step, backup_every, steps_per_epoch):
+    """The one-line TrainingInterrupted for Ctrl-C at the model's current step."""
+    step = ganzoo_callbacks.generator_steps(model)
+    interval = steps_per_epoch if backup_every == "epoch" else backup_every
+    last_backup = resumed_step + (step - resumed_step) // interval * interval
+    where = f"step {last_backup} (the last backup)" if last_backup else "the start (no backup yet)"
+    return TrainingInterrupted(
+        f"interrupted at step {step}; rerun the same command to resume from {where}, "
+        f"redoing {step - last_backup} steps"
+    )
+
+
+def train(data_config=DataConfig(), model_config=ModelConfig(), train_config=TrainConfig(),
+          overwrite_run=False):
+    """Train, checkpoint and export one model on the data set `data_config` names.
 
     Training is counted in generator steps: `steps`, or `epochs` passes over the data. A run
     interrupted at any point (even SIGKILL) and started again with the same arguments resumes
     from its last backup and ends with the weights an uninterrupted run would have.
-    Bad configuration raises GanzooError before anything is written.
+    Bad configuration raises GanzooError before anything is written or loaded.
+
+    Returns:
+        A TrainResult.
     """
-    ganzoo.get_model_class(model_config.model)  # Unknown names fail before any work.
-    _check_positive("batch_size", data_config.batch_size)
-    _check_positive("epochs", train_config.epochs)
-    _check_positive("steps", train_config.steps)
-    _check_positive("d_steps", model_config.d_steps)
-    _check_positive("steps_per_execution", train_config.steps_per_execution)
-    _check_positive("backup_every_steps", train_config.backup_every_steps)
-    _check_positive("eval_every", train_config.eval_every)
-    extractor = None
-    if train_config.eval_every:
-        if not train_config.eval_features:
-            raise GanzooError("--eval_every needs --eval_features=inception|domain:<path.keras>")
-        extractor = features.get_extractor(train_config.eval_features)
-    devices = [d for d in (train_config.devices or "").split(",") if d]
-    strategy = distribute.get_strategy(train_config.strategy, devices)
-    replicas = strategy.num_replicas_in_sync
-    if data_config.batch_size % replicas:
-        raise GanzooError(
-            f"batch_size {data_config.batch_size} is not divisible by the {replicas} replicas"
-        )
-    log.info(
-        "strategy %s: %d replica(s), global batch %d, per-replica batch %d",
-        train_config.strategy, replicas, data_config.batch_size,
-        data_config.batch_size // replicas,
+    _validate(model_config, train_config, data_config)
+    _strategy(train_config, data_config.batch_size)
+    _directories(model_config, train_config, data_config.dataset)
+    stream, batches_per_epoch = ganzoo_data.load_training_stream(data_config, train_config.seed)
+    data_description = {
+        name: getattr(data_config, name)
+        for name in ("dataset", "split", "image_size", "channels", "batch_size")
+    }
+    return train_on_stream(
+        stream, batches_per_epoch, model_config, train_config, data_config.dataset,
+        data_description, overwrite_run,
     )
 
-    stream, batches_per_epoch = ganzoo_data.load_training_stream(data_config, train_config.seed)
+
+def train_on_stream(stream, batches_per_epoch, model_config=ModelConfig(),
+                    train_config=TrainConfig(), dataset_name="data", data_description=None,
+                    overwrite_run=False):
+    """Train, checkpoint and export one model on a ready tf.data pipeline.
+
+    Args:
+        stream: an endless, batched tf.data.Dataset of float32 [global batch, *data_shape]
+            (or dicts, see GANModel). For exact resumption after a crash, batch i of the
+            stream must be the same in every iteration (see data.load_training_stream).
+        batches_per_epoch: batches in one pass over the data.
+        dataset_name: names the default directories (runs/<model>_<dataset_name>).
+        data_description: {name: value} identifying the data, kept in run.json; default
+            {"dataset": dataset_name}.
+        model_config, train_config, overwrite_run: as for `train`.
+
+    Returns:
+        A TrainResult.
+    """
+    _validate(model_config, train_config)
+    batch_size = stream.element_spec.shape[0]
+    if batch_size is None:
+        raise GanzooError("the stream needs a static batch size: batch it with drop_remainder=True")
+    strategy = _strategy(train_config, int(batch_size))
+    model_dir, export_dir = _directories(model_config, train_config, dataset_name)
+    extractor = (
+        features.get_extractor(train_config.eval_features) if train_config.eval_every else None
+    )
+    total_steps, steps_per_epoch, epochs, backup_every = _schedule(train_config, batches_per_epoch)
+    identity = _run_identity(
+        model_config, train_config, data_description or {"dataset": dataset_name}
+    )
+    chief = distribute.is_chief(strategy)
+    if chief:
+        _claim_run_directory(model_dir, identity, overwrite_run)
+
     # Seed after loading: preparing a tfds data set on first use draws from the global RNGs,
     # which would make the first run on a machine start from other weights than later runs.
     # (The data pipeline has its own explicit seeds.)
     keras.utils.set_random_seed(train_config.seed)
     model = build_model(model_config, ganzoo_data.example_shape(stream), train_config, strategy)
-    log.info("precision %s (--precision=%s)", model.precision, model_config.precision)
-
-    total_steps = train_config.steps or train_config.epochs * batches_per_epoch
-    steps_per_epoch = min(total_steps, batches_per_epoch)
-    epochs = math.ceil(total_steps / steps_per_epoch)
-    _check_steps_per_execution(
-        train_config.steps_per_execution,
-        {"the steps per epoch": steps_per_epoch, "--steps": total_steps,
-         "--backup_every_steps": train_config.backup_every_steps},
+    log.info(
+        "strategy %s: %d replica(s), global batch %d, per-replica batch %d; precision %s "
+        "(--precision=%s)", train_config.strategy, strategy.num_replicas_in_sync, batch_size,
+        batch_size // strategy.num_replicas_in_sync, model.precision, model_config.precision,
     )
 
-    model_dir = train_config.model_dir or os.path.join("runs", model_config.model)
-    chief = distribute.is_chief(strategy)
     # Only the chief writes to model_dir; the other workers must still run every callback
     # (saving is collective-free, but they must not clobber the chief's files).
     write_dir = model_dir if chief else tempfile.mkdtemp(prefix="ganzoo-worker-")
@@ -187,43 +393,23 @@ def train(data_config=DataConfig(), model_config=ModelConfig(), train_config=Tra
     if resumed_step:
         log.info("resuming from the backup in %s at step %d", backup_dir, resumed_step)
 
-    log_dir = os.path.join(write_dir, "logs")
-    quality = []
-    if extractor is not None:
-        real = evaluation.take_images(stream, train_config.eval_samples)
-        quality.append(ganzoo_callbacks.SampleQuality(real, extractor, train_config.eval_every))
-    fit_callbacks = [
-        ganzoo_callbacks.StopOnNonFinite(),  # First: raises before anything saves NaN weights.
-        ganzoo_callbacks.StopAtStep(total_steps),
-        keras.callbacks.BackupAndRestore(
-            backup_dir,
-            save_freq=train_config.backup_every_steps or "epoch",
-            double_checkpoint=True,  # A kill during a save leaves the previous one usable.
-        ),
-        keras.callbacks.ModelCheckpoint(os.path.join(write_dir, "model.keras")),
-        *quality,  # Before TensorBoard, which logs what it adds.
-        keras.callbacks.TensorBoard(log_dir),
-        ganzoo_callbacks.SampleGrid(
-            os.path.join(write_dir, "samples"), log_dir, num_samples=train_config.grid_samples
-        ),
-    ]
     try:
         history = model.fit(
             _distributed_input(stream, resumed_step),
             epochs=epochs,
             steps_per_epoch=steps_per_epoch,
-            callbacks=fit_callbacks,
+            callbacks=_callbacks(write_dir, train_config, total_steps, backup_every, stream,
+                                 extractor),
             verbose=train_config.verbose,
             shuffle=False,  # The stream is shuffled already, with its seed.
         )
+    except KeyboardInterrupt:
+        raise _interrupted(model, resumed_step, backup_every, steps_per_epoch) from None
     finally:
         if not chief:
             shutil.rmtree(write_dir, ignore_errors=True)
 
     export_path = None
-    export_dir = train_config.export_dir
-    if export_dir is None:
-        export_dir = os.path.join(export.SAVED_MODELS_ROOT, model_config.model)
     if export_dir and chief:
         export_path = export.export_generator(model, export_dir)
         log.info("exported the generator to %s", export_path)

@@ -33,6 +33,8 @@ def define_flags(config_class, choices=None):
         allowed = choices.get(field.name, field.metadata.get("choices"))
         help_text = field.metadata.get("help", field.name)
         kind = _base_type(hints[field.name])
+        if kind is dict:  # e.g. ModelConfig.model_args: flags of their own, see below
+            continue
         if allowed is not None:
             flags.DEFINE_enum(field.name, field.default, list(allowed), help_text)
         elif kind is bool:
@@ -48,7 +50,9 @@ def define_flags(config_class, choices=None):
 def config_from_flags(config_class):
     """An instance of `config_class` from the parsed flags of the same names."""
     values = flags.FLAGS
-    return config_class(**{f.name: values[f.name].value for f in dataclasses.fields(config_class)})
+    return config_class(
+        **{f.name: values[f.name].value for f in dataclasses.fields(config_class) if f.name in values}
+    )
 
 
 def write_json(path, value):
@@ -78,3 +82,39 @@ def run(main):
             sys.exit(2)
 
     app.run(guarded)
+
+
+# Model arguments the scripts set through other flags (--seed, --precision).
+_ARGUMENTS_SET_ELSEWHERE = ("seed", "precision")
+
+
+def define_model_argument_flags():
+    """One flag per model constructor argument (ganzoo.models.arguments.ARGUMENTS), default
+    None = "the chosen model's default". One mechanism for every argument of every model: a new
+    argument in the table is a new flag, with no code here."""
+    from ganzoo.models.arguments import ARGUMENTS
+
+    for name, argument in ARGUMENTS.items():
+        if name in _ARGUMENTS_SET_ELSEWHERE:
+            continue
+        help_text = f"Model argument: {argument.help} Default: the model's (see --describe)."
+        if argument.choices is not None:
+            flags.DEFINE_enum(name, None, list(argument.choices), help_text)
+        elif argument.kind is bool:
+            flags.DEFINE_bool(name, None, help_text)
+        elif argument.kind is int:
+            flags.DEFINE_integer(name, None, help_text)
+        else:
+            flags.DEFINE_float(name, None, help_text)
+
+
+def model_arguments_from_flags():
+    """{argument: value} of the model-argument flags the user set."""
+    from ganzoo.models.arguments import ARGUMENTS
+
+    values = flags.FLAGS
+    return {
+        name: values[name].value
+        for name in ARGUMENTS
+        if name not in _ARGUMENTS_SET_ELSEWHERE and values[name].present
+    }

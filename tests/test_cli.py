@@ -62,11 +62,15 @@ def test_sample_writes_a_png_grid(trained_run):
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["--model=wgan"], "--model=wgan: value should be one of <dcgan|gan|nsgan>"),
+        (["--model=no_such_gan"], "--model=no_such_gan: value should be one of <dcgan|gan|"),
         (["--dataset=mnsit", "--data_dir=/tmp"], "error: unknown dataset 'mnsit'"),
         (["--dataset=ring"], "error: DCGAN cannot model data of shape (2,); supported"),
-        (["--generator_loss=hinge"], "value should be one of <minimax|non_saturating>"),
-        (["--batch_size=0"], "error: batch_size must be a positive integer, got 0"),
+        (["--loss_family=vanilla"], "value should be one of <minimax|non_saturating|wasserstein|"),
+        (["--batch_size=0"], "error: --batch_size must be an integer >= 1, got 0"),
+        (["--width=0"], "error: dcgan: width=0 is not allowed; width must be an integer >= 1"),
+        (["--seed=-1"], "error: --seed must be an integer >= 0, got -1"),
+        (["--g_learning_rate=-1"], "error: dcgan: g_learning_rate=-1.0 is not allowed; "),
+        (["--gp_weight=10"], "error: dcgan: gp_weight needs per-example input gradients"),
         (
             ["--model=gan", "--dataset=ring", "--steps=25", "--steps_per_execution=10"],
             "error: steps_per_execution 10 does not divide the steps per epoch (25)",
