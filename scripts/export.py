@@ -45,6 +45,11 @@ def main(argv):
 
     if not FLAGS.checkpoint and not FLAGS.model_config:
         raise GanzooError("give --checkpoint=<model.keras or model_dir>, --model_config, or both")
+    if FLAGS.model_config and not FLAGS.checkpoint and not os.path.isdir(FLAGS.saved_models_root):
+        raise GanzooError(
+            f"--saved_models_root={FLAGS.saved_models_root} does not exist; it must hold the "
+            f"exported <name>/<version>/ directories"
+        )
     if FLAGS.checkpoint:
         import keras
 
