@@ -3,7 +3,9 @@
 Sources, resolved in this order:
     "digits"         the embedded tfds builder `ganzoo_digits` (no network; default 32x32x1)
     "ring", "grid"   2-D toy mixtures of Gaussians (see ganzoo.data.toy)
-    an existing directory   every image file below it (default 64x64x3)
+    a directory holding idx files   MNIST-format data: MNIST, Fashion-MNIST, KMNIST, EMNIST
+                     (native 28x28x1; splits "train", "test", "train+test"; see ganzoo.data.idx)
+    any other existing directory   every image file below it (default 64x64x3)
     any other name   `tfds.load(name)`: mnist, fashion_mnist, cifar10, celeb_a, ... (native size;
                      downloads on first use, so it needs the network once)
 
@@ -16,7 +18,7 @@ import os
 import tensorflow as tf
 import tensorflow_datasets as tfds
 
-from ganzoo.data import digits, folder, toy
+from ganzoo.data import digits, folder, idx, toy
 from ganzoo.errors import GanzooError
 
 EMBEDDED_DATASET = "digits"
@@ -31,7 +33,7 @@ def _source_kind(name):
     if name in toy.TOY_DATASETS:
         return "toy"
     if os.path.isdir(name):
-        return "folder"
+        return "idx" if idx.is_idx_folder(name) else "folder"
     if os.sep in name or name.startswith("."):
         raise GanzooError(f"image folder {name!r} does not exist")
     return "tfds"
@@ -52,7 +54,11 @@ def _check_tfds_name(name):
 
 
 def _tfds_images(name, split, data_dir, with_labels=False):
-    """uint8 images (or (image, label) pairs) from a tfds builder, prepared if needed."""
+    """uint8 images (or (image, label) pairs) from a tfds builder, prepared if needed.
+
+    Returns:
+        (dataset, number of classes or None when `with_labels` is False).
+    """
     _check_tfds_name(name)
     builder = tfds.builder(name, data_dir=data_dir)
     try:
@@ -81,17 +87,38 @@ def _tfds_images(name, split, data_dir, with_labels=False):
     key = image_keys[0]
     dataset = builder.as_dataset(split=split, shuffle_files=False)
     if not with_labels:
-        return dataset.map(lambda example: example[key], num_parallel_calls=tf.data.AUTOTUNE)
+        images = dataset.map(lambda example: example[key], num_parallel_calls=tf.data.AUTOTUNE)
+        return images, None
     label_keys = [
         k for k, feature in builder.info.features.items()
         if isinstance(feature, tfds.features.ClassLabel)
     ]
     if not label_keys:
         raise GanzooError(f"tfds dataset {name!r} has no class labels")
-    return dataset.map(
+    pairs = dataset.map(
         lambda example: (example[key], example[label_keys[0]]),
         num_parallel_calls=tf.data.AUTOTUNE,
     )
+    return pairs, builder.info.features[label_keys[0]].num_classes
+
+
+def _idx_examples(folder, split, with_labels=False):
+    """uint8 images [H, W, 1] (28x28 for the MNIST family), or (image, int64 label) pairs, of
+    an idx folder's split (see ganzoo.data.idx for files, splits and class names).
+
+    Returns:
+        (dataset, number of classes or None when `with_labels` is False).
+    """
+    images, labels = idx.read_split(folder, split)
+    if not with_labels:
+        return tf.data.Dataset.from_tensor_slices(images), None
+    if labels is None:
+        raise GanzooError(
+            f"idx folder {folder!r} has no labels for split {split!r}; labels come from "
+            f"<prefix>{idx.LABELS_SUFFIX}[.gz] beside the images"
+        )
+    num_classes = len(idx.class_names(folder))
+    return tf.data.Dataset.from_tensor_slices((images, labels)), num_classes
 
 
 def _square_resize(image, size):
@@ -121,13 +148,15 @@ def _examples(name, image_size, channels, split, data_dir, seed):
         points = toy.sample_toy(name, TOY_NUM_EXAMPLES, seed=seed)
         return tf.data.Dataset.from_tensor_slices(points).cache(), False
     if kind == "embedded":
-        images = _tfds_images(digits.GanzooDigits.name, split, data_dir)
+        images, _ = _tfds_images(digits.GanzooDigits.name, split, data_dir)
         image_size = image_size or EMBEDDED_IMAGE_SIZE
+    elif kind == "idx":
+        images, _ = _idx_examples(name, split)
     elif kind == "folder":
         images = folder.folder_images(name, channels or 3)
         image_size = image_size or FOLDER_IMAGE_SIZE
     else:
-        images = _tfds_images(name, split, data_dir)
+        images, _ = _tfds_images(name, split, data_dir)
     if channels is not None:
         images = images.map(lambda image: _match_channels(image, channels))
     if image_size is not None:
@@ -139,20 +168,25 @@ def _examples(name, image_size, channels, split, data_dir, seed):
 
 
 def load_labeled_images(name=EMBEDDED_DATASET, split="train", image_size=None, channels=None, data_dir=None):
-    """Unbatched (float32 image [H, W, C] in [-1, 1], int64 label) pairs of a labelled tfds data
-    set ("digits" or any tfds image classification set), resized as load_dataset resizes.
+    """Unbatched (float32 image [H, W, C] in [-1, 1], int64 label) pairs of a labelled data set
+    ("digits", a folder of idx files with label files, or any tfds image classification set),
+    resized as load_dataset resizes.
 
     Returns:
         (dataset, number of classes).
     """
-    if name == EMBEDDED_DATASET:
-        name, image_size = digits.GanzooDigits.name, image_size or EMBEDDED_IMAGE_SIZE
-    elif _source_kind(name) != "tfds":
-        raise GanzooError(f"labels come from tfds data sets ('digits', 'mnist', ...), not {name!r}")
-    pairs = _tfds_images(name, split, data_dir, with_labels=True)
-    builder = tfds.builder(name, data_dir=data_dir)
-    label_key = [k for k, f in builder.info.features.items() if isinstance(f, tfds.features.ClassLabel)][0]
-    num_classes = builder.info.features[label_key].num_classes
+    kind = _source_kind(name)
+    if kind == "idx":
+        pairs, num_classes = _idx_examples(name, split, with_labels=True)
+    elif kind in ("embedded", "tfds"):
+        if kind == "embedded":
+            name, image_size = digits.GanzooDigits.name, image_size or EMBEDDED_IMAGE_SIZE
+        pairs, num_classes = _tfds_images(name, split, data_dir, with_labels=True)
+    else:
+        raise GanzooError(
+            f"labels come from tfds data sets ('digits', 'mnist', ...) or folders of idx files, "
+            f"not {name!r}"
+        )
 
     def prepare(image, label):
         if channels is not None:
@@ -199,9 +233,11 @@ def load_dataset(
         name: see the module docstring.
         batch_size: the GLOBAL batch; the last partial batch is dropped.
         image_size: side of the square images produced; None keeps the source's default
-            (32 for "digits", 64 for folders, the native size for tfds data sets).
+            (32 for "digits", 64 for image folders, the native size for idx folders (28 for the
+            MNIST family) and tfds data sets).
         channels: 1 or 3 to force grayscale/colour (folders default to 3); None keeps the source's.
-        split: tfds split, e.g. "train" or "test[:10%]".
+        split: tfds split, e.g. "train" or "test[:10%]"; idx folders take the same syntax over
+            their "train" and "test" (t10k) files, e.g. "train+test".
         data_dir: tfds data directory (None: tfds' default, ~/tensorflow_datasets).
         shuffle_buffer: examples in the shuffle buffer.
         seed: shuffle seed, for reproducible runs.
