@@ -1,6 +1,10 @@
+import socket
+import time
+
 import numpy as np
 import pytest
 import tensorflow as tf
+import tensorflow_datasets as tfds
 
 from ganzoo import data
 from ganzoo.configs import DataConfig
@@ -108,3 +112,79 @@ def test_every_iterator_of_the_training_stream_yields_the_same_batches(tfds_dir)
     # One pass of a plain dataset reshuffles each time it is iterated (each epoch of fit).
     epoch_dataset = data.load_dataset("digits", batch_size=64, data_dir=tfds_dir, seed=3)
     assert not np.array_equal(next(iter(epoch_dataset)).numpy(), next(iter(epoch_dataset)).numpy())
+
+
+def _closed_port():
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        return listener.getsockname()[1]
+
+
+class OfflineTestImages(tfds.core.GeneratorBasedBuilder):
+    """A 16-image tfds builder that downloads nothing (registered as `offline_test_images`)."""
+
+    VERSION = tfds.core.Version("1.0.0")
+    # tfds infers this from the module's package, and tests/ is not one.
+    pkg_dir_path = tfds.core.Path(__file__).parent
+
+    def _info(self):
+        return self.dataset_info_from_configs(
+            features=tfds.features.FeaturesDict(
+                {
+                    "image": tfds.features.Image(shape=(4, 4, 1)),
+                    "label": tfds.features.ClassLabel(num_classes=2),
+                }
+            )
+        )
+
+    def _split_generators(self, dl_manager):
+        del dl_manager
+        return {"train": self._generate_examples()}
+
+    def _generate_examples(self):
+        for i in range(16):
+            yield i, {"image": np.full((4, 4, 1), i, np.uint8), "label": i % 2}
+
+
+class UnreachableTestImages(OfflineTestImages):
+    """The same data, with a registered download URL on a closed local port."""
+
+    url_infos = {
+        f"http://127.0.0.1:{_closed_port()}/images.tar.gz": tfds.core.download.checksums.UrlInfo(
+            size=1, checksum="0" * 64, filename="images.tar.gz"
+        )
+    }
+
+
+def test_an_unprepared_dataset_whose_host_is_unreachable_fails_in_seconds(tmp_path):
+    start = time.monotonic()
+    message = (
+        r"could not prepare tfds dataset 'unreachable_test_images' in .*\(cannot reach "
+        r"http://127\.0\.0\.1:\d+/images\.tar\.gz: .*\); tfds downloads it on first use"
+    )
+    with pytest.raises(GanzooError, match=message):
+        data.load_dataset(UnreachableTestImages.name, batch_size=4, data_dir=str(tmp_path))
+    assert time.monotonic() - start < 30
+    # Once prepared (here by tfds directly: nothing to fetch), the host is never asked.
+    tfds.builder(UnreachableTestImages.name, data_dir=str(tmp_path)).download_and_prepare()
+    prepared = data.load_dataset(UnreachableTestImages.name, batch_size=16, data_dir=str(tmp_path))
+    batch = next(iter(prepared))
+    assert batch.shape == (16, 4, 4, 1)
+
+
+def test_a_stock_tfds_dataset_fails_in_seconds_without_network(tmp_path, monkeypatch):
+    # "No network", made certain on any machine: every proxy the environment names is a closed
+    # local port, and nothing bypasses it. tfds' downloader alone retried for 209 s here.
+    dead = f"http://127.0.0.1:{_closed_port()}"
+    for variable in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY"):
+        monkeypatch.setenv(variable, dead)
+    for variable in ("no_proxy", "NO_PROXY"):
+        monkeypatch.delenv(variable, raising=False)
+    start = time.monotonic()
+    message = (
+        r"could not prepare tfds dataset 'mnist' in .*cannot reach proxy "
+        r"http://127\.0\.0\.1:\d+ for https://storage\.googleapis"
+    )
+    with pytest.raises(GanzooError, match=message):
+        data.load_dataset("mnist", data_dir=str(tmp_path))
+    assert time.monotonic() - start < 30
