@@ -114,6 +114,16 @@ def test_every_iterator_of_the_training_stream_yields_the_same_batches(tfds_dir)
     assert not np.array_equal(next(iter(epoch_dataset)).numpy(), next(iter(epoch_dataset)).numpy())
 
 
+def test_the_embedded_digits_prepare_silently_where_a_real_builder_still_speaks(tmp_path, capfd):
+    data.load_dataset("digits", batch_size=8, data_dir=str(tmp_path / "fresh"))
+    out, err = capfd.readouterr()
+    assert "Downloading and preparing" not in out + err and "Generating" not in out + err
+    # tfds' own messages stay for other builders (this one downloads nothing either).
+    data.load_dataset(OfflineTestImages.name, batch_size=8, data_dir=str(tmp_path / "fresh"))
+    out, _ = capfd.readouterr()
+    assert "Downloading and preparing dataset" in out
+
+
 def _closed_port():
     with socket.socket() as listener:
         listener.bind(("127.0.0.1", 0))

@@ -6,7 +6,9 @@ through exactly the same `tfds` path as mnist or cifar10; the pipeline upsamples
 resolution the model asks for (32x32 by default).
 """
 
+import contextlib
 import gzip
+import io
 
 import importlib_resources
 import numpy as np
@@ -23,6 +25,22 @@ def read_embedded_digits():
     # Pixel counts are 0..16 (on-pixels in a 4x4 block); stretch them to the usual 0..255.
     images = np.round(table[:, :64] * (255.0 / 16.0)).astype(np.uint8).reshape(-1, 8, 8, 1)
     return images, table[:, 64]
+
+
+def prepared_builder(data_dir=None):
+    """The `ganzoo_digits` builder, prepared in `data_dir` (tfds' default when None) if needed.
+
+    Preparing it (about a second, once per data_dir) runs with stdout and stderr captured: tfds
+    would print "Downloading and preparing dataset ..." and progress bars although nothing is
+    downloaded. The captured text is dropped (so is anything else printed in that second); a
+    failure still raises. tfds' messages for real downloads (other builders) are untouched.
+    """
+    builder = tfds.builder(GanzooDigits.name, data_dir=data_dir)
+    if not builder.data_path.exists():  # What download_and_prepare checks.
+        quiet = io.StringIO()
+        with contextlib.redirect_stdout(quiet), contextlib.redirect_stderr(quiet):
+            builder.download_and_prepare()
+    return builder
 
 
 class GanzooDigits(tfds.core.GeneratorBasedBuilder):
