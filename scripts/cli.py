@@ -1,17 +1,96 @@
 """Shared plumbing of the absl scripts: dataclass fields -> flags -> dataclasses, and a runner
-that turns ganzoo's errors into one line on stderr (exit status 2) instead of a traceback."""
+that turns ganzoo's errors into one line on stderr (exit status 2) instead of a traceback.
+
+Importing this module, before anything imports TensorFlow:
+- Quiets TensorFlow's start-up. TF_CPP_MIN_LOG_LEVEL (default 2 here) no longer reaches the lines
+  TensorFlow 2.21's native code logs through absl before its logging is initialised ("Could not
+  find cuda drivers", "failed call to cuInit" on machines without CUDA), so the first import of
+  TensorFlow and its device discovery run with the process's stderr (file descriptor 2) captured,
+  and the captured lines are written back except those the level hides (1: INFO, 2: WARNING
+  too, 3: ERROR too) and the cuInit error on a machine without an NVIDIA driver. Set
+  TF_CPP_MIN_LOG_LEVEL=0 to see everything.
+- Makes every flag a helper below defines a key flag of the script calling it
+  (`flags.disclaim_key_flags`), and `run` shows them under `--help` also when the script runs
+  as an installed command (ganzoo-train), whose main module absl names by its path.
+"""
 
 import dataclasses
 import json
 import logging
 import os
+import re
 import sys
+import tempfile
 import typing
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # Before TensorFlow is imported anywhere.
 
 from absl import app, flags  # noqa: E402
 from absl import logging as absl_logging  # noqa: E402
+
+flags.disclaim_key_flags()  # DEFINE_* calls in this module's helpers: key flags of the caller
+
+
+def _hidden_native_line(level):
+    """A predicate: is this line of native stderr one TF_CPP_MIN_LOG_LEVEL=`level` hides?"""
+    severities = "IWEF"[: max(0, min(level, 3))]
+    patterns = [rf"[{severities}]\d{{4}} "] if severities else []
+    if level >= 1:  # the header of the INFO lines that follow it
+        patterns.append(r"WARNING: All log messages before absl::InitializeLog\(\) is called")
+    if level >= 1 and not os.path.exists("/proc/driver/nvidia"):
+        patterns.append(r"E\d{4} .*failed call to cuInit")  # no driver: no GPU, not an error
+    pattern = re.compile("|".join(patterns)) if patterns else None
+    return lambda line: bool(pattern and pattern.match(line))
+
+
+def _import_tensorflow_quietly(exec_module):
+    """`exec_module` of TensorFlow's package, wrapped to filter its native start-up lines."""
+
+    def quiet_exec_module(module):
+        sys.meta_path[:] = [f for f in sys.meta_path if not isinstance(f, _QuietTensorFlowFinder)]
+        try:
+            level = int(os.environ.get("TF_CPP_MIN_LOG_LEVEL", "0"))
+        except ValueError:
+            level = 0
+        hidden = _hidden_native_line(level)
+        sys.stderr.flush()
+        saved_stderr = os.dup(2)
+        with tempfile.TemporaryFile() as captured:
+            os.dup2(captured.fileno(), 2)
+            try:
+                exec_module(module)
+                module.config.list_physical_devices()  # device discovery logs cuInit
+            finally:
+                sys.stderr.flush()
+                os.dup2(saved_stderr, 2)
+                os.close(saved_stderr)
+                captured.seek(0)
+                for line in captured.read().decode(errors="replace").splitlines(keepends=True):
+                    if not hidden(line):
+                        sys.stderr.write(line)
+                sys.stderr.flush()
+
+    return quiet_exec_module
+
+
+class _QuietTensorFlowFinder:
+    """A sys.meta_path entry that only wraps the loading of the `tensorflow` package."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name != "tensorflow":
+            return None
+        for finder in sys.meta_path:
+            if finder is self or not hasattr(finder, "find_spec"):
+                continue
+            spec = finder.find_spec(name, path, target)
+            if spec is not None and spec.loader is not None:
+                spec.loader.exec_module = _import_tensorflow_quietly(spec.loader.exec_module)
+                return spec
+        return None
+
+
+if "tensorflow" not in sys.modules:
+    sys.meta_path.insert(0, _QuietTensorFlowFinder())
 
 
 def _base_type(annotation):
@@ -63,7 +142,17 @@ def write_json(path, value):
 
 
 def run(main):
-    """app.run(main), printing GanzooError as one line and exiting with status 2."""
+    """app.run(main), printing GanzooError as one line and exiting with status 2.
+
+    `--help` lists the flags of `main`'s module (the script), including those cli's helpers
+    defined for it, whether it runs as `python scripts/x.py` or as an installed command.
+    """
+    script = main.__module__
+    if script != "__main__":  # an installed command: absl's --help shows module sys.argv[0]
+        for flag in flags.FLAGS.get_key_flags_for_module(script):
+            flags.FLAGS.register_key_flag_for_module(sys.argv[0], flag)
+        command = sys.modules["__main__"]
+        command.__doc__ = command.__doc__ or sys.modules[script].__doc__  # --help's header
 
     def guarded(argv):
         from ganzoo.errors import GanzooError
