@@ -3,10 +3,10 @@
     inception     InceptionV3 (ImageNet weights, fetched by keras.applications on first use):
                   2048-d pool features and 1000-way probabilities, on images resized to 299x299.
                   The standard for FID/IS on natural images; needs the network once.
-    domain:<path> a compact CNN trained by `train_domain_classifier` on a labelled data set's
-                  classes (e.g. the digits): its 128-d embedding and class probabilities. The
-                  offline path; scores are comparable only between runs that use the same file,
-                  so its name and version travel with every number.
+    domain:<path> a compact CNN trained by `ganzoo-train-classifier` (`train_domain_classifier`)
+                  on a labelled data set's classes (e.g. the digits): its 128-d embedding and
+                  class probabilities. The offline path; scores are comparable only between
+                  runs that use the same file, so its name and version travel with every number.
 
 Every extractor maps float32 images [n, H, W, C] in [-1, 1] to features [n, d] and class
 probabilities [n, classes].
@@ -134,7 +134,11 @@ def train_domain_classifier(train, test, num_classes, output_path, epochs=15, se
 def domain_classifier(path):
     """A FeatureExtractor from a classifier saved by train_domain_classifier."""
     if not os.path.isfile(path):
-        raise GanzooError(f"no domain classifier at {path!r}; train one with train_domain_classifier")
+        raise GanzooError(
+            f"no domain classifier at {path!r}; train one with: ganzoo-train-classifier "
+            f"--dataset=digits --output={path} "
+            f"(from a checkout: python scripts/train_classifier.py)"
+        )
     network = keras.models.load_model(path)
     metadata_path = path + ".json"
     metadata = json.load(open(metadata_path)) if os.path.exists(metadata_path) else {}

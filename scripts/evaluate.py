@@ -1,4 +1,4 @@
-"""Score a model's samples against real data: FID, KID, classifier score, precision, recall.
+r"""Score a model's samples against real data: FID, KID, classifier score, precision, recall.
 
     python scripts/evaluate.py --saved_model=saved_models/dcgan --dataset=digits \
         --features=domain:classifiers/digits.keras --num_samples=1000
@@ -28,22 +28,39 @@ flags.DEFINE_string("output_json", None, "Also write the scores here.")
 FLAGS = flags.FLAGS
 
 
-def _generated_images(num_samples, seed):
-    """(float32 images [n, H, W, C] in [-1, 1], source description)."""
+_NOT_AN_IMAGE_MODEL = (
+    "{source!r} generates data of shape {shape}, not images: evaluate.py scores image models "
+    "(FID, KID, ...); score 2-D models with ganzoo.metrics.mode_coverage"
+)
+
+
+def _sampler():
+    """(sample(num_samples, seed) -> float32 images [n, H, W, C] in [-1, 1], source description).
+
+    Raises:
+        GanzooError: no or two models given, none found, or a model that does not make images.
+    """
     from ganzoo import export
     from ganzoo.errors import GanzooError
 
     if bool(FLAGS.saved_model) == bool(FLAGS.checkpoint):
         raise GanzooError("give exactly one of --saved_model and --checkpoint")
     if FLAGS.saved_model:
-        path = export.resolve_version_dir(FLAGS.saved_model)
-        sample = export.load_signature(path, "sample")
         import tensorflow as tf
 
-        images = sample(
-            num_samples=tf.constant(num_samples, tf.int32), seed=tf.constant(seed, tf.int64)
-        )["images"].numpy()
-        return images, path
+        path = export.resolve_version_dir(FLAGS.saved_model)
+        signature = export.load_signature(path, "sample")
+        outputs = signature.structured_outputs
+        if "images" not in outputs:
+            shape = tuple(next(iter(outputs.values())).shape[1:])
+            raise GanzooError(_NOT_AN_IMAGE_MODEL.format(source=path, shape=shape))
+
+        def sample(num_samples, seed):
+            return signature(
+                num_samples=tf.constant(num_samples, tf.int32), seed=tf.constant(seed, tf.int64)
+            )["images"].numpy()
+
+        return sample, path
     import keras
 
     import ganzoo  # noqa: F401  (registers the classes)
@@ -52,7 +69,10 @@ def _generated_images(num_samples, seed):
     path = os.path.join(path, "model.keras") if os.path.isdir(path) else path
     if not os.path.isfile(path):
         raise GanzooError(f"no checkpoint at {path!r}")
-    return keras.models.load_model(path).generate(num_samples, seed=seed), path
+    model = keras.models.load_model(path)
+    if len(model.data_shape) != 3:
+        raise GanzooError(_NOT_AN_IMAGE_MODEL.format(source=path, shape=model.data_shape))
+    return (lambda num_samples, seed: model.generate(num_samples, seed=seed)), path
 
 
 def main(argv):
@@ -62,10 +82,9 @@ def main(argv):
 
     if not FLAGS.features:
         raise GanzooError("--features is required: 'inception' or 'domain:<classifier.keras>'")
+    sample, source = _sampler()  # before the extractor: InceptionV3 may need the network
     extractor = features.get_extractor(FLAGS.features)
-    generated, source = _generated_images(FLAGS.num_samples, FLAGS.seed)
-    if generated.ndim != 4:
-        raise GanzooError("evaluate.py scores image models; use metrics.mode_coverage for 2-D data")
+    generated = sample(FLAGS.num_samples, FLAGS.seed)
     height, _, channels = generated.shape[1:]
     real = evaluation.take_images(
         data.load_dataset(
@@ -75,11 +94,16 @@ def main(argv):
         FLAGS.num_samples,
     )
     # Subsets smaller than the sets, so that the standard error reflects their variability.
-    scores = evaluation.score_images(generated, real, extractor, kid_subset_size=min(1000, len(real) // 2))
+    scores = evaluation.score_images(
+        generated, real, extractor, kid_subset_size=min(1000, len(real) // 2)
+    )
     scores.update(model=source, dataset=f"{FLAGS.dataset}:{FLAGS.split}")
     print(f"{'metric':18} {'value':>10}  samples (gen/real)  feature extractor")
     for metric in ("fid", "kid", "kid_std_error", "classifier_score", "precision", "recall"):
-        print(f"{metric:18} {scores[metric]:10.4f}  {scores['num_generated']:>7}/{scores['num_real']:<10} {scores['feature_extractor']}")
+        print(
+            f"{metric:18} {scores[metric]:10.4f}  {scores['num_generated']:>7}/"
+            f"{scores['num_real']:<10} {scores['feature_extractor']}"
+        )
     cli.write_json(FLAGS.output_json, scores)
 
 
