@@ -198,7 +198,7 @@ def test_labeled_images_from_an_idx_folder(mnist_like, tmp_path):
     assert list(labels) == test_labels.tolist()
     unlabelled = tmp_path / "unlabelled"
     make_split(unlabelled, "train", 4, seed=0, labels=False, side=4)
-    with pytest.raises(GanzooError, match=r"has no labels for split 'train'"):
+    with pytest.raises(GanzooError, match=r"has no class labels \(an idx folder without "):
         data.load_labeled_images(str(unlabelled), "train")
 
 

@@ -11,6 +11,19 @@ Sources, resolved in this order:
 
 Images come out float32 [batch, H, W, C] in [-1, 1]; toy points float32 [batch, 2].
 
+With `with_labels=True` each batch is {"images": that, "labels": int32 [batch]}, and
+`class_names(name)` gives the names of the labels. Labels per source (one implementation, also
+behind `load_labeled_images`):
+    "digits"         its 10 classes, named "0".."9"
+    "ring", "grid"   the mode a point was drawn from, named "mode_0", ... (ganzoo.data.toy)
+    idx folder       its label files; names from class_names.txt, a "fashion" folder name, or
+                     "0".. (ganzoo.data.idx)
+    image folder     one sub-folder per class, sorted by name (ganzoo.data.folder); a folder
+                     with images only directly inside it has no labels
+    tfds             the builder's first ClassLabel feature and its names
+Asking for labels of a data set without them is one GanzooError line, before any image is decoded;
+never a silent unconditional fallback.
+
 A tfds data set that is not prepared in data_dir is only handed to tfds' downloader after a
 bounded check that its download hosts answer (`DOWNLOAD_PROBE_TIMEOUT` seconds, through the
 proxy the environment names, as tfds' own downloader would go): without network that fails in
@@ -21,6 +34,7 @@ pass the folder instead, e.g. `/usr/share/datasets/fashion-mnist`.
 """
 
 import difflib
+import functools
 import os
 import socket
 import threading
@@ -28,6 +42,7 @@ import time
 import urllib.parse
 import urllib.request
 
+import numpy as np
 import tensorflow as tf
 import tensorflow_datasets as tfds
 
@@ -158,12 +173,25 @@ def _prepared_builder(name, data_dir):
     return builder
 
 
-def _tfds_images(name, split, data_dir, with_labels=False):
-    """uint8 images (or (image, label) pairs) from a tfds builder, prepared if needed.
+def _label_feature(builder):
+    """(key, ClassLabel) of a builder's first class-label feature, or None."""
+    for key, feature in builder.info.features.items():
+        if isinstance(feature, tfds.features.ClassLabel):
+            return key, feature
+    return None
 
-    Returns:
-        (dataset, number of classes or None when `with_labels` is False).
-    """
+
+@functools.lru_cache(maxsize=32)
+def _tfds_class_names(name, data_dir):
+    """The names of the first ClassLabel feature of a tfds data set (prepared if needed), or
+    None; kept for the process (the names of a prepared data set do not change)."""
+    label = _label_feature(_prepared_builder(name, data_dir))
+    return None if label is None else tuple(label[1].names)
+
+
+def _tfds_examples(name, split, data_dir, with_labels=False):
+    """uint8 images, or (image, label) pairs with the first ClassLabel feature, of a tfds data
+    set's split, in the builder's stored order; the builder is prepared if needed."""
     builder = _prepared_builder(name, data_dir)
     image_keys = [
         key
@@ -182,38 +210,91 @@ def _tfds_images(name, split, data_dir, with_labels=False):
     key = image_keys[0]
     dataset = builder.as_dataset(split=split, shuffle_files=False)
     if not with_labels:
-        images = dataset.map(lambda example: example[key], num_parallel_calls=tf.data.AUTOTUNE)
-        return images, None
-    label_keys = [
-        k for k, feature in builder.info.features.items()
-        if isinstance(feature, tfds.features.ClassLabel)
-    ]
-    if not label_keys:
-        raise GanzooError(f"tfds dataset {name!r} has no class labels")
-    pairs = dataset.map(
-        lambda example: (example[key], example[label_keys[0]]),
-        num_parallel_calls=tf.data.AUTOTUNE,
+        return dataset.map(lambda example: example[key], num_parallel_calls=tf.data.AUTOTUNE)
+    label_key = _label_feature(builder)[0]  # The caller checked there is one.
+    return dataset.map(
+        lambda example: (example[key], example[label_key]), num_parallel_calls=tf.data.AUTOTUNE
     )
-    return pairs, builder.info.features[label_keys[0]].num_classes
+
+
+def _folder_stamps(folder):
+    """(name, size, mtime) of every file directly inside `folder`: a cache key that changes
+    when an idx folder's files (or its class_names.txt) do."""
+    with os.scandir(folder) as entries:
+        return tuple(
+            sorted(
+                (entry.name, entry.stat().st_size, entry.stat().st_mtime_ns)
+                for entry in entries
+                if entry.is_file()
+            )
+        )
+
+
+@functools.lru_cache(maxsize=32)
+def _idx_class_names(folder, stamps):
+    """idx.class_names(folder), or None when no split of the folder has a label file."""
+    del stamps  # Only the cache key.
+    if not any(labels for _, labels in idx.split_files(folder).values()):
+        return None
+    return idx.class_names(folder)
 
 
 def _idx_examples(folder, split, with_labels=False):
-    """uint8 images [H, W, 1] (28x28 for the MNIST family), or (image, int64 label) pairs, of
-    an idx folder's split (see ganzoo.data.idx for files, splits and class names).
-
-    Returns:
-        (dataset, number of classes or None when `with_labels` is False).
-    """
+    """uint8 images [H, W, 1] (28x28 for the MNIST family), or (image, int32 label) pairs, of
+    an idx folder's split in file order (see ganzoo.data.idx for files, splits and names)."""
     images, labels = idx.read_split(folder, split)
     if not with_labels:
-        return tf.data.Dataset.from_tensor_slices(images), None
+        return tf.data.Dataset.from_tensor_slices(images)
     if labels is None:
-        raise GanzooError(
-            f"idx folder {folder!r} has no labels for split {split!r}; labels come from "
-            f"<prefix>{idx.LABELS_SUFFIX}[.gz] beside the images"
+        raise _no_labels(
+            folder, f"an idx folder without {idx.LABELS_SUFFIX}[.gz] files for split {split!r}"
         )
-    num_classes = len(idx.class_names(folder))
-    return tf.data.Dataset.from_tensor_slices((images, labels)), num_classes
+    return tf.data.Dataset.from_tensor_slices((images, labels.astype(np.int32)))
+
+
+def class_names(name=EMBEDDED_DATASET, data_dir=None):
+    """The class names of a data set, label i named by element i; None when it has no labels.
+
+    Per source: "digits" "0".."9"; "ring"/"grid" "mode_0", ... (the mode a point was drawn
+    from); a tfds data set the `names` of its builder's first ClassLabel feature (the data set
+    is prepared if it is not yet); a folder of images the names of its class sub-folders (see
+    ganzoo.data.folder); an idx folder with label files see ganzoo.data.idx. Cheap when called
+    again: tfds and idx names are kept for the process (idx ones until a file in the folder
+    changes), a folder's are its sub-folders' names (a listing, nothing is decoded).
+
+    Raises:
+        GanzooError: an unknown data set, or a folder holding images directly inside it beside
+            class sub-folders (whose labels would be ambiguous).
+    """
+    kind = _source_kind(name)
+    if kind == "toy":
+        return toy.class_names(name)
+    if kind == "folder":
+        return folder.class_names(name)
+    if kind == "idx":
+        return _idx_class_names(name, _folder_stamps(name))
+    return _tfds_class_names(digits.GanzooDigits.name if kind == "embedded" else name, data_dir)
+
+
+def _no_labels(name, why):
+    return GanzooError(
+        f"data set {name!r} has no class labels ({why}); conditional models need labelled data: "
+        f"{EMBEDDED_DATASET!r}, {' or '.join(repr(t) for t in toy.TOY_DATASETS)}, a tfds "
+        f"classification set such as 'mnist', a folder with one sub-folder per class, or an idx "
+        f"folder with label files"
+    )
+
+
+def _check_labelled(name, data_dir):
+    """A GanzooError, before any data is read, if data set `name` has no class labels."""
+    if class_names(name, data_dir) is not None:
+        return
+    kind = _source_kind(name)
+    why = {
+        "folder": "a folder of images without class sub-folders",
+        "idx": f"an idx folder without {idx.LABELS_SUFFIX}[.gz] files",
+    }.get(kind, "its tfds features have no ClassLabel")
+    raise _no_labels(name, why)
 
 
 def _square_resize(image, size):
@@ -232,65 +313,70 @@ def _to_unit_range(images):
     return tf.cast(images, tf.float32) / 127.5 - 1.0
 
 
-def _examples(name, image_size, channels, split, data_dir, seed):
-    """(unbatched, cached examples: uint8 images or float32 points; whether they are images)."""
+def _examples(name, image_size, channels, split, data_dir, seed, with_labels=False):
+    """(unbatched, cached examples: uint8 images or float32 points, or with `with_labels`
+    (image or point, int32 label) pairs; whether they are images)."""
     if channels not in (None, 1, 3):
         raise GanzooError(f"channels must be 1 or 3, got {channels!r}")
     if image_size is not None and (not isinstance(image_size, int) or image_size < 1):
         raise GanzooError(f"image_size must be a positive integer, got {image_size!r}")
     kind = _source_kind(name)
+    if with_labels:
+        _check_labelled(name, data_dir)
     if kind == "toy":
-        points = toy.sample_toy(name, TOY_NUM_EXAMPLES, seed=seed)
-        return tf.data.Dataset.from_tensor_slices(points).cache(), False
+        points, modes = toy.sample_toy_with_modes(name, TOY_NUM_EXAMPLES, seed=seed)
+        slices = (points, modes) if with_labels else points
+        return tf.data.Dataset.from_tensor_slices(slices).cache(), False
     if kind == "embedded":
-        images, _ = _tfds_images(digits.GanzooDigits.name, split, data_dir)
+        examples = _tfds_examples(digits.GanzooDigits.name, split, data_dir, with_labels)
         image_size = image_size or EMBEDDED_IMAGE_SIZE
     elif kind == "idx":
-        images, _ = _idx_examples(name, split)
+        examples = _idx_examples(name, split, with_labels)
     elif kind == "folder":
-        images = folder.folder_images(name, channels or 3)
+        examples = folder.folder_images(name, channels or 3, with_labels)
         image_size = image_size or FOLDER_IMAGE_SIZE
     else:
-        images, _ = _tfds_images(name, split, data_dir)
-    if channels is not None:
-        images = images.map(lambda image: _match_channels(image, channels))
-    if image_size is not None:
-        images = images.map(
-            lambda image: _square_resize(image, image_size), num_parallel_calls=tf.data.AUTOTUNE
-        )
-    # Cache uint8 (4x smaller than float32); scaling after batching is one cheap op a batch.
-    return images.cache(), True
+        examples = _tfds_examples(name, split, data_dir, with_labels)
 
-
-def load_labeled_images(name=EMBEDDED_DATASET, split="train", image_size=None, channels=None, data_dir=None):
-    """Unbatched (float32 image [H, W, C] in [-1, 1], int64 label) pairs of a labelled data set
-    ("digits", a folder of idx files with label files, or any tfds image classification set),
-    resized as load_dataset resizes.
-
-    Returns:
-        (dataset, number of classes).
-    """
-    kind = _source_kind(name)
-    if kind == "idx":
-        pairs, num_classes = _idx_examples(name, split, with_labels=True)
-    elif kind in ("embedded", "tfds"):
-        if kind == "embedded":
-            name, image_size = digits.GanzooDigits.name, image_size or EMBEDDED_IMAGE_SIZE
-        pairs, num_classes = _tfds_images(name, split, data_dir, with_labels=True)
-    else:
-        raise GanzooError(
-            f"labels come from tfds data sets ('digits', 'mnist', ...) or folders of idx files, "
-            f"not {name!r}"
-        )
-
-    def prepare(image, label):
+    def prepare(image):
         if channels is not None:
             image = _match_channels(image, channels)
         if image_size is not None:
             image = _square_resize(image, image_size)
-        return _to_unit_range(image), label
+        return image
 
-    return pairs.map(prepare, num_parallel_calls=tf.data.AUTOTUNE).cache(), num_classes
+    if with_labels:
+        examples = examples.map(
+            lambda image, label: (prepare(image), tf.cast(label, tf.int32)),
+            num_parallel_calls=tf.data.AUTOTUNE,
+        )
+    elif channels is not None or image_size is not None:
+        examples = examples.map(prepare, num_parallel_calls=tf.data.AUTOTUNE)
+    # Cache uint8 (4x smaller than float32), labels beside the images; scaling after batching is
+    # one cheap op a batch.
+    return examples.cache(), True
+
+
+def load_labeled_images(name=EMBEDDED_DATASET, split="train", image_size=None, channels=None, data_dir=None):
+    """Unbatched (float32 image [H, W, C] in [-1, 1], int64 label) pairs of a labelled image
+    data set ("digits", a tfds image classification set, a folder with one sub-folder per class,
+    or a folder of idx files with label files), resized as load_dataset resizes, in the source's
+    order. The labels are those of `load_dataset(..., with_labels=True)` (one implementation).
+
+    Returns:
+        (dataset, number of classes).
+    """
+    if _source_kind(name) == "toy":
+        raise GanzooError(
+            f"{name!r} is a 2-D toy set, not images; its points and modes come from "
+            f"load_dataset({name!r}, with_labels=True) or ganzoo.data.sample_toy_with_modes"
+        )
+    examples, _ = _examples(name, image_size, channels, split, data_dir, 0, with_labels=True)
+    pairs = examples.map(
+        lambda image, label: (_to_unit_range(image), tf.cast(label, tf.int64)),
+        num_parallel_calls=tf.data.AUTOTUNE,
+    )
+    return pairs, len(class_names(name, data_dir))
 
 
 def _batches_per_epoch(examples, batch_size, name):
@@ -304,9 +390,17 @@ def _batches_per_epoch(examples, batch_size, name):
     return num_examples // batch_size, num_examples
 
 
-def _finish(batches, are_images):
-    if are_images:
-        batches = batches.map(_to_unit_range, num_parallel_calls=tf.data.AUTOTUNE)
+def _finish(batches, are_images, with_labels):
+    """Scaled batches (images to [-1, 1]; points as they are), as {"images", "labels"} dicts
+    with labels, prefetched."""
+    scale = _to_unit_range if are_images else (lambda x: x)
+    if with_labels:
+        batches = batches.map(
+            lambda x, labels: {"images": scale(x), "labels": labels},
+            num_parallel_calls=tf.data.AUTOTUNE,
+        )
+    elif are_images:
+        batches = batches.map(scale, num_parallel_calls=tf.data.AUTOTUNE)
     return batches.prefetch(tf.data.AUTOTUNE)
 
 
@@ -319,6 +413,7 @@ def load_dataset(
     data_dir=None,
     shuffle_buffer=10_000,
     seed=0,
+    with_labels=False,
 ):
     """One pass (an epoch) of batched, normalised, shuffled, cached, prefetched real examples.
 
@@ -336,19 +431,29 @@ def load_dataset(
         data_dir: tfds data directory (None: tfds' default, ~/tensorflow_datasets).
         shuffle_buffer: examples in the shuffle buffer.
         seed: shuffle seed, for reproducible runs.
+        with_labels: yield {"images": ..., "labels": int32 [batch_size]} instead of the images
+            alone; label i is named by `class_names(name)[i]`. The images are the ones (in the
+            same order) that `with_labels=False` gives.
 
     Returns:
-        tf.data.Dataset of float32 [batch_size, *example_shape], with known cardinality.
+        tf.data.Dataset of float32 [batch_size, *example_shape] (with labels: dicts as above),
+        with known cardinality.
+
+    Raises:
+        GanzooError: with `with_labels`, a data set without class labels (one line naming the
+            labelled sources).
     """
-    examples, are_images = _examples(name, image_size, channels, split, data_dir, seed)
+    examples, are_images = _examples(
+        name, image_size, channels, split, data_dir, seed, with_labels
+    )
     _, num_examples = _batches_per_epoch(examples, batch_size, name)
     shuffled = examples.shuffle(
         min(shuffle_buffer, max(num_examples, 1)), seed=seed, reshuffle_each_iteration=True
     )
-    return _finish(shuffled.batch(batch_size, drop_remainder=True), are_images)
+    return _finish(shuffled.batch(batch_size, drop_remainder=True), are_images, with_labels)
 
 
-def load_training_stream(data_config, seed=0):
+def load_training_stream(data_config, seed=0, with_labels=False):
     """An endless stream of batches whose order depends only on (seed, position in the stream).
 
     The data is repeated, then shuffled with a FIXED seed (`reshuffle_each_iteration=False`),
@@ -362,18 +467,26 @@ def load_training_stream(data_config, seed=0):
     Args:
         data_config: a ganzoo.configs.DataConfig (its fields mean what load_dataset's do).
         seed: shuffle seed.
+        with_labels: as in load_dataset: {"images", "labels"} dicts, the labels shuffled with
+            their images (the same images, in the same order, as without labels).
 
     Returns:
-        (dataset of float32 [batch_size, *example_shape], repeating forever;
-         batches in one pass over the data).
+        (dataset of float32 [batch_size, *example_shape] (with labels: dicts {"images": that,
+         "labels": int32 [batch_size]}), repeating forever; batches in one pass over the data).
+
+    Raises:
+        GanzooError: with `with_labels`, a data set without class labels.
     """
     c = data_config
-    examples, are_images = _examples(c.dataset, c.image_size, c.channels, c.split, c.data_dir, seed)
+    examples, are_images = _examples(
+        c.dataset, c.image_size, c.channels, c.split, c.data_dir, seed, with_labels
+    )
     batches_per_epoch, num_examples = _batches_per_epoch(examples, c.batch_size, c.dataset)
     stream = examples.repeat().shuffle(
         min(c.shuffle_buffer, max(num_examples, 1)), seed=seed, reshuffle_each_iteration=False
     )
-    return _finish(stream.batch(c.batch_size, drop_remainder=True), are_images), batches_per_epoch
+    batches = stream.batch(c.batch_size, drop_remainder=True)
+    return _finish(batches, are_images, with_labels), batches_per_epoch
 
 
 def _match_channels(image, channels):
@@ -387,5 +500,7 @@ def _match_channels(image, channels):
 
 
 def example_shape(dataset):
-    """Shape of one example of a batched dataset from `load_dataset`, e.g. (32, 32, 1)."""
-    return tuple(dataset.element_spec.shape[1:])
+    """Shape of one example (image or point) of a batched dataset from `load_dataset`, with or
+    without labels, e.g. (32, 32, 1)."""
+    spec = dataset.element_spec
+    return tuple((spec["images"] if isinstance(spec, dict) else spec).shape[1:])
