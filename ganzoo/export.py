@@ -17,6 +17,14 @@ The signature contract (names, dtypes, shapes, ranges) is stable; README.md has 
 Non-image models (e.g. 2-D points) output `samples` float32 [batch, *data_shape] instead of
 the two image outputs, have no `sample_png`, and `discriminate` takes `samples`.
 
+Conditional models (cgan, acgan) add `labels` int32 [batch] in [0, num_classes) to
+`serving_default` (one per latent row), `sample` and `sample_png` (one label for all samples, or
+num_samples labels) and, for cgan's projection D, `discriminate`; acgan's `discriminate` adds
+`class_probabilities` float32 [batch, num_classes] from D's class head. Out-of-range labels fail
+the request with "labels must be in [0, num_classes)", never clamped. A `class_names` signature
+(no inputs) returns the names, string [num_classes], so a client maps names to ids without
+ganzoo.
+
 The SavedModel is a plain TensorFlow graph: loading it needs neither ganzoo nor Keras. Its ops
 are ordinary ones (stateless RNG, PNG encoding, asserts), which older TF Serving releases
 load too. `assets.extra/tf_serving_warmup_requests` holds one PredictRequest per signature,
@@ -62,7 +70,7 @@ def _after_checks(tensor, *checks):
 
 
 class ServingModule:
-    """The four signature functions of one trained model, as plain TensorFlow."""
+    """The signature functions of one trained model, as plain TensorFlow."""
 
     def __init__(self, model):
         # float32 networks with the sampling weights, whatever the training precision: the
@@ -74,10 +82,35 @@ class ServingModule:
         self.is_image = networks.is_image_shape(self.data_shape)
         self.data_name = "images" if self.is_image else "samples"
         self.outputs_are_logits = model.family.outputs_are_logits
+        self.conditional = model.conditional
+        self.conditioning = model.conditioning
+        self.class_names = model.label_names() if model.conditional else None
 
-    def outputs(self, latent):
+    def _checked_labels(self, labels, count=None):
+        """int32 labels after in-graph checks: in [0, num_classes), and `count` of them (or
+        one, which is repeated) when `count` is given. Out-of-range labels are refused, never
+        clamped."""
+        num_classes = len(self.class_names)
+        checks = [
+            tf.debugging.assert_non_negative(
+                labels, message=f"labels must be in [0, {num_classes})"),
+            tf.debugging.assert_less(
+                labels, num_classes, message=f"labels must be in [0, {num_classes})"),
+        ]
+        if count is not None:
+            size = tf.size(labels)
+            checks.append(tf.debugging.assert_equal(
+                tf.logical_or(tf.equal(size, 1), tf.equal(size, count)), True,
+                message="labels must hold one label or num_samples labels"))
+        labels = _after_checks(labels, *checks)
+        if count is not None:
+            labels = tf.broadcast_to(tf.reshape(labels, [-1]), [count])
+        return labels
+
+    def outputs(self, latent, labels=None):
         """The signature outputs for a latent batch: images (or samples) and images_uint8."""
-        samples = tf.cast(self.generator(latent, training=False), tf.float32)
+        inputs = latent if labels is None else [latent, labels]
+        samples = tf.cast(self.generator(inputs, training=False), tf.float32)
         if not self.is_image:
             return {"samples": samples}
         images_uint8 = tf.cast(
@@ -85,10 +118,10 @@ class ServingModule:
         )
         return {"images": samples, "images_uint8": images_uint8}
 
-    def generate(self, latent):
+    def _checked_latent(self, latent):
         # A signature called directly does not check static shapes: fail here with the expected
         # shape rather than deep inside a matmul.
-        latent = _after_checks(
+        return _after_checks(
             latent,
             tf.debugging.assert_equal(
                 tf.shape(latent)[-1],
@@ -96,7 +129,13 @@ class ServingModule:
                 message=f"latent must be float32 [batch, {self.latent_dim}]",
             ),
         )
-        return self.outputs(latent)
+
+    def generate(self, latent):
+        return self.outputs(self._checked_latent(latent))
+
+    def generate_with_labels(self, latent, labels):
+        latent = self._checked_latent(latent)
+        return self.outputs(latent, self._checked_labels(labels, tf.shape(latent)[0]))
 
     def _sampled_latent(self, num_samples, seed):
         num_samples = _after_checks(
@@ -111,14 +150,24 @@ class ServingModule:
     def sample(self, num_samples, seed):
         return self.outputs(self._sampled_latent(num_samples, seed))
 
-    def sample_png(self, num_samples, seed):
-        images = self.sample(num_samples, seed)["images_uint8"]
+    def sample_with_labels(self, num_samples, seed, labels):
+        latent = self._sampled_latent(num_samples, seed)
+        return self.outputs(latent, self._checked_labels(labels, tf.shape(latent)[0]))
+
+    @staticmethod
+    def _png(images_uint8):
         return {
-            "images_bytes": tf.map_fn(tf.io.encode_png, images, fn_output_signature=tf.string)
+            "images_bytes": tf.map_fn(tf.io.encode_png, images_uint8, fn_output_signature=tf.string)
         }
 
-    def discriminate(self, data):
-        data = _after_checks(
+    def sample_png(self, num_samples, seed):
+        return self._png(self.sample(num_samples, seed)["images_uint8"])
+
+    def sample_png_with_labels(self, num_samples, seed, labels):
+        return self._png(self.sample_with_labels(num_samples, seed, labels)["images_uint8"])
+
+    def _checked_data(self, data):
+        return _after_checks(
             data,
             tf.debugging.assert_equal(
                 tf.shape(data)[1:],
@@ -127,10 +176,28 @@ class ServingModule:
                 f"[batch, {', '.join(map(str, self.data_shape))}]",
             ),
         )
-        outputs = tf.reshape(tf.cast(self.discriminator(data, training=False), tf.float32), [-1])
+
+    def _judged(self, outputs):
+        outputs = tf.reshape(tf.cast(outputs, tf.float32), [-1])
         if not self.outputs_are_logits:
             return {"scores": outputs}
         return {"logits": outputs, "probabilities": tf.sigmoid(outputs)}
+
+    def discriminate(self, data):
+        data = self._checked_data(data)
+        if self.conditioning == "auxiliary":
+            outputs, class_logits = self.discriminator(data, training=False)
+            return {**self._judged(outputs),
+                    "class_probabilities": tf.nn.softmax(tf.cast(class_logits, tf.float32))}
+        return self._judged(self.discriminator(data, training=False))
+
+    def discriminate_with_labels(self, data, labels):
+        data = self._checked_data(data)
+        labels = self._checked_labels(labels, tf.shape(data)[0])
+        return self._judged(self.discriminator([data, labels], training=False))
+
+    def class_names_output(self):
+        return {"class_names": tf.constant(self.class_names, tf.string)}
 
     def signatures(self):
         """{name: (function, input signature)}; serving_default first."""
@@ -138,19 +205,28 @@ class ServingModule:
             tf.TensorSpec([], tf.int32, name="num_samples"),
             tf.TensorSpec([], tf.int64, name="seed"),
         ]
+        latent = tf.TensorSpec([None, self.latent_dim], tf.float32, name="latent")
+        data = tf.TensorSpec([None, *self.data_shape], tf.float32, name=self.data_name)
+        if not self.conditional:
+            signatures = {
+                "serving_default": (self.generate, [latent]),
+                "sample": (self.sample, scalar_inputs),
+            }
+            if self.is_image:
+                signatures["sample_png"] = (self.sample_png, scalar_inputs)
+            signatures["discriminate"] = (self.discriminate, [data])
+            return signatures
+        labels = tf.TensorSpec([None], tf.int32, name="labels")
         signatures = {
-            "serving_default": (
-                self.generate,
-                [tf.TensorSpec([None, self.latent_dim], tf.float32, name="latent")],
-            ),
-            "sample": (self.sample, scalar_inputs),
+            "serving_default": (self.generate_with_labels, [latent, labels]),
+            "sample": (self.sample_with_labels, scalar_inputs + [labels]),
+            "sample_png": (self.sample_png_with_labels, scalar_inputs + [labels]),
         }
-        if self.is_image:
-            signatures["sample_png"] = (self.sample_png, scalar_inputs)
-        signatures["discriminate"] = (
-            self.discriminate,
-            [tf.TensorSpec([None, *self.data_shape], tf.float32, name=self.data_name)],
-        )
+        if self.conditioning == "projection":  # D judges an image given its label
+            signatures["discriminate"] = (self.discriminate_with_labels, [data, labels])
+        else:  # D's class head says the label
+            signatures["discriminate"] = (self.discriminate, [data])
+        signatures["class_names"] = (self.class_names_output, [])
         return signatures
 
     def warmup_inputs(self):
@@ -164,6 +240,12 @@ class ServingModule:
                 self.data_name: np.zeros((WARMUP_BATCH, *self.data_shape), np.float32)
             },
         }
+        if self.conditional:
+            labels = np.arange(WARMUP_BATCH, dtype=np.int32) % len(self.class_names)
+            requests["serving_default"]["labels"] = labels
+            requests["sample"]["labels"] = labels
+            if self.conditioning == "projection":
+                requests["discriminate"]["labels"] = labels
         if self.is_image:
             requests["sample_png"] = dict(requests["sample"])
         return requests

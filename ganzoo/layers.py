@@ -80,3 +80,53 @@ class SpectralDense(_SpectralNormalized, keras.layers.Dense):
 @keras.saving.register_keras_serializable(package="ganzoo")
 class SpectralConv2D(_SpectralNormalized, keras.layers.Conv2D):
     """keras.layers.Conv2D computing with W / sigma(W) (W reshaped to [kh * kw * c_in, c_out])."""
+
+
+@keras.saving.register_keras_serializable(package="ganzoo")
+class ConditionalBatchNormalization(keras.layers.Layer):
+    """Batch norm whose scale and offset are chosen by the class label (de Vries et al. 2017;
+    the generator of Miyato & Koyama 2018): y = gamma[label] * BN(x) + beta[label].
+
+    Call on [x, labels]: x float [batch, ..., channels], labels int [batch] in [0, num_classes).
+    The statistics are those of keras.layers.BatchNormalization without its own scale and
+    offset (synchronized across replicas unless `synchronized=False`); gamma starts at
+    N(1, 0.02) and beta at 0, as DCGAN's batch norm.
+    """
+
+    def __init__(self, num_classes, momentum=0.9, epsilon=1e-5, synchronized=True, **kwargs):
+        super().__init__(**kwargs)
+        self.num_classes = num_classes
+        self.momentum = momentum
+        self.epsilon = epsilon
+        self.synchronized = synchronized
+        self.norm = keras.layers.BatchNormalization(
+            momentum=momentum, epsilon=epsilon, center=False, scale=False,
+            synchronized=synchronized, dtype=self.dtype_policy, name="norm",
+        )
+
+    def build(self, input_shape):
+        x_shape, _ = input_shape
+        self.norm.build(x_shape)
+        channels = x_shape[-1]
+        self.gamma = self.add_weight(
+            shape=(self.num_classes, channels),
+            initializer=keras.initializers.RandomNormal(mean=1.0, stddev=0.02), name="gamma",
+        )
+        self.beta = self.add_weight(shape=(self.num_classes, channels), initializer="zeros",
+                                    name="beta")
+
+    def call(self, inputs, training=None):
+        x, labels = inputs
+        normalized = self.norm(x, training=training)
+        labels = ops.cast(ops.reshape(labels, (-1,)), "int32")
+        shape = (-1,) + (1,) * (len(x.shape) - 2) + (x.shape[-1],)
+        gamma = ops.reshape(ops.take(self.gamma, labels, axis=0), shape)
+        beta = ops.reshape(ops.take(self.beta, labels, axis=0), shape)
+        return normalized * ops.cast(gamma, normalized.dtype) + ops.cast(beta, normalized.dtype)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape[0]
+
+    def get_config(self):
+        return {**super().get_config(), "num_classes": self.num_classes, "momentum": self.momentum,
+                "epsilon": self.epsilon, "synchronized": self.synchronized}

@@ -179,9 +179,13 @@ def check_dcgan_shape(data_shape):
         )
 
 
+# How a class label enters the networks (Miyato & Koyama 2018; Odena et al. 2017).
+CONDITIONINGS = ("projection", "auxiliary")
+
+
 def dcgan_pair(
     data_shape, latent_dim, width=64, d_normalization="batch", synchronized_batch_norm=True,
-    precision="float32", name_prefix="",
+    precision="float32", name_prefix="", num_classes=None, conditioning=None,
 ):
     """The DCGAN generator and discriminator of Radford et al. 2015, sized to the image.
 
@@ -204,12 +208,22 @@ def dcgan_pair(
             one all-reduce per batch-norm layer.
         precision: see PRECISIONS.
         name_prefix: prefix for the two model names.
+        num_classes: classes of a conditional pair (with `conditioning`).
+        conditioning: None (unconditional), or how labels int32 [batch] in [0, num_classes)
+            enter: "projection" (Miyato & Koyama 2018): G = [latent, labels] -> images with
+            class-conditional batch norm everywhere; D = [images, labels] -> float32 [batch, 1],
+            psi(phi(x)) + <V y, phi(x)> with phi(x) D's flattened last features (V spectrally
+            normalised with D). "auxiliary" (ACGAN, Odena et al. 2017): G = [latent, labels]
+            -> images, the one-hot label concatenated to the latent; D = images ->
+            [float32 [batch, 1] adversarial output, float32 [batch, num_classes] class logits].
 
     Returns:
         (generator, discriminator).
     """
     _check_latent_dim(latent_dim)
     check_dcgan_shape(data_shape)
+    if conditioning is not None and conditioning not in CONDITIONINGS:
+        raise GanzooError(f"unknown conditioning {conditioning!r}; one of: {', '.join(CONDITIONINGS)}")
     check_normalization(d_normalization)
     policy = dtype_policy(precision)
     height, _, channels = data_shape
@@ -217,6 +231,16 @@ def dcgan_pair(
 
     def batch_norm(name):
         return _d_norm("batch", name, policy, synchronized_batch_norm)
+
+    labels = keras.Input((), dtype="int32", name="labels") if conditioning else None
+
+    def g_batch_norm(x, name):
+        if conditioning == "projection":
+            return layers.ConditionalBatchNormalization(
+                num_classes, momentum=0.9, epsilon=1e-5, synchronized=synchronized_batch_norm,
+                dtype=policy, name=name,
+            )([x, labels])
+        return batch_norm(name)(x)
 
     def conv_kwargs():
         return dict(
@@ -229,23 +253,30 @@ def dcgan_pair(
 
     latent = keras.Input((latent_dim,), name="latent")
     filters = width * 2 ** (num_strided - 1)
+    x = latent
+    if conditioning == "auxiliary":
+        one_hot = keras.layers.Lambda(
+            lambda y: keras.ops.one_hot(y, num_classes), dtype=policy, name="g_one_hot"
+        )(labels)
+        x = keras.layers.Concatenate(dtype=policy, name="g_condition")([latent, one_hot])
     x = keras.layers.Dense(
         base * base * filters, use_bias=False, kernel_initializer=_DCGAN_KERNEL_INIT,
         dtype=policy, name="g_project",
-    )(latent)
+    )(x)
     x = keras.layers.Reshape((base, base, filters), dtype=policy, name="g_reshape")(x)
-    x = batch_norm("g_bn_0")(x)
+    x = g_batch_norm(x, "g_bn_0")
     x = keras.layers.ReLU(dtype=policy, name="g_relu_0")(x)
     for i in range(1, num_strided):
         filters //= 2
         x = keras.layers.Conv2DTranspose(
             filters, use_bias=False, name=f"g_deconv_{i}", **conv_kwargs()
         )(x)
-        x = batch_norm(f"g_bn_{i}")(x)
+        x = g_batch_norm(x, f"g_bn_{i}")
         x = keras.layers.ReLU(dtype=policy, name=f"g_relu_{i}")(x)
     x = keras.layers.Conv2DTranspose(channels, name="g_deconv_out", **conv_kwargs())(x)
     images = keras.layers.Activation("tanh", dtype="float32", name="g_tanh")(x)
-    generator = keras.Model(latent, images, name=f"{name_prefix}generator")
+    g_inputs = [latent, labels] if conditioning else latent
+    generator = keras.Model(g_inputs, images, name=f"{name_prefix}generator")
 
     data = keras.Input(tuple(data_shape), name="images")
     y = data
@@ -267,20 +298,50 @@ def dcgan_pair(
         d_normalization, 1, kernel_initializer=_DCGAN_KERNEL_INIT, dtype="float32",
         name="d_logits",
     )(y)
-    discriminator = keras.Model(data, logits, name=f"{name_prefix}discriminator")
+    if conditioning == "projection":
+        # <V y, phi(x)> as one Dense kernel [features, num_classes] read at the label's column:
+        # the same inner product, and spectral norm of the kernel is that of V.
+        per_class = _d_dense(
+            d_normalization, num_classes, use_bias=False, kernel_initializer=_DCGAN_KERNEL_INIT,
+            dtype="float32", name="d_projection",
+        )(y)
+        projection = keras.layers.Lambda(
+            lambda args: keras.ops.take_along_axis(
+                args[0], keras.ops.expand_dims(keras.ops.cast(args[1], "int32"), 1), axis=1
+            ),
+            dtype="float32", name="d_projection_of_label",
+        )([per_class, labels])
+        logits = keras.layers.Add(dtype="float32", name="d_output")([logits, projection])
+        discriminator = keras.Model([data, labels], logits, name=f"{name_prefix}discriminator")
+    elif conditioning == "auxiliary":
+        class_logits = _d_dense(
+            d_normalization, num_classes, kernel_initializer=_DCGAN_KERNEL_INIT, dtype="float32",
+            name="d_class_logits",
+        )(y)
+        discriminator = keras.Model(data, [logits, class_logits],
+                                    name=f"{name_prefix}discriminator")
+    else:
+        discriminator = keras.Model(data, logits, name=f"{name_prefix}discriminator")
     return generator, discriminator
 
 
 def build_pair(
     architecture, data_shape, latent_dim, width, hidden_layers=2, d_normalization="none",
-    synchronized_batch_norm=True, precision="float32",
+    synchronized_batch_norm=True, precision="float32", num_classes=None, conditioning=None,
 ):
     """(generator, discriminator) of `architecture` ("mlp", "conv" or "auto", see
-    resolve_architecture); `hidden_layers` applies to the MLP only."""
+    resolve_architecture); `hidden_layers` applies to the MLP only, `conditioning` (see
+    dcgan_pair) to the convolutional networks only."""
     if resolve_architecture(architecture, data_shape) == "conv":
         return dcgan_pair(
             data_shape, latent_dim, width=width, d_normalization=d_normalization,
             synchronized_batch_norm=synchronized_batch_norm, precision=precision,
+            num_classes=num_classes, conditioning=conditioning,
+        )
+    if conditioning is not None:
+        raise GanzooError(
+            f"class conditioning needs the convolutional networks (images), not data of shape "
+            f"{tuple(data_shape)}"
         )
     return mlp_pair(
         data_shape, latent_dim, width=width, hidden_layers=hidden_layers,

@@ -39,3 +39,11 @@ def uniform_batch(num_samples, seed, *stream):
     return tf.random.stateless_uniform(
         tf.reshape(tf.cast(num_samples, tf.int32), [1]), seed=_key(seed, stream), dtype=tf.float32
     )
+
+
+def class_batch(num_samples, num_classes, seed, *stream):
+    """int32 [num_samples] labels uniform over [0, num_classes), keyed like latent_batch."""
+    return tf.random.stateless_uniform(
+        tf.reshape(tf.cast(num_samples, tf.int32), [1]), seed=_key(seed, stream), minval=0,
+        maxval=num_classes, dtype=tf.int32,
+    )

@@ -9,16 +9,37 @@ import tensorflow as tf
 
 import ganzoo
 from ganzoo import distribute, export
-from tests.conftest import TWO_CPUS, all_weights, image_batches
+from tests.conftest import TWO_CPUS, all_weights
+
+
+NUM_CLASSES = 3  # of the tiny conditional models
 
 
 def tiny_case(name):
     """(name, data shape, overrides) of a tiny version of model `name`: images for models whose
     networks are convolutional (or chosen by the data), 2-D points for MLP models."""
-    architecture = ganzoo.get_model_class(name).defaults["architecture"]
-    if architecture == "mlp":
+    model_class = ganzoo.get_model_class(name)
+    if model_class.defaults["architecture"] == "mlp":
         return name, (2,), {"latent_dim": 4, "width": 16}
-    return name, (16, 16, 1), {"latent_dim": 8, "width": 4}
+    overrides = {"latent_dim": 8, "width": 4}
+    if model_class.conditional:
+        overrides["num_classes"] = NUM_CLASSES
+    return name, (16, 16, 1), overrides
+
+
+def batches(name, shape, batch_size=16, num_batches=2, seed=0, latent_dim=None):
+    """Random examples in [-1, 1] batched as model `name` takes them: a tensor, or a dict with
+    labels for conditional models (and a fixed latent batch when `latent_dim` is given)."""
+    rng = np.random.default_rng(seed)
+    count = batch_size * num_batches
+    element = {"images": rng.uniform(-1, 1, (count, *shape)).astype("float32")}
+    if ganzoo.get_model_class(name).conditional:
+        element["labels"] = rng.integers(0, NUM_CLASSES, count).astype("int32")
+    if latent_dim:
+        element["latent"] = rng.normal(size=(count, latent_dim)).astype("float32")
+    if len(element) == 1:
+        element = element["images"]
+    return tf.data.Dataset.from_tensor_slices(element).batch(batch_size, drop_remainder=True)
 
 
 ZOO = [tiny_case(name) for name in ganzoo.list_models()]
@@ -36,7 +57,9 @@ def tiny(name, shape, overrides, **more):
 
 
 def test_the_zoo_has_the_three_originals_and_the_open_zoo_models():
-    assert {"gan", "nsgan", "dcgan", "wgan_gp", "lsgan", "sngan"} <= set(ganzoo.list_models())
+    assert {"gan", "nsgan", "dcgan", "wgan_gp", "lsgan", "sngan", "cgan", "acgan"} <= set(
+        ganzoo.list_models()
+    )
 
 
 def test_defaults_follow_the_papers():
@@ -70,7 +93,7 @@ def test_get_config_round_trip(name, shape, overrides):
 def test_training_logs_the_models_metrics_finite_and_moving(name, shape, overrides):
     model = tiny(name, shape, overrides, d_steps=1)
     before = all_weights(model)
-    history = model.fit(image_batches(shape, num_batches=4), epochs=3, verbose=0).history
+    history = model.fit(batches(name, shape, num_batches=4), epochs=3, verbose=0).history
     assert sorted(history) == sorted(model.metric_names())
     for metric, values in history.items():
         assert np.all(np.isfinite(values)), metric
@@ -91,7 +114,7 @@ def test_the_generator_step_never_updates_the_discriminator(name, shape, overrid
     model.compile(d_optimizer=keras.optimizers.SGD(0.0), g_optimizer=keras.optimizers.SGD(0.1))
     d_before = [v.numpy() for v in model.discriminator.trainable_variables]
     g_before = [v.numpy() for v in model.generator.trainable_variables]
-    model.fit(image_batches(shape), epochs=1, verbose=0)
+    model.fit(batches(name, shape), epochs=1, verbose=0)
     for before, after in zip(d_before, model.discriminator.trainable_variables):
         np.testing.assert_array_equal(before, after.numpy())
     assert any(
@@ -103,7 +126,7 @@ def test_the_generator_step_never_updates_the_discriminator(name, shape, overrid
 def test_keras_save_and_load_resumes_training_exactly(tmp_path, name, shape, overrides):
     model = tiny(name, shape, overrides, d_steps=2)
     model.compile()  # Adam from the model's own settings: its moments must survive the trip.
-    data = image_batches(shape, num_batches=3)
+    data = batches(name, shape, num_batches=3)
     model.fit(data, epochs=1, verbose=0)
     path = str(tmp_path / "model.keras")
     model.save(path)
@@ -132,11 +155,7 @@ def train_sgd(strategy, name, shape, overrides, steps, given_latent=False, **mor
     with strategy.scope():
         model = ganzoo.get_model(name, data_shape=shape, **{**overrides, **more})
         model.compile(d_optimizer=keras.optimizers.SGD(0.1), g_optimizer=keras.optimizers.SGD(0.1))
-    rng = np.random.default_rng(0)
-    images = rng.uniform(-1, 1, (BATCH * steps, *shape)).astype("float32")
-    latent = rng.normal(size=(BATCH * steps, model.latent_dim)).astype("float32")
-    elements = {"images": images, "latent": latent} if given_latent else images
-    dataset = tf.data.Dataset.from_tensor_slices(elements).batch(BATCH)
+    dataset = batches(name, shape, BATCH, steps, latent_dim=given_latent and model.latent_dim)
     history = model.fit(dataset, epochs=1, verbose=0, shuffle=False).history
     return all_weights(model), history, model
 
@@ -188,14 +207,9 @@ def test_one_mixed_bfloat16_step_moves_the_weights_like_float32(name, shape, ove
         if start is None:
             start = model.get_weights()
         model.set_weights(start)
-        rng = np.random.default_rng(0)
-        batch = {
-            "images": rng.uniform(-1, 1, (16, *shape)).astype("float32"),
-            "latent": rng.normal(size=(16, model.latent_dim)).astype("float32"),
-        }
-        model.fit(tf.data.Dataset.from_tensors(batch), epochs=1, verbose=0)
+        model.fit(batches(name, shape, 16, 1, latent_dim=model.latent_dim), epochs=1, verbose=0)
         updates.append(np.concatenate([(a - b).ravel() for a, b in zip(model.get_weights(), start)]))
-    assert model.generator.output.dtype == "float32" and model.discriminator.output.dtype == "float32"
+    assert all(out.dtype == "float32" for out in model.generator.outputs + model.discriminator.outputs)
     reference, mixed = updates
     error = np.linalg.norm(mixed - reference) / np.linalg.norm(reference)
     print(f"\n{name}: relative error of the bfloat16 update = {error:.3f}")
@@ -206,15 +220,32 @@ def test_one_mixed_bfloat16_step_moves_the_weights_like_float32(name, shape, ove
 @pytest.mark.parametrize("name, shape, overrides", ZOO, ids=ZOO_IDS)
 def test_export_serves_generate_and_the_discriminators_outputs(tmp_path, name, shape, overrides):
     model = tiny(name, shape, overrides)
-    model.fit(image_batches(shape), epochs=1, verbose=0)
+    model.fit(batches(name, shape), epochs=1, verbose=0)
     version_dir = export.export_generator(model, str(tmp_path / name))
     latent = model.sample_latent(4, seed=1)
-    served = export.load_signature(version_dir)(latent=latent)
     key = "images" if len(shape) == 3 else "samples"
-    np.testing.assert_allclose(served[key], model.generate(latent=latent), atol=1e-5)
     data = np.random.default_rng(2).uniform(-1, 1, (4, *shape)).astype("float32")
-    judged = export.load_signature(version_dir, "discriminate")(**{key: tf.constant(data)})
-    outputs = model.discriminator(data, training=False).numpy().reshape(-1)
+    given = {key: tf.constant(data)}
+    if model.conditional:
+        labels = np.array([2, 0, 1, 2], "int32")
+        served = export.load_signature(version_dir)(latent=latent, labels=labels)
+        np.testing.assert_allclose(served[key], model.generate(latent=latent, labels=labels),
+                                   atol=1e-5)
+        names = export.load_signature(version_dir, "class_names")()["class_names"].numpy()
+        assert [n.decode() for n in names] == model.label_names()
+        with pytest.raises(tf.errors.InvalidArgumentError, match=r"labels must be in \[0, 3\)"):
+            export.load_signature(version_dir)(latent=latent, labels=labels + 1)
+        if model.conditioning == "projection":
+            given["labels"] = labels
+        outputs = model.adversarial_outputs(data, given.get("labels"), training=False)
+    else:
+        served = export.load_signature(version_dir)(latent=latent)
+        np.testing.assert_allclose(served[key], model.generate(latent=latent), atol=1e-5)
+        outputs = model.discriminator(data, training=False)
+    judged = export.load_signature(version_dir, "discriminate")(**given)
+    if model.conditioning == "auxiliary":
+        assert judged.pop("class_probabilities").shape == (4, NUM_CLASSES)
+    outputs = np.asarray(outputs).reshape(-1)
     if model.family.outputs_are_logits:
         assert set(judged) == {"logits", "probabilities"}
         np.testing.assert_allclose(judged["probabilities"], 1 / (1 + np.exp(-outputs)), atol=1e-6)
@@ -227,7 +258,7 @@ def test_export_serves_generate_and_the_discriminators_outputs(tmp_path, name, s
 def test_d_steps_gives_k_discriminator_updates_per_generator_update():
     name, shape, overrides = tiny_case("gan")
     model = tiny(name, shape, overrides, d_steps=3)
-    model.fit(image_batches(shape, num_batches=2), epochs=2, verbose=0)
+    model.fit(batches(name, shape, num_batches=2), epochs=2, verbose=0)
     assert int(model.g_optimizer.iterations) == 4
     assert int(model.d_optimizer.iterations) == 12
 
@@ -255,7 +286,7 @@ def test_training_is_reproducible_with_a_seed(name):
     runs = []
     for _ in range(2):
         model = tiny(name, shape, overrides, seed=7, d_steps=2)
-        model.fit(image_batches(shape), epochs=2, verbose=0)
+        model.fit(batches(name, shape), epochs=2, verbose=0)
         runs.append(all_weights(model))
     for a, b in zip(*runs):
         np.testing.assert_array_equal(a, b)
@@ -313,7 +344,7 @@ def test_a_penalty_on_a_batch_normalised_critic_is_refused():
 def test_r1_is_available_to_every_model_and_logged():
     name, shape, overrides = tiny_case("sngan")
     model = tiny(name, shape, overrides, r1_weight=10.0)
-    history = model.fit(image_batches(shape), epochs=1, verbose=0).history
+    history = model.fit(batches(name, shape), epochs=1, verbose=0).history
     assert history["r1_penalty"][0] > 0
 
 
@@ -327,7 +358,7 @@ def test_g_ema_averages_the_generator_and_is_what_samples_and_exports(tmp_path):
     name, shape, overrides = tiny_case("gan")
     model = tiny(name, shape, overrides, g_ema_decay=0.25)
     before = [v.numpy() for v in model.generator.weights]
-    model.fit(image_batches(shape, num_batches=1), epochs=1, verbose=0)  # one G step
+    model.fit(batches(name, shape, num_batches=1), epochs=1, verbose=0)  # one G step
     after = [v.numpy() for v in model.generator.weights]
     for average, w0, w1 in zip(model._ema_weights, before, after):
         np.testing.assert_allclose(average.numpy(), 0.25 * w0 + 0.75 * w1, rtol=1e-6, atol=1e-7)
@@ -354,6 +385,61 @@ def test_train_step_is_traced_once_across_steps_and_epochs():
         return original(data)
 
     model.train_step = counting_train_step
-    model.fit(image_batches(shape, num_batches=3), epochs=3, verbose=0)
+    model.fit(batches(name, shape, num_batches=3), epochs=3, verbose=0)
     assert int(model.g_optimizer.iterations) == 9
     assert len(traces) == 1
+
+
+# ------------------------------------------------------------------------- conditional models
+CONDITIONAL = [name for name in ganzoo.list_models() if ganzoo.get_model_class(name).conditional]
+
+
+@pytest.mark.parametrize("name", CONDITIONAL)
+def test_a_conditional_generator_obeys_its_labels_and_refuses_bad_ones(name):
+    name, shape, overrides = tiny_case(name)
+    model = tiny(name, shape, overrides, class_names=["zero", "one", "two"])
+    latent = model.sample_latent(3, seed=0)
+    by_label = [model.generate(latent=latent, labels=[label] * 3) for label in range(3)]
+    assert not np.allclose(by_label[0], by_label[1]) and not np.allclose(by_label[1], by_label[2])
+    np.testing.assert_array_equal(model.generate(latent=latent), model.generate(
+        latent=latent, labels=[0, 1, 2]))  # default labels cycle through the classes
+    with pytest.raises(ganzoo.GanzooError, match=r"label 3 is out of range; .*zero, one, two"):
+        model.generate(2, labels=[0, 3])
+    with pytest.raises(ganzoo.GanzooError, match="is conditional: its batches need 'labels'"):
+        model.fit(tf.data.Dataset.from_tensor_slices(np.zeros((8, *shape), "float32")).batch(4),
+                  verbose=0)
+    with pytest.raises(ganzoo.GanzooError, match="3 class_names for num_classes=4"):
+        ganzoo.get_model(name, data_shape=shape, num_classes=4, class_names=["a", "b", "c"])
+    with pytest.raises(ganzoo.GanzooError, match=r"cannot model data of shape \(2,\)"):
+        ganzoo.get_model(name, data_shape=(2,))
+    with pytest.raises(ganzoo.GanzooError, match="needs images"):
+        ganzoo.get_model(name, data_shape=shape, architecture="mlp")
+
+
+def test_labels_given_to_an_unconditional_model_are_refused_not_dropped():
+    name, shape, overrides = tiny_case("dcgan")
+    model = tiny(name, shape, overrides)
+    images = np.zeros((8, *shape), "float32")
+    labels = np.zeros(8, "int32")
+    for element in ({"images": images, "labels": labels}, (images, labels)):
+        with pytest.raises(ganzoo.GanzooError, match="unconditional but the batch has 'labels'|"
+                                                      "got a tuple batch"):
+            model.fit(tf.data.Dataset.from_tensor_slices(element).batch(4), verbose=0)
+    with pytest.raises(ganzoo.GanzooError, match="dcgan is unconditional: it takes no labels"):
+        model.generate(2, labels=[0, 1])
+
+
+def test_fake_labels_are_uniform_keyed_and_differ_per_replica(mirrored):
+    name, shape, overrides = tiny_case("cgan")
+    with mirrored.scope():
+        model = ganzoo.get_model(name, data_shape=shape, **overrides)
+        model.compile()
+    per_replica = mirrored.run(lambda: model.replica_fake_labels(512, sub_step=0))
+    first, second = [v.numpy() for v in mirrored.experimental_local_results(per_replica)]
+    assert not np.array_equal(first, second)
+    counts = np.bincount(np.concatenate([first, second]), minlength=NUM_CLASSES)
+    assert counts.min() > 0.8 * 1024 / NUM_CLASSES  # uniform over the classes
+    from ganzoo import noise
+
+    np.testing.assert_array_equal(np.concatenate([first, second]),
+                                  noise.class_batch(1024, NUM_CLASSES, 0, 0, 0, 2))

@@ -18,7 +18,7 @@ import ganzoo
 from ganzoo import export, serving_client
 from tests.conftest import ROOT, our_stderr_lines, run_script, script_env
 from tests.serving_fakes import ServedModel, start_grpc_server, start_rest_server
-from tests.test_models import ZOO, tiny
+from tests.test_models import ZOO, batches, tiny
 
 IMAGE_SHAPE = (16, 16, 1)
 
@@ -30,8 +30,7 @@ def exported(tmp_path_factory):
     result = {}
     for name, shape, overrides in ZOO:
         model = tiny(name, shape, overrides)
-        data = np.random.default_rng(0).uniform(-1, 1, (32, *shape)).astype("float32")
-        model.fit(tf.data.Dataset.from_tensor_slices(data).batch(16), epochs=1, verbose=0)
+        model.fit(batches(name, shape), epochs=1, verbose=0)
         result[name] = (model, export.export_generator(model, str(root / name)))
     return result
 

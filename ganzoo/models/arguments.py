@@ -41,6 +41,8 @@ class Argument:
             return f"one of: {', '.join(self.choices)}"
         if self.kind is bool:
             return "true or false"
+        if self.kind is list:
+            return "a list of names" + (", or None" if self.optional else "")
         noun = "an integer" if self.kind is int else "a number"
         low = "-inf" if self.low is None else f"{self.low:g}"
         high = "inf" if self.high is None else f"{self.high:g}"
@@ -65,6 +67,10 @@ class Argument:
             if not isinstance(value, bool):
                 refuse()
             return value
+        if self.kind is list:  # of strings
+            if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+                refuse()
+            return list(value)
         if self.kind is str:
             if not isinstance(value, str) or (self.choices and value not in self.choices):
                 refuse()
@@ -135,7 +141,20 @@ ARGUMENTS = {
         "samples, evaluation and export; None = off.", low=0.0, high=1.0, low_open=True,
         high_open=True, optional=True,
     ),
-    "seed": Argument(int, "Key of every random draw of training (noise, interpolates).", low=0),
+    "seed": Argument(
+        int, "Key of every random draw of training (noise, interpolates, fake labels).", low=0
+    ),
+    "num_classes": Argument(
+        int, "Classes of a conditional model (set from the data's labels by ganzoo-train).", low=2
+    ),
+    "class_names": Argument(
+        list, "Names of the classes, index i = label i (from the data; default '0', '1', ...); "
+        "they travel with checkpoints and exports.", optional=True,
+    ),
+    "class_loss_weight": Argument(
+        float, "Weight of the auxiliary classifier's cross-entropy in D's and G's objectives.",
+        low=0.0,
+    ),
     "precision": Argument(
         str, "Compute precision of G and D (variables, G's output and D's output stay float32).",
         choices=networks.PRECISIONS,

@@ -22,6 +22,7 @@ distributed training exact (DESIGN.md section 3):
 """
 
 import keras
+import numpy as np
 import tensorflow as tf
 
 from ganzoo import losses, networks, noise
@@ -30,6 +31,7 @@ from ganzoo.models import arguments as model_arguments
 
 # Streams of random numbers besides the latent batch, folded into the key after the sub-step.
 _INTERPOLATION_STREAM = 1
+_FAKE_LABEL_STREAM = 2
 
 
 class GANModel(keras.Model):
@@ -51,9 +53,17 @@ class GANModel(keras.Model):
     mixed_float16 adds dynamic loss scaling to both optimizers).
 
     Dataset elements may be a real batch [batch, *data_shape] or a dict
-    {"images": [batch, *data_shape], "latent": [batch, latent_dim]}; a given latent batch is
-    used for every D step and the G step instead of sampled noise.
+    {"images": [batch, *data_shape], "labels": int [batch], "latent": [batch, latent_dim]};
+    "labels" is required by conditional models and refused by the others, "latent" is
+    optional: a given latent batch is used for every D step and the G step instead of sampled
+    noise. Conditional models draw the fake labels uniformly over the classes, from the same
+    keyed per-replica source as the noise.
     """
+
+    # Conditional models set this, take `num_classes` and `class_names`, and get G (and D) with
+    # a labels input (see networks.dcgan_pair's `conditioning`).
+    conditional = False
+    conditioning = None
 
     # The defaults of the original GAN: an MLP pair and the minimax game with Adam(2e-4, 0.5),
     # the DCGAN optimizer setting (Radford et al. 2015, Sec. 4) every early model used.
@@ -110,6 +120,17 @@ class GANModel(keras.Model):
 
     def _check_combination(self):
         """Refuse argument values that are each allowed but make no sense together."""
+        if self.conditional:
+            if self.class_names is not None and len(self.class_names) != self.num_classes:
+                raise GanzooError(
+                    f"{self.zoo_name}: {len(self.class_names)} class_names for num_classes="
+                    f"{self.num_classes}"
+                )
+            if networks.resolve_architecture(self.architecture, self.data_shape) != "conv":
+                raise GanzooError(
+                    f"{self.zoo_name} needs images (its conditioning lives in the convolutional "
+                    f"networks), not data of shape {self.data_shape}"
+                )
         penalties = [n for n in ("gp_weight", "r1_weight") if getattr(self, n) > 0]
         if penalties and self.d_normalization == "batch":
             raise GanzooError(
@@ -123,7 +144,12 @@ class GANModel(keras.Model):
             self.architecture, self.data_shape, self.latent_dim, self.width,
             hidden_layers=self.hidden_layers, d_normalization=self.d_normalization,
             synchronized_batch_norm=self.synchronized_batch_norm, precision=self.precision,
+            num_classes=getattr(self, "num_classes", None), conditioning=self.conditioning,
         )
+
+    def label_names(self):
+        """The class names of a conditional model: `class_names`, or "0", "1", ..."""
+        return list(self.class_names or [str(i) for i in range(self.num_classes)])
 
     def metric_names(self):
         """What training logs: d_loss, g_loss, the loss family's view of D, the penalties."""
@@ -192,16 +218,37 @@ class GANModel(keras.Model):
 
     # ----------------------------------------------------------------------------- training
     def _split_batch(self, data):
-        if isinstance(data, tuple):
+        """(real, labels or None, latent or None) of one dataset element; the batch format is
+        checked here, at trace time, so a mismatch stops fit() with one line."""
+        if isinstance(data, tuple) and len(data) == 1:
             data = data[0]
-        if isinstance(data, dict):
-            if "images" not in data:
-                raise GanzooError(
-                    f"dict batches need an 'images' key (and optionally 'latent'), got keys "
-                    f"{sorted(data)}"
-                )
-            return data["images"], data.get("latent")
-        return data, None
+        if isinstance(data, tuple):
+            raise GanzooError(
+                f"{self.zoo_name} got a tuple batch; give images, or a dict "
+                f"{{'images': ..., 'labels': ..., 'latent': ...}} (labels for conditional models)"
+            )
+        if not isinstance(data, dict):
+            data = {"images": data}
+        unknown = sorted(set(data) - {"images", "labels", "latent"})
+        if "images" not in data or unknown:
+            raise GanzooError(
+                f"dict batches take the keys 'images', 'labels' (conditional models) and "
+                f"'latent', got {sorted(data)}"
+            )
+        labels = data.get("labels")
+        if self.conditional and labels is None:
+            raise GanzooError(
+                f"{self.zoo_name} is conditional: its batches need 'labels' (int [batch] in "
+                f"[0, {self.num_classes}))"
+            )
+        if not self.conditional and labels is not None:
+            raise GanzooError(
+                f"{self.zoo_name} is unconditional but the batch has 'labels'; drop them, or "
+                f"use a conditional model (cgan, acgan)"
+            )
+        if labels is not None:
+            labels = tf.cast(tf.reshape(labels, [-1]), tf.int32)
+        return data["images"], labels, data.get("latent")
 
     def replica_draw(self, draw, local_batch, *stream):
         """This replica's rows of one global random draw keyed on (seed, step, *stream).
@@ -226,44 +273,76 @@ class GANModel(keras.Model):
             lambda n, *key: noise.latent_batch(n, self.latent_dim, *key), local_batch, sub_step
         )
 
-    def discriminator_objective(self, real, fake, sub_step):
+    def generate_batch(self, latent, labels=None, training=False):
+        """G's float32 output [batch, *data_shape] for latent [batch, latent_dim] (and labels
+        int32 [batch] for conditional models)."""
+        inputs = [latent, labels] if self.conditional else latent
+        return tf.cast(self.generator(inputs, training=training), tf.float32)
+
+    def adversarial_outputs(self, data, labels=None, training=True):
+        """D's float32 [batch, 1] output that the loss family scores (for conditional models,
+        of the data given the labels)."""
+        return self.discriminator(data, training=training)
+
+    def discriminator_objective(self, real, fake, sub_step, real_labels=None, fake_labels=None):
         """Hook: D's per-example loss and metrics; runs inside D's gradient tape.
 
         Args:
             real: float32 [local_batch, *data_shape], this replica's real examples.
             fake: float32 [local_batch, *data_shape], G's samples (no gradient to G).
             sub_step: int, which of the d_steps D updates this is (keys random draws).
+            real_labels, fake_labels: int32 [local_batch] for conditional models, else None.
 
         Returns:
             (float32 [local_batch] loss, {metric name: float32 [local_batch]}); the names are
             `metric_names()` less d_loss and g_loss.
         """
-        real_outputs = self.discriminator(real, training=True)
-        fake_outputs = self.discriminator(fake, training=True)
+        real_outputs = self.adversarial_outputs(real, real_labels)
+        fake_outputs = self.adversarial_outputs(fake, fake_labels)
         loss = self.family.discriminator(real_outputs, fake_outputs)
         metrics = self.family.metrics(real_outputs, fake_outputs)
+        return self.add_penalties(loss, metrics, real, fake, sub_step, real_labels)
+
+    def add_penalties(self, loss, metrics, real, fake, sub_step, real_labels=None):
+        """D's per-example `loss` and `metrics` plus the gradient penalties the model's weights
+        switch on (for overrides of discriminator_objective)."""
+
+        def critic(data, training=True):  # penalties judge data with the real labels
+            return self.adversarial_outputs(data, real_labels, training)
+
         if self.gp_weight > 0:
             mix = self.replica_draw(noise.uniform_batch, tf.shape(real)[0], sub_step,
                                     _INTERPOLATION_STREAM)
-            metrics["gradient_penalty"] = losses.gradient_penalty(self.discriminator, real, fake, mix)
+            metrics["gradient_penalty"] = losses.gradient_penalty(critic, real, fake, mix)
             loss += self.gp_weight * metrics["gradient_penalty"]
         if self.r1_weight > 0:
-            metrics["r1_penalty"] = losses.r1_penalty(self.discriminator, real)
+            metrics["r1_penalty"] = losses.r1_penalty(critic, real)
             loss += 0.5 * self.r1_weight * metrics["r1_penalty"]
         return loss, metrics
 
-    def generator_objective(self, fake):
+    def generator_objective(self, fake, fake_labels=None):
         """Hook: G's per-example loss [local_batch] and {metric: [local_batch]} (none here);
-        runs inside G's gradient tape. `fake` is G's float32 output for this replica's noise."""
-        return self.family.generator(self.discriminator(fake, training=True)), {}
+        runs inside G's gradient tape. `fake` is G's float32 output for this replica's noise
+        (and `fake_labels`, int32 [local_batch], for conditional models)."""
+        return self.family.generator(self.adversarial_outputs(fake, fake_labels)), {}
 
     def _track(self, values):
         trackers = {tracker.name: tracker for tracker in self._trackers}
         for name, value in values.items():
             trackers[name].update_state(value)
 
+    def replica_fake_labels(self, local_batch, sub_step):
+        """This replica's int32 [local_batch] fake labels for (seed, step, sub_step), uniform
+        over the classes; None for unconditional models."""
+        if not self.conditional:
+            return None
+        return self.replica_draw(
+            lambda n, *key: noise.class_batch(n, self.num_classes, *key), local_batch, sub_step,
+            _FAKE_LABEL_STREAM,
+        )
+
     def train_step(self, data):
-        real, given_latent = self._split_batch(data)
+        real, real_labels, given_latent = self._split_batch(data)
         real = tf.cast(real, tf.float32)
         local_batch = tf.shape(real)[0]
         global_batch = local_batch * tf.distribute.get_replica_context().num_replicas_in_sync
@@ -283,17 +362,21 @@ class GANModel(keras.Model):
         d_vars = self.discriminator.trainable_variables
         for sub_step in range(self.d_steps):
             # G's forward pass stays outside the tape: D's step needs no gradient through G.
-            fake = tf.cast(self.generator(latent_for(sub_step), training=True), tf.float32)
+            fake_labels = self.replica_fake_labels(local_batch, sub_step)
+            fake = self.generate_batch(latent_for(sub_step), fake_labels, training=True)
             with tf.GradientTape() as tape:
-                d_loss, d_metrics = self.discriminator_objective(real, fake, sub_step)
+                d_loss, d_metrics = self.discriminator_objective(
+                    real, fake, sub_step, real_labels, fake_labels
+                )
                 scaled = scaled_mean(self.d_optimizer, d_loss)
             self.d_optimizer.apply_gradients(zip(tape.gradient(scaled, d_vars), d_vars))
             self._track({"d_loss": d_loss, **d_metrics})
 
         g_vars = self.generator.trainable_variables
+        fake_labels = self.replica_fake_labels(local_batch, self.d_steps)
         with tf.GradientTape() as tape:
-            fake = tf.cast(self.generator(latent_for(self.d_steps), training=True), tf.float32)
-            g_loss, g_metrics = self.generator_objective(fake)
+            fake = self.generate_batch(latent_for(self.d_steps), fake_labels, training=True)
+            g_loss, g_metrics = self.generator_objective(fake, fake_labels)
             scaled = scaled_mean(self.g_optimizer, g_loss)
         self.g_optimizer.apply_gradients(zip(tape.gradient(scaled, g_vars), g_vars))
         self._track({"g_loss": g_loss, **g_metrics})
@@ -307,9 +390,9 @@ class GANModel(keras.Model):
         return results
 
     # ----------------------------------------------------------------------------- inference
-    def call(self, latent, training=False):
-        """G(latent): float32 [batch, latent_dim] -> [batch, *data_shape]."""
-        return self.generator(latent, training=training)
+    def call(self, inputs, training=False):
+        """G(latent) (or G([latent, labels]) for conditional models) -> [batch, *data_shape]."""
+        return self.generator(inputs, training=training)
 
     def _needs_float32_twin(self):
         return bool(self._ema_weights) or self.precision != "float32"
@@ -347,11 +430,33 @@ class GANModel(keras.Model):
         """float32 [num_samples, latent_dim] N(0, 1) noise, the same for the same seed everywhere."""
         return noise.latent_batch(num_samples, self.latent_dim, seed)
 
-    def generate(self, num_samples=None, seed=0, latent=None, batch_size=256):
+    def check_labels(self, labels, count):
+        """int32 numpy [count] labels for a conditional model; GanzooError when out of range,
+        of the wrong length, or given to an unconditional model. None -> 0, 1, 2, ... cycling
+        through the classes."""
+        if not self.conditional:
+            if labels is not None:
+                raise GanzooError(f"{self.zoo_name} is unconditional: it takes no labels")
+            return None
+        if labels is None:
+            return np.arange(count, dtype=np.int32) % self.num_classes
+        labels = np.asarray(labels).reshape(-1)
+        if labels.size != count or not np.issubdtype(labels.dtype, np.integer):
+            raise GanzooError(f"labels must be {count} integers, got {labels.tolist()}")
+        bad = labels[(labels < 0) | (labels >= self.num_classes)]
+        if bad.size:
+            raise GanzooError(
+                f"label {int(bad[0])} is out of range; {self.zoo_name} has classes 0.."
+                f"{self.num_classes - 1} ({', '.join(self.label_names())})"
+            )
+        return labels.astype(np.int32)
+
+    def generate(self, num_samples=None, seed=0, latent=None, labels=None, batch_size=256):
         """Samples from G in inference mode, as a numpy array [n, *data_shape].
 
         Images are in [-1, 1]. Give either `num_samples` (noise drawn from `seed`, see
-        `sample_latent`) or an explicit `latent` batch [n, latent_dim].
+        `sample_latent`) or an explicit `latent` batch [n, latent_dim]. Conditional models take
+        `labels` (n ints in [0, num_classes); default 0, 1, 2, ... cycling).
         """
         if latent is None:
             if num_samples is None or num_samples < 1:
@@ -362,4 +467,6 @@ class GANModel(keras.Model):
             raise GanzooError(
                 f"latent must have shape [n, {self.latent_dim}], got {latent.shape.as_list()}"
             )
-        return self.sampling_generator().predict(latent, batch_size=batch_size, verbose=0)
+        labels = self.check_labels(labels, latent.shape[0])
+        inputs = latent if labels is None else [latent, labels]
+        return self.sampling_generator().predict(inputs, batch_size=batch_size, verbose=0)
