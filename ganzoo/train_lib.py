@@ -310,6 +310,28 @@ def _interrupted(model, resumed_step, backup_every, steps_per_epoch):
     )
 
 
+def _with_data_classes(model_config, data_config):
+    """`model_config` with num_classes and class_names taken from the data's labels (a data
+    set without labels, or a num_classes that contradicts the data, is a one-line error)."""
+    names = ganzoo_data.class_names(data_config.dataset, data_config.data_dir)
+    if names is None:
+        raise GanzooError(
+            f"{model_config.model} is conditional but data set {data_config.dataset!r} has no "
+            f"class labels; use labelled data ('digits', a tfds classification set, a folder "
+            f"with one sub-folder per class, an idx folder with label files)"
+        )
+    given = model_config.model_args.get("num_classes")
+    if given is not None and given != len(names):
+        raise GanzooError(
+            f"num_classes={given} but data set {data_config.dataset!r} has {len(names)} classes"
+        )
+    return dataclasses.replace(
+        model_config,
+        model_args={**model_config.model_args, "num_classes": len(names),
+                    "class_names": list(names)},
+    )
+
+
 def train(data_config=DataConfig(), model_config=ModelConfig(), train_config=TrainConfig(),
           overwrite_run=False):
     """Train, checkpoint and export one model on the data set `data_config` names.
@@ -317,6 +339,7 @@ def train(data_config=DataConfig(), model_config=ModelConfig(), train_config=Tra
     Training is counted in generator steps: `steps`, or `epochs` passes over the data. A run
     interrupted at any point (even SIGKILL) and started again with the same arguments resumes
     from its last backup and ends with the weights an uninterrupted run would have.
+    Conditional models train on the data's labels and take their number and names from it.
     Bad configuration raises GanzooError before anything is written or loaded.
 
     Returns:
@@ -325,7 +348,12 @@ def train(data_config=DataConfig(), model_config=ModelConfig(), train_config=Tra
     _validate(model_config, train_config, data_config)
     _strategy(train_config, data_config.batch_size)
     _directories(model_config, train_config, data_config.dataset)
-    stream, batches_per_epoch = ganzoo_data.load_training_stream(data_config, train_config.seed)
+    conditional = ganzoo.get_model_class(model_config.model).conditional
+    if conditional:
+        model_config = _with_data_classes(model_config, data_config)
+    stream, batches_per_epoch = ganzoo_data.load_training_stream(
+        data_config, train_config.seed, with_labels=conditional
+    )
     data_description = {
         name: getattr(data_config, name)
         for name in ("dataset", "split", "image_size", "channels", "batch_size")
@@ -342,8 +370,9 @@ def train_on_stream(stream, batches_per_epoch, model_config=ModelConfig(),
     """Train, checkpoint and export one model on a ready tf.data pipeline.
 
     Args:
-        stream: an endless, batched tf.data.Dataset of float32 [global batch, *data_shape]
-            (or dicts, see GANModel). For exact resumption after a crash, batch i of the
+        stream: an endless, batched tf.data.Dataset of float32 [global batch, *data_shape],
+            or of dicts {"images", "labels", "latent"?} (see GANModel; labels for conditional
+            models, whose num_classes and class_names come from model_config.model_args). For exact resumption after a crash, batch i of the
             stream must be the same in every iteration (see data.load_training_stream).
         batches_per_epoch: batches in one pass over the data.
         dataset_name: names the default directories (runs/<model>_<dataset_name>).
@@ -355,7 +384,8 @@ def train_on_stream(stream, batches_per_epoch, model_config=ModelConfig(),
         A TrainResult.
     """
     _validate(model_config, train_config)
-    batch_size = stream.element_spec.shape[0]
+    spec = stream.element_spec
+    batch_size = (spec["images"] if isinstance(spec, dict) else spec).shape[0]
     if batch_size is None:
         raise GanzooError("the stream needs a static batch size: batch it with drop_remainder=True")
     strategy = _strategy(train_config, int(batch_size))

@@ -173,8 +173,9 @@ def run(main):
     app.run(guarded)
 
 
-# Model arguments the scripts set through other flags (--seed, --precision).
-_ARGUMENTS_SET_ELSEWHERE = ("seed", "precision")
+# Model arguments the scripts set through other flags (--seed, --precision) or from the data's
+# labels (the classes of conditional models).
+_ARGUMENTS_SET_ELSEWHERE = ("seed", "precision", "num_classes", "class_names")
 
 
 def define_model_argument_flags():

@@ -98,3 +98,51 @@ def test_the_first_run_on_a_machine_is_as_reproducible_as_later_ones(tmp_path):
         assert result.returncode == 0, result.stderr[-3000:]
     fingerprints = [r.stdout.split("weights fingerprint: ")[1].split()[0] for r in runs]
     assert fingerprints[0] == fingerprints[1]
+
+
+def _class_folders(root, names, per_class=16, size=16):
+    """PNG files in one sub-folder per class, each class a different grey level."""
+    for index, name in enumerate(names):
+        folder = root / name
+        folder.mkdir(parents=True)
+        for i in range(per_class):
+            pixels = np.full((size, size, 1), 40 + 80 * index + i, np.uint8)
+            tf.io.write_file(str(folder / f"{i}.png"), tf.io.encode_png(pixels))
+    return root
+
+
+@pytest.mark.slow
+def test_conditional_models_train_from_the_cli_on_digits_and_on_a_labelled_folder(
+    tmp_path, tfds_dir
+):
+    import json
+
+    digits = run_script("train.py", *tiny_train_args(
+        tfds_dir, tmp_path / "cgan", "--model=cgan", "--steps=4", f"--export_dir={tmp_path / 'e1'}"))
+    assert digits.returncode == 0, digits.stderr[-3000:]
+    run = json.loads((tmp_path / "cgan" / "run.json").read_text())
+    assert run["model_arguments"]["class_names"] == [str(i) for i in range(10)]
+    names = export.load_signature(str(tmp_path / "e1" / "1"), "class_names")()["class_names"]
+    assert [n.decode() for n in names.numpy()] == [str(i) for i in range(10)]
+
+    folder = _class_folders(tmp_path / "shapes", ["circle", "square"])
+    labelled = run_script(
+        "train.py", "--model=acgan", f"--dataset={folder}", "--image_size=16", "--preset=tiny",
+        "--batch_size=16", "--steps=2", "--verbose=2", f"--model_dir={tmp_path / 'acgan'}",
+        "--export_dir=",
+    )
+    assert labelled.returncode == 0, labelled.stderr[-3000:]
+    model = keras.models.load_model(str(tmp_path / "acgan" / "model.keras"))
+    assert (model.num_classes, model.class_names) == (2, ["circle", "square"])
+
+    unlabelled = tmp_path / "flat"
+    unlabelled.mkdir()
+    for i in range(4):
+        tf.io.write_file(str(unlabelled / f"{i}.png"), tf.io.encode_png(np.zeros((16, 16, 1), np.uint8)))
+    refused = run_script(
+        "train.py", "--model=cgan", f"--dataset={unlabelled}", "--image_size=16", "--preset=tiny",
+        "--batch_size=2", "--steps=2", f"--model_dir={tmp_path / 'flat_run'}", "--export_dir=",
+    )
+    assert refused.returncode == 2
+    assert "has no class labels" in refused.stderr and "Traceback" not in refused.stderr
+    assert len(our_stderr_lines(refused.stderr)) == 1, refused.stderr
