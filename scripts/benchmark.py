@@ -1,19 +1,25 @@
 """Training and sampling throughput of ganzoo against the same networks trained plainly.
 
     ganzoo-benchmark                                         # every model, batch 64
-    ganzoo-benchmark --model=dcgan --batch_sizes=64,256 --torch --output_json=bench.json
+    ganzoo-benchmark --models=dcgan --batch_sizes=64,256 --torch --output_json=bench.json
+    ganzoo-benchmark --models=wgan_gp,sngan --batch_sizes=64,256
     ganzoo-benchmark --pipeline_only                         # the tf.data pipeline alone
-    ganzoo-benchmark --model=dcgan --sampling                # SavedModel vs live generator
+    ganzoo-benchmark --models=dcgan --sampling               # SavedModel vs live generator
 
-Per model and batch size, in one process, runs alternating, `--repetitions` times `--steps`
-timed steps after `--warmup` untimed ones (median and min-max images/s):
-  reference  the identical networks in a keras.io-style float32 train_step (benchmark_lib.py)
+Per model (any registered name; --model is an alias) and batch size, in one process, runs
+alternating, `--repetitions` times `--steps` timed steps after `--warmup` untimed ones (median
+and min-max images/s):
+  reference  the identical networks in a keras.io-style float32 train_step with the model's loss
+             family, d_steps, penalties and Adam settings (benchmark_lib.reference_for; sngan's
+             discriminator uses keras.layers.SpectralNormalization there)
   float32    ganzoo's model in float32
-  default    ganzoo's default configuration for this machine (fast_paths.default_precision)
-  torch      with --torch: the identical networks in PyTorch eager (needs PyTorch)
+  default    ganzoo's default configuration for this machine (fast_paths.default_precision);
+             where that is float32 it is the float32 run, timed once
+  torch      with --torch: the identical networks in PyTorch eager (needs PyTorch; BCE models
+             without penalties only, skipped with a note for the others)
 and the ratios to the reference, the FLOPs of one training step, the machine's float32 matmul
 peak and the fraction of it that the default configuration achieves. Only ratios from one run
-mean anything on a shared machine.
+mean anything on a shared machine; fewer than ~30 steps and 3 repetitions is a smoke test.
 """
 
 import os
@@ -25,11 +31,13 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # `cli`, `benchm
 import cli  # noqa: E402
 from absl import flags  # noqa: E402
 
-flags.DEFINE_list("model", None, "Models to measure; default: all registered.")
+flags.DEFINE_list("models", None, "Registered models to measure; default: all of them.")
+flags.DEFINE_alias("model", "models")
 flags.DEFINE_list("batch_sizes", ["64"], "Global batch sizes.")
-flags.DEFINE_integer("steps", 30, "Timed steps per repetition.", lower_bound=30)
+flags.DEFINE_integer("steps", 30, "Timed steps per repetition (generator steps; each has the "
+                     "model's d_steps D updates).", lower_bound=1)
 flags.DEFINE_integer("warmup", 5, "Untimed steps before each timed run.", lower_bound=1)
-flags.DEFINE_integer("repetitions", 3, "Repetitions of each measurement.", lower_bound=3)
+flags.DEFINE_integer("repetitions", 3, "Repetitions of each measurement.", lower_bound=1)
 flags.DEFINE_bool("pipeline_only", False, "Time the input pipeline alone, against training.")
 flags.DEFINE_bool("torch", False, "Also time the same networks in PyTorch eager.")
 flags.DEFINE_bool("sampling", False, "Time the exported signatures against the live generator.")
@@ -53,14 +61,17 @@ def _training_row(name, batch_size, stream, shape):
 
     keras.utils.set_random_seed(0)
     float32 = ganzoo.get_model(name, data_shape=shape, precision="float32")
-    default = ganzoo.get_model(name, data_shape=shape, precision=fast_paths.default_precision())
     keras_models = {
         "reference": benchmark_lib.reference_for(float32),  # compiled, float32
         "float32": float32,
-        "default": default,
     }
-    float32.compile()
-    default.compile()
+    default_precision = fast_paths.default_precision()
+    if default_precision != "float32":  # else "default" is the float32 run
+        keras_models["default"] = ganzoo.get_model(name, data_shape=shape,
+                                                   precision=default_precision)
+    for kind, model in keras_models.items():
+        if kind != "reference":
+            model.compile()  # Adam with the model's own learning rates and betas
 
     def keras_run(model):
         return lambda: benchmark_lib.training_rate(
@@ -68,7 +79,8 @@ def _training_row(name, batch_size, stream, shape):
         )
 
     runs = {kind: keras_run(model) for kind, model in keras_models.items()}
-    if FLAGS.torch:
+    torch_skipped = FLAGS.torch and benchmark_lib.torch_unsupported(float32)
+    if FLAGS.torch and not torch_skipped:
         twin = benchmark_lib.TorchTwin(float32)
         batches = twin.batches(stream, FLAGS.warmup + FLAGS.steps)
         runs["torch"] = lambda: twin.rate(batches, FLAGS.warmup)
@@ -76,29 +88,39 @@ def _training_row(name, batch_size, stream, shape):
     for _ in range(FLAGS.repetitions):
         for kind, run in runs.items():
             rates[kind].append(run())
-    row = {"model": name, "batch_size": batch_size,
-           "default_precision": default.precision}
+    row = {"model": name, "batch_size": batch_size, "loss_family": float32.loss_family,
+           "d_steps": float32.d_steps, "default_precision": default_precision}
     row.update({kind: benchmark_lib.summary(values) for kind, values in rates.items()})
-    for kind in runs:
+    if "default" not in rates:
+        row["default"] = row["float32"]
+    for kind in row.keys() & set(KINDS):
         row[f"{kind}_over_reference"] = row[kind]["median"] / row["reference"]["median"]
-    if FLAGS.torch:
+    if "torch" in rates:
         row["default_over_torch"] = row["default"]["median"] / row["torch"]["median"]
+    if torch_skipped:
+        row["torch_skipped"] = torch_skipped
     flops = benchmark_lib.training_step_flops(float32, batch_size)
     row["flops_per_step"] = flops
+    row["flops_exclude_penalties"] = float32.gp_weight > 0 or float32.r1_weight > 0
     row["default_flops_per_second"] = flops * row["default"]["median"] / batch_size
     return row
 
 
 def _print_training(row, peak):
     kinds = [kind for kind in KINDS if kind in row]
-    print(f"\n{row['model']} batch {row['batch_size']} (default = {row['default_precision']}), "
-          f"images/s median [min-max]:")
+    print(f"\n{row['model']} ({row['loss_family']}, d_steps {row['d_steps']}) batch "
+          f"{row['batch_size']} (default = {row['default_precision']}), images/s median [min-max]:")
     for kind in kinds:
-        print(f"  {kind:9} {_rate_text(row[kind])}  x{row[kind + '_over_reference']:.2f} of reference")
+        same = kind == "default" and row["default"] is row["float32"]
+        print(f"  {kind:9} {_rate_text(row[kind])}  x{row[kind + '_over_reference']:.2f} of "
+              f"reference{'  (the float32 run)' if same else ''}")
     if "default_over_torch" in row:
         print(f"  default / torch: x{row['default_over_torch']:.2f}")
-    print(f"  {row['flops_per_step'] / 1e9:.2f} GFLOP per step (Dense/conv, fwd+bwd); default "
-          f"achieves {row['default_flops_per_second'] / 1e9:.1f} GFLOP/s = "
+    if "torch_skipped" in row:
+        print(f"  torch: skipped, {row['torch_skipped']}")
+    penalties = " without the penalties" if row["flops_exclude_penalties"] else ""
+    print(f"  {row['flops_per_step'] / 1e9:.2f} GFLOP per step (Dense/conv, fwd+bwd{penalties}); "
+          f"default achieves {row['default_flops_per_second'] / 1e9:.1f} GFLOP/s = "
           f"{100 * row['default_flops_per_second'] / peak:.1f}% of the float32 matmul peak",
           flush=True)
 
@@ -157,7 +179,7 @@ def main(argv):
     from ganzoo import data, fast_paths
     from ganzoo.configs import DataConfig
 
-    names = FLAGS.model or ganzoo.list_models()
+    names = FLAGS.models or ganzoo.list_models()
     for name in names:
         ganzoo.get_model_class(name)  # Unknown names fail before any work.
     batch_sizes = _batch_sizes(FLAGS.batch_sizes)

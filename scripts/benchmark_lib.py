@@ -5,13 +5,22 @@ PyTorch nor carries a second GAN train_step. scripts/benchmark.py imports it as
 `benchmark_lib` (its folder is on sys.path); tests import it as `ganzoo_scripts.benchmark_lib`
 (it defines no flags).
 
-`ReferenceGAN` is what a practitioner writes from the keras.io DCGAN example: one
-`train_step`, `tf.GradientTape`, `BinaryCrossentropy(from_logits=True)`, `tf.random.normal`
-noise, no distribution or reproducibility machinery. It trains the SAME networks (built by
-ganzoo.networks), so a ratio of images/s measures ganzoo's machinery, nothing else. A reference
-for another loss is a subclass overriding `discriminator_loss` and `generator_loss`.
-`TorchTwin` (optional, needs PyTorch) translates those networks layer by layer into PyTorch
-and trains them eagerly, the PyTorch DCGAN example's way.
+`ReferenceGAN` is what a practitioner writes from the keras.io examples: one `train_step`,
+`tf.GradientTape`, Keras losses or batch means, `tf.random` noise, no distribution or
+reproducibility machinery. `reference_for(model)` gives it the SAME networks (built by
+ganzoo.networks from the model's config), the loss pair of the model's loss family
+(`REFERENCE_LOSSES`), its d_steps and penalties, and Adam with the model's own learning rates
+and betas, so a ratio of images/s measures ganzoo's machinery, nothing else:
+  - BCE families (gan, nsgan, dcgan): keras.io's DCGAN example ("dcgan_overriding_train_step");
+  - wasserstein with gp_weight (wgan_gp): keras.io's `wgan_gp.py`: d_steps critic updates per
+    batch, each with the penalty on interpolates (`tf.random.uniform` epsilon, an inner
+    GradientTape for the input gradient), losses as batch means;
+  - least_squares (lsgan): the DCGAN example with Mao et al.'s squared errors in place of BCE;
+  - hinge with d_normalization="spectral" (sngan): the DCGAN example with the hinge loss and a
+    discriminator of the same architecture whose layers are plain Conv2D/Dense wrapped in
+    `keras.layers.SpectralNormalization` (`keras_spectral_discriminator`), not ganzoo.layers.
+`TorchTwin` (optional, needs PyTorch) translates BCE-family networks without penalties layer by
+layer into PyTorch and trains them eagerly, the PyTorch DCGAN example's way.
 
 Every rate here is images per second of wall time; on a shared machine only ratios measured in
 one process, runs alternating, mean anything.
@@ -23,17 +32,59 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from ganzoo import export, noise
+from ganzoo import export, layers, noise
 from ganzoo.errors import GanzooError
+
+_bce = keras.losses.BinaryCrossentropy(from_logits=True)
+
+
+def _bce_discriminator(real, fake):
+    return _bce(tf.ones_like(real), real) + _bce(tf.zeros_like(fake), fake)
+
+
+# Loss family -> (D loss of (real outputs, fake outputs), G loss of fake outputs), each a batch
+# mean of D's raw float32 [B, 1] outputs, written as the keras.io examples write them.
+REFERENCE_LOSSES = {
+    "minimax": (_bce_discriminator, lambda fake: -_bce(tf.zeros_like(fake), fake)),
+    "non_saturating": (_bce_discriminator, lambda fake: _bce(tf.ones_like(fake), fake)),
+    "wasserstein": (  # keras.io wgan_gp.py's discriminator_loss and generator_loss
+        lambda real, fake: tf.reduce_mean(fake) - tf.reduce_mean(real),
+        lambda fake: -tf.reduce_mean(fake),
+    ),
+    "hinge": (
+        lambda real, fake: tf.reduce_mean(tf.nn.relu(1.0 - real))
+        + tf.reduce_mean(tf.nn.relu(1.0 + fake)),
+        lambda fake: -tf.reduce_mean(fake),
+    ),
+    "least_squares": (  # Mao et al. 2017 with a = 0, b = c = 1, as ganzoo.losses
+        lambda real, fake: 0.5 * tf.reduce_mean(tf.square(real - 1.0))
+        + 0.5 * tf.reduce_mean(tf.square(fake)),
+        lambda fake: 0.5 * tf.reduce_mean(tf.square(fake - 1.0)),
+    ),
+}
 
 
 class ReferenceGAN(keras.Model):
-    """keras.io-style GAN step on given networks; non-saturating G loss; float32."""
+    """keras.io-style GAN step on given networks; float32.
 
-    def __init__(self, generator, discriminator, latent_dim, **kwargs):
+    Args:
+        generator, discriminator: keras models (D's output [B, 1] raw).
+        latent_dim: width of G's input.
+        loss_family: a key of REFERENCE_LOSSES.
+        d_steps: D updates per batch (each with fresh noise), then one G update.
+        gp_weight: weight of keras.io wgan_gp.py's gradient penalty on interpolates; 0 = off.
+        r1_weight: gamma of an R1 penalty (gamma / 2 * mean ||grad D(x)||^2); 0 = off.
+    """
+
+    def __init__(self, generator, discriminator, latent_dim, loss_family="non_saturating",
+                 d_steps=1, gp_weight=0.0, r1_weight=0.0, **kwargs):
         super().__init__(**kwargs)
+        if loss_family not in REFERENCE_LOSSES:
+            raise GanzooError(f"no reference train_step for loss family {loss_family!r}; "
+                              f"known: {', '.join(REFERENCE_LOSSES)}")
         self.generator, self.discriminator, self.latent_dim = generator, discriminator, latent_dim
-        self.bce = keras.losses.BinaryCrossentropy(from_logits=True)
+        self.d_loss_fn, self.g_loss_fn = REFERENCE_LOSSES[loss_family]
+        self.d_steps, self.gp_weight, self.r1_weight = d_steps, gp_weight, r1_weight
         self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
         self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
         self.built = True
@@ -42,54 +93,109 @@ class ReferenceGAN(keras.Model):
     def metrics(self):
         return [self.d_loss_tracker, self.g_loss_tracker]
 
-    def compile(self, **kwargs):
+    def compile(self, learning_rates=(2e-4, 2e-4), beta_1=0.5, beta_2=0.999, **kwargs):
+        """Adam for D and G with (d, g) `learning_rates` and the given betas."""
         super().compile(optimizer=None, **kwargs)
-        self.d_optimizer = keras.optimizers.Adam(2e-4, beta_1=0.5)
-        self.g_optimizer = keras.optimizers.Adam(2e-4, beta_1=0.5)
+        self.d_optimizer = keras.optimizers.Adam(learning_rates[0], beta_1=beta_1, beta_2=beta_2)
+        self.g_optimizer = keras.optimizers.Adam(learning_rates[1], beta_1=beta_1, beta_2=beta_2)
         self.d_optimizer.build(self.discriminator.trainable_variables)
         self.g_optimizer.build(self.generator.trainable_variables)
 
-    def discriminator_loss(self, real, fake, real_logits, fake_logits):
-        """D's scalar loss, computed under D's tape (so a subclass may add a penalty on
-        `real` [B, ...] and `fake` [B, ...]); logits are D's raw outputs, [B, 1] float32.
-        Here: BCE with real labelled 1 and fake 0, each term a batch mean."""
-        del real, fake
-        return self.bce(tf.ones_like(real_logits), real_logits) + self.bce(
-            tf.zeros_like(fake_logits), fake_logits
-        )
+    def gradient_penalty(self, real, fake):
+        """keras.io wgan_gp.py: mean over the batch of (||grad D(x_hat)|| - 1)^2 on random
+        interpolates x_hat between real and fake (an inner tape for the input gradient)."""
+        batch = tf.shape(real)[0]
+        alpha = tf.random.uniform([batch] + [1] * (len(real.shape) - 1), 0.0, 1.0)
+        interpolated = real + alpha * (fake - real)
+        with tf.GradientTape() as gp_tape:
+            gp_tape.watch(interpolated)
+            prediction = self.discriminator(interpolated, training=True)
+        grads = gp_tape.gradient(prediction, [interpolated])[0]
+        norm = tf.sqrt(tf.reduce_sum(tf.square(grads), axis=list(range(1, len(real.shape)))))
+        return tf.reduce_mean((norm - 1.0) ** 2)
 
-    def generator_loss(self, fake_logits):
-        """G's scalar loss from D's raw outputs [B, 1] on fresh fakes; here non-saturating BCE."""
-        return self.bce(tf.ones_like(fake_logits), fake_logits)
+    def r1_penalty(self, real):
+        with tf.GradientTape() as r1_tape:
+            r1_tape.watch(real)
+            prediction = self.discriminator(real, training=True)
+        grads = r1_tape.gradient(prediction, [real])[0]
+        return tf.reduce_mean(tf.reduce_sum(tf.square(grads), axis=list(range(1, len(real.shape)))))
+
+    def discriminator_loss(self, real, fake, real_outputs, fake_outputs):
+        """D's scalar loss, under D's tape: the family's loss plus the penalties."""
+        loss = self.d_loss_fn(real_outputs, fake_outputs)
+        if self.gp_weight > 0:
+            loss += self.gp_weight * self.gradient_penalty(real, fake)
+        if self.r1_weight > 0:
+            loss += 0.5 * self.r1_weight * self.r1_penalty(real)
+        return loss
 
     def train_step(self, real):
+        if isinstance(real, tuple):
+            real = real[0]
         batch = tf.shape(real)[0]
+        for _ in range(self.d_steps):
+            noise_batch = tf.random.normal([batch, self.latent_dim])
+            with tf.GradientTape() as tape:
+                fake = self.generator(noise_batch, training=True)
+                fake_outputs = self.discriminator(fake, training=True)
+                real_outputs = self.discriminator(real, training=True)
+                d_loss = self.discriminator_loss(real, fake, real_outputs, fake_outputs)
+            grads = tape.gradient(d_loss, self.discriminator.trainable_variables)
+            self.d_optimizer.apply_gradients(zip(grads, self.discriminator.trainable_variables))
         noise_batch = tf.random.normal([batch, self.latent_dim])
         with tf.GradientTape() as tape:
-            fake = self.generator(noise_batch, training=True)
-            real_logits = self.discriminator(real, training=True)
-            fake_logits = self.discriminator(fake, training=True)
-            d_loss = self.discriminator_loss(real, fake, real_logits, fake_logits)
-        grads = tape.gradient(d_loss, self.discriminator.trainable_variables)
-        self.d_optimizer.apply_gradients(zip(grads, self.discriminator.trainable_variables))
-        noise_batch = tf.random.normal([batch, self.latent_dim])
-        with tf.GradientTape() as tape:
-            fake_logits = self.discriminator(
+            fake_outputs = self.discriminator(
                 self.generator(noise_batch, training=True), training=True
             )
-            g_loss = self.generator_loss(fake_logits)
+            g_loss = self.g_loss_fn(fake_outputs)
         grads = tape.gradient(g_loss, self.generator.trainable_variables)
         self.g_optimizer.apply_gradients(zip(grads, self.generator.trainable_variables))
         self.d_loss_tracker.update_state(d_loss)
         self.g_loss_tracker.update_state(g_loss)
         return {m.name: m.result() for m in self.metrics}
 
+
+_PLAIN_LAYERS = {
+    layers.SpectralConv2D: keras.layers.Conv2D, layers.SpectralDense: keras.layers.Dense
+}
+
+
+def keras_spectral_discriminator(discriminator):
+    """A fresh copy of a ganzoo discriminator (a chain of layers, as ganzoo.networks builds)
+    whose ganzoo.layers.SpectralConv2D/SpectralDense are plain Conv2D/Dense with the same
+    config, wrapped in keras.layers.SpectralNormalization (one power iteration per training
+    call, as ganzoo's). Other layers are rebuilt from their configs."""
+    inputs = keras.Input(discriminator.input_shape[1:], name=discriminator.layers[0].name)
+    x = inputs
+    for layer in discriminator.layers[1:]:
+        if len(layer._inbound_nodes) != 1 or len(layer._inbound_nodes[0].input_tensors) != 1:
+            raise GanzooError(f"{discriminator.name} is not a chain of layers at {layer.name}")
+        plain = _PLAIN_LAYERS.get(type(layer))
+        if plain is None:
+            x = type(layer).from_config(layer.get_config())(x)
+        else:
+            x = keras.layers.SpectralNormalization(
+                plain.from_config(layer.get_config()), power_iterations=1,
+                name=f"{layer.name}_sn",
+            )(x)
+    return keras.Model(inputs, x, name=f"keras_sn_{discriminator.name}")
+
+
 def reference_for(model):
-    """A compiled float32 ReferenceGAN with fresh networks of `model`'s architecture."""
+    """A compiled float32 ReferenceGAN with fresh networks of `model`'s architecture, its loss
+    family, d_steps and penalties, and Adam with its learning rates and betas."""
     config = {**model.get_config(), "precision": "float32", "g_ema_decay": None}
     fresh = type(model).from_config(config)
-    reference = ReferenceGAN(fresh.generator, fresh.discriminator, model.latent_dim)
-    reference.compile()
+    discriminator = fresh.discriminator
+    if model.d_normalization == "spectral":
+        discriminator = keras_spectral_discriminator(discriminator)
+    reference = ReferenceGAN(
+        fresh.generator, discriminator, model.latent_dim, loss_family=model.loss_family,
+        d_steps=model.d_steps, gp_weight=model.gp_weight, r1_weight=model.r1_weight,
+    )
+    reference.compile(learning_rates=(model.d_learning_rate, model.g_learning_rate),
+                      beta_1=model.beta_1, beta_2=model.beta_2)
     return reference
 
 
@@ -163,7 +269,9 @@ def training_step_flops(model, batch_size):
     both batches, input gradients for all but D's first layer). Per G update: G and D forward;
     D backward for input gradients only (TensorFlow prunes D's weight gradients); G backward
     (weight gradients, input gradients for all but G's first layer). Batch norm, activations
-    and the optimizer (a few percent) are not counted.
+    and the optimizer (a few percent) are not counted, nor are gradient penalties (WGAN-GP,
+    R1: another D forward pass and a double backward pass per D update) or spectral norm's
+    power iteration: for models with penalties this undercounts the step's work.
     """
     g_forward, g_first = _network_flops(model.generator)
     d_forward, d_first = _network_flops(model.discriminator)
@@ -298,18 +406,37 @@ def torch_network(network):
     return nn.Sequential(*modules)
 
 
+def torch_unsupported(model):
+    """Why TorchTwin cannot train `model` (a sentence), or None if it can."""
+    if model.loss_family not in ("minimax", "non_saturating"):
+        return f"loss family {model.loss_family} (TorchTwin has the BCE families only)"
+    if model.gp_weight > 0 or model.r1_weight > 0 or model.d_steps != 1:
+        return "gradient penalties or d_steps > 1"
+    if model.d_normalization not in ("batch", "none"):
+        return f"d_normalization={model.d_normalization}"
+    return None
+
+
 class TorchTwin:
-    """ganzoo's networks in PyTorch, trained eagerly with Adam(2e-4, 0.5) and the
-    non-saturating loss, one D and one G update per batch with fresh noise for each."""
+    """ganzoo's networks in PyTorch, trained eagerly with Adam (the model's learning rates and
+    betas) and the model's BCE loss family, one D and one G update per batch with fresh noise
+    for each. Only for models that `torch_unsupported` accepts."""
 
     def __init__(self, model):
+        reason = torch_unsupported(model)
+        if reason:
+            raise GanzooError(f"no PyTorch twin for {model.zoo_name}: {reason}")
         torch = self.torch = import_torch()
         self.generator = torch_network(model.generator)
         self.discriminator = torch_network(model.discriminator)
         self.latent_dim = model.latent_dim
-        self.d_optimizer = torch.optim.Adam(self.discriminator.parameters(), 2e-4, betas=(0.5, 0.999))
-        self.g_optimizer = torch.optim.Adam(self.generator.parameters(), 2e-4, betas=(0.5, 0.999))
+        betas = (model.beta_1, model.beta_2)
+        self.d_optimizer = torch.optim.Adam(self.discriminator.parameters(),
+                                            model.d_learning_rate, betas=betas)
+        self.g_optimizer = torch.optim.Adam(self.generator.parameters(),
+                                            model.g_learning_rate, betas=betas)
         self.bce = torch.nn.BCEWithLogitsLoss()
+        self.minimax = model.loss_family == "minimax"
 
     def batches(self, stream, count):
         """`count` real batches from a tf.data stream, as torch tensors (NCHW for images)."""
@@ -332,7 +459,8 @@ class TorchTwin:
         self.d_optimizer.step()
         self.g_optimizer.zero_grad(set_to_none=True)
         self.discriminator.requires_grad_(False)  # G's step needs no D weight gradients
-        g_loss = self.bce(self.discriminator(self.generator(torch.randn(batch, self.latent_dim))), ones)
+        fake_logits = self.discriminator(self.generator(torch.randn(batch, self.latent_dim)))
+        g_loss = -self.bce(fake_logits, zeros) if self.minimax else self.bce(fake_logits, ones)
         g_loss.backward()
         self.discriminator.requires_grad_(True)
         self.g_optimizer.step()

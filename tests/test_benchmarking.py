@@ -1,14 +1,17 @@
-"""The throughput benchmark: FLOP counts by hand, and the script's output on a small model."""
+"""The throughput benchmark: FLOP counts by hand, the keras.io-style references, and the
+script's output on a small model."""
 
 import json
 import math
 
 import keras
+import numpy as np
 import pytest
 
 import ganzoo
+from ganzoo import layers
 from ganzoo_scripts import benchmark_lib
-from tests.conftest import our_stderr_lines, run_script
+from tests.conftest import image_batches, our_stderr_lines, run_script
 
 
 def test_step_flops_of_a_small_mlp_match_a_hand_count():
@@ -31,6 +34,61 @@ def test_convolution_flops_count_one_multiply_add_per_kernel_weight_and_pixel():
     assert benchmark_lib._layer_forward_flops(deconv) == 2 * (4 * 4 * 8 * 5) * (8 * 8)  # in pixels
 
 
+def _kernel_shapes(network):
+    return [tuple(w.shape) for w in network.trainable_weights]
+
+
+def _tiny(name, **arguments):
+    return ganzoo.get_model(name, data_shape=(16, 16, 1), latent_dim=8, width=8, **arguments)
+
+
+def _fit_reference(reference, steps=2):
+    history = reference.fit(image_batches((16, 16, 1), batch_size=8, num_batches=steps),
+                            epochs=1, verbose=0)
+    return {name: values[-1] for name, values in history.history.items()}
+
+
+def test_every_registered_model_has_a_reference_of_its_loss_family():
+    families = {ganzoo.get_model_class(name).defaults["loss_family"] for name in ganzoo.list_models()}
+    assert families <= set(benchmark_lib.REFERENCE_LOSSES)
+
+
+def test_wgan_gp_reference_trains_the_models_networks_with_its_settings():
+    model = _tiny("wgan_gp", d_steps=2)
+    reference = benchmark_lib.reference_for(model)
+    assert _kernel_shapes(reference.generator) == _kernel_shapes(model.generator)
+    assert _kernel_shapes(reference.discriminator) == _kernel_shapes(model.discriminator)
+    assert [type(layer) for layer in reference.discriminator.layers] == [
+        type(layer) for layer in model.discriminator.layers
+    ]
+    assert (reference.d_steps, reference.gp_weight) == (2, 10.0)
+    optimizer = reference.d_optimizer
+    assert (float(optimizer.learning_rate), optimizer.beta_1, optimizer.beta_2) == pytest.approx(
+        (1e-4, 0.0, 0.9)
+    )
+    losses = _fit_reference(reference, steps=2)
+    assert all(math.isfinite(value) for value in losses.values()), losses
+    assert int(reference.d_optimizer.iterations) == 2 * int(reference.g_optimizer.iterations) == 4
+
+
+def test_sngan_reference_wraps_plain_layers_in_keras_spectral_normalization():
+    model = _tiny("sngan")
+    reference = benchmark_lib.reference_for(model)
+    ganzoo_spectral = [layer for layer in model.discriminator.layers
+                       if isinstance(layer, (layers.SpectralConv2D, layers.SpectralDense))]
+    wrapped = [layer for layer in reference.discriminator.layers
+               if isinstance(layer, keras.layers.SpectralNormalization)]
+    assert len(wrapped) == len(ganzoo_spectral) == 3
+    assert [type(w.layer) for w in wrapped] == [keras.layers.Conv2D] * 2 + [keras.layers.Dense]
+    assert not any(isinstance(layer, (layers.SpectralConv2D, layers.SpectralDense))
+                   for layer in reference.discriminator.layers)
+    assert _kernel_shapes(reference.discriminator) == _kernel_shapes(model.discriminator)
+    before = [np.array(w.vector_u) for w in wrapped]
+    losses = _fit_reference(reference)
+    assert all(math.isfinite(value) for value in losses.values()), losses
+    assert all(not np.allclose(b, np.array(w.vector_u)) for b, w in zip(before, wrapped))
+
+
 def _finite_rates(summary):
     return all(math.isfinite(v) and v > 0 for v in summary.values()) and (
         summary["min"] <= summary["median"] <= summary["max"]
@@ -40,7 +98,7 @@ def _finite_rates(summary):
 def test_benchmark_script_reports_ratios_flops_and_sampling(tmp_path, tfds_dir):
     out = tmp_path / "bench.json"
     result = run_script(
-        "benchmark.py", "--model=gan", "--batch_sizes=32", "--steps=30", "--repetitions=3",
+        "benchmark.py", "--models=gan", "--batch_sizes=32", "--steps=10", "--repetitions=3",
         f"--data_dir={tfds_dir}", f"--output_json={out}",
     )
     assert result.returncode == 0, result.stderr[-3000:]
