@@ -2,6 +2,8 @@
 here without a new test (config round trip, training moves finite losses, the rules of the game,
 .keras save/load resumes exactly, 2 replicas == 1 device, mixed precision, export signatures)."""
 
+import os
+
 import keras
 import numpy as np
 import pytest
@@ -242,6 +244,15 @@ def test_export_serves_generate_and_the_discriminators_outputs(tmp_path, name, s
         served = export.load_signature(version_dir)(latent=latent)
         np.testing.assert_allclose(served[key], model.generate(latent=latent), atol=1e-5)
         outputs = model.discriminator(data, training=False)
+    # TF Serving replays the warmup file at load: one valid request per signature.
+    requests = export.read_warmup_requests(os.path.join(version_dir, export.WARMUP_FILE))
+    loaded = tf.saved_model.load(version_dir)
+    assert {r.model_spec.signature_name for r in requests} == set(loaded.signatures) - {
+        "class_names"}
+    for request in requests:
+        inputs = {k: tf.constant(tf.make_ndarray(v)) for k, v in request.inputs.items()}
+        answer = loaded.signatures[request.model_spec.signature_name](**inputs)
+        assert all(int(v.shape[0]) == export.WARMUP_BATCH for v in answer.values())
     judged = export.load_signature(version_dir, "discriminate")(**given)
     if model.conditioning == "auxiliary":
         assert judged.pop("class_probabilities").shape == (4, NUM_CLASSES)

@@ -21,6 +21,7 @@ from tests.serving_fakes import ServedModel, start_grpc_server, start_rest_serve
 from tests.test_models import ZOO, batches, tiny
 
 IMAGE_SHAPE = (16, 16, 1)
+SERVED = ("dcgan", "gan", "wgan_gp")
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +29,9 @@ def exported(tmp_path_factory):
     """{zoo name: (trained tiny model, its SavedModel version directory)}."""
     root = tmp_path_factory.mktemp("saved_models")
     result = {}
-    for name, shape, overrides in ZOO:
+    # The models these tests read; every model's signatures and warmup file are checked by the
+    # contract suite (tests/test_models.py).
+    for name, shape, overrides in [case for case in ZOO if case[0] in SERVED]:
         model = tiny(name, shape, overrides)
         model.fit(batches(name, shape), epochs=1, verbose=0)
         result[name] = (model, export.export_generator(model, str(root / name)))
@@ -172,7 +175,7 @@ def test_the_tf1_session_loader_loads_it_without_ganzoo(tmp_path, exported):
     np.testing.assert_allclose(np.load(tmp_path / "images.npy"), model.generate(latent=latent), atol=1e-5)
 
 
-@pytest.mark.parametrize("name", [name for name, _, _ in ZOO])
+@pytest.mark.parametrize("name", ["dcgan", "gan"])
 def test_warmup_requests_parse_and_are_answered(exported, name):
     _, version_dir = exported[name]
     requests = export.read_warmup_requests(os.path.join(version_dir, export.WARMUP_FILE))
