@@ -133,3 +133,12 @@ def test_benchmark_script_rejects_bad_batch_sizes_in_one_line(tfds_dir):
     assert our_stderr_lines(result.stderr) == [
         "error: --batch_sizes must be positive integers, got '64,x'"
     ]
+
+
+def test_benchmark_script_refuses_conditional_models_in_one_line(tfds_dir):
+    result = run_script("benchmark.py", "--models=cgan", timeout=120)
+    assert result.returncode == 2
+    assert our_stderr_lines(result.stderr) == [
+        "error: cgan is conditional; benchmark_lib has no conditional reference yet, so "
+        "--models takes unconditional models only"
+    ]
