@@ -26,25 +26,48 @@ class SampleGrid(keras.callbacks.Callback):
 
     Files: <directory>/epoch_0001.png, ... (images: a grid; 2-D points: a density histogram).
     Fixed noise makes the grids of successive epochs comparable.
+
+    Conditional models (`model.conditional`) get one row per class instead, the class name
+    written at the left of each row (`images.class_grid`): `columns` samples per class, column j
+    drawn from the same noise in every row, so a column shows one style across the classes.
+    Models with more than `max_classes` classes show their first `max_classes` classes only.
+    Images smaller than 32 pixels are upscaled (pixel repetition) so that the names are legible.
     """
 
-    def __init__(self, directory, log_dir=None, num_samples=64, seed=1234):
+    def __init__(self, directory, log_dir=None, num_samples=64, seed=1234, columns=8,
+                 max_classes=10):
         super().__init__()
         self.directory = directory
         self.log_dir = log_dir
         self.num_samples = num_samples
         self.seed = seed
+        self.columns = columns
+        self.max_classes = max_classes
         self._writer = None
         self._latent = None
+        self._labels = None
 
     def on_train_begin(self, logs=None):
         os.makedirs(self.directory, exist_ok=True)
-        self._latent = self.model.sample_latent(self.num_samples, self.seed)
+        if self.model.conditional:
+            classes = min(self.model.num_classes, self.max_classes)
+            self._latent = np.tile(self.model.sample_latent(self.columns, self.seed), (classes, 1))
+            self._labels = np.repeat(np.arange(classes, dtype=np.int32), self.columns)
+        else:
+            self._latent = self.model.sample_latent(self.num_samples, self.seed)
         if self.log_dir:
             self._writer = tf.summary.create_file_writer(os.path.join(self.log_dir, "samples"))
 
+    def picture(self):
+        """The uint8 [H, W, C] picture of the model's current samples for the fixed noise."""
+        if self._labels is None:
+            return images.samples_picture(self.model.generate(latent=self._latent))
+        samples = self.model.generate(latent=self._latent, labels=self._labels)
+        rows = images.rows_by_label(self._labels, samples, self.model.label_names())
+        return images.class_grid(rows, upscale=images.legible_upscale(samples.shape[1]))
+
     def on_epoch_end(self, epoch, logs=None):
-        picture = images.samples_picture(self.model.generate(latent=self._latent))
+        picture = self.picture()
         images.write_png(os.path.join(self.directory, f"epoch_{epoch + 1:04d}.png"), picture)
         if self._writer is not None:
             with self._writer.as_default():

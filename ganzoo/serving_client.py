@@ -2,12 +2,21 @@
 
 Both ask the `sample` signature for images and `GetModelMetadata` for the signatures, and
 turn the server's failures into one-line GanzooErrors (server down, unknown model, missing
-version). The REST bodies follow TF Serving's documented JSON API:
+version, a refused request such as an out-of-range label). The REST bodies follow TF Serving's
+documented JSON API:
 
     POST /v1/models/<name>[/versions/<v>]:predict
     {"signature_name": "sample", "inputs": {"num_samples": 16, "seed": 0}}
     -> {"outputs": {"images": [...], "images_uint8": [...]}}
+    {"signature_name": "sample", "inputs": {"num_samples": 4, "seed": 0, "labels": [3, 3, 7, 7]}}
+    {"signature_name": "class_names", "inputs": {}}
+    -> {"outputs": ["0", "1", ...]}          (a single output comes back bare)
     GET  /v1/models/<name>[/versions/<v>]/metadata
+
+Conditional models (cgan, acgan) take `labels` int32 [batch] (one label, or one per sample) and
+serve their class names in a `class_names` signature without inputs; `class_names(client)`
+reads them over the client's own protocol, `resolve_labels` maps names to ids without ganzoo's
+model code.
 """
 
 import json
@@ -36,6 +45,21 @@ def rest_predict_body(signature, inputs):
     }
 
 
+def one_line(detail):
+    """A server's error message on one line: TensorFlow's assertion messages
+    ("assertion failed: [labels must be in [0, 10)] [Condition x < y ...] ...") are cut to
+    their message, other multi-line texts to their first line."""
+    detail = str(detail).strip()
+    marker = "assertion failed: ["
+    if marker in detail:
+        # TensorFlow writes "[message] [Condition ...] [x = ] [values]"; the message itself
+        # may hold brackets, e.g. "labels must be in [0, 10)"; assert_non_negative adds ".  ".
+        message = detail[detail.index(marker) + len(marker):].splitlines()[0]
+        ends = [i for i in (message.find("] ["), len(message.rstrip()) - 1) if i >= 0]
+        return message[: min(ends)].strip().rstrip(".")
+    return detail.splitlines()[0].strip() if detail else detail
+
+
 def _describe(server, model, version):
     return f"model {model!r}" + (f" version {version}" if version is not None else "") + f" at {server}"
 
@@ -58,7 +82,7 @@ class RestClient:
                 pass
             kind = "not served" if error.code == 404 else f"refused (HTTP {error.code})"
             raise GanzooError(
-                f"{_describe(self.server, self.model, self.version)} {kind}: {detail}"
+                f"{_describe(self.server, self.model, self.version)} {kind}: {one_line(detail)}"
             ) from None
         except (urllib.error.URLError, ConnectionError, TimeoutError) as error:
             reason = getattr(error, "reason", error)
@@ -123,7 +147,8 @@ class GrpcClient:
                 ) from None
             kind = "not served" if code == self._grpc.StatusCode.NOT_FOUND else f"refused ({code.name})"
             raise GanzooError(
-                f"{_describe(self.server, self.model, self.version)} {kind}: {error.details()}"
+                f"{_describe(self.server, self.model, self.version)} {kind}: "
+                f"{one_line(error.details())}"
             ) from None
 
     def predict(self, signature, inputs):
@@ -174,11 +199,72 @@ def make_client(protocol, server, model, version=None, timeout=30.0):
     raise GanzooError(f"unknown protocol {protocol!r}; choose one of: {', '.join(PROTOCOLS)}")
 
 
-def sample_images(client, num_samples, seed):
-    """uint8 [num_samples, H, W, C] from the `sample` signature (same seed, same images)."""
-    outputs = client.predict(
-        "sample", {"num_samples": np.int32(num_samples), "seed": np.int64(seed)}
-    )
+def sample_images(client, num_samples, seed, labels=None):
+    """uint8 [num_samples, H, W, C] from the `sample` signature (same seed, same images).
+
+    `labels` (conditional models): one int, or num_samples ints, in [0, num_classes); the
+    server refuses others (a GanzooError naming the valid range)."""
+    inputs = {"num_samples": np.int32(num_samples), "seed": np.int64(seed)}
+    if labels is not None:
+        inputs["labels"] = np.asarray(labels, dtype=np.int32).reshape(-1)
+    outputs = client.predict("sample", inputs)
     if "images_uint8" not in outputs:
         raise GanzooError("the model's `sample` signature has no images_uint8 output (not an image model)")
     return np.asarray(outputs["images_uint8"], dtype=np.uint8)
+
+
+def class_names(client, signatures=None):
+    """The served model's class names (its `class_names` signature), or None when the model
+    is unconditional (has no such signature). `signatures`: client.signatures(), if at hand."""
+    if signatures is None:
+        signatures = client.signatures()
+    if "class_names" not in signatures:
+        return None
+    outputs = client.predict("class_names", {})
+    names = outputs.get("class_names", outputs.get("output"))  # REST: one output comes bare
+    return decode_names(names)
+
+
+def decode_names(names):
+    """A string tensor's values (bytes from gRPC and SavedModels, str from REST) as str."""
+    return [n.decode() if isinstance(n, bytes) else str(n) for n in np.asarray(names).reshape(-1)]
+
+
+def resolve_labels(names, num_samples, labels=None, class_name=None):
+    """int32 [num_samples] labels of a conditional model with classes `names`.
+
+    `labels`: ints (one per sample; then num_samples is their count) in [0, len(names));
+    `class_name`: every sample of that class; neither: 0, 1, 2, ... cycling over the classes.
+
+    Raises:
+        GanzooError (one line): both given, an unknown name (listing the known ones), or a
+            label out of range; or any of them given for an unconditional model (names None).
+    """
+    if names is None:
+        if labels is not None or class_name is not None:
+            raise GanzooError(
+                "the model is unconditional (it has no class_names signature): it takes no "
+                "--labels or --class_name"
+            )
+        return None
+    if labels is not None and class_name is not None:
+        raise GanzooError("give --labels or --class_name, not both")
+    if class_name is not None:
+        if class_name not in names:
+            raise GanzooError(f"unknown class {class_name!r}; the classes are: {', '.join(names)}")
+        return np.full([num_samples], names.index(class_name), np.int32)
+    if labels is None:
+        return np.arange(num_samples, dtype=np.int32) % len(names)
+    try:
+        labels = np.array([int(label) for label in labels], dtype=np.int64)
+    except (TypeError, ValueError):
+        raise GanzooError(f"labels must be integers, got {list(labels)}") from None
+    if not len(labels):
+        raise GanzooError("labels are empty; give at least one")
+    bad = labels[(labels < 0) | (labels >= len(names))]
+    if bad.size:
+        raise GanzooError(
+            f"label {int(bad[0])} is out of range; the model has "
+            f"classes 0..{len(names) - 1} ({', '.join(names)})"
+        )
+    return labels.astype(np.int32)

@@ -1,8 +1,21 @@
-"""Write a PNG grid of samples from an exported SavedModel (no ganzoo model code needed).
+r"""Write a PNG grid of samples from an exported SavedModel (no ganzoo model code needed).
 
     python scripts/sample.py --saved_model=saved_models/dcgan --num_samples=64 --seed=0 \
         --output=samples.png
 
+Conditional models (cgan, acgan) write one row per class, its name at the left:
+
+    python scripts/sample.py --saved_model=saved_models/cgan --labels=3,3,7   # a row of two
+        # 3s, then a row with one 7 (one sample per label, rows in order of first appearance)
+    python scripts/sample.py --saved_model=saved_models/cgan --class_name=sneaker \
+        --num_samples=16                       # 16 samples of that class
+    python scripts/sample.py --saved_model=saved_models/cgan --per_class=8    # every class
+    python scripts/sample.py --saved_model=saved_models/cgan  # num_samples, classes cycling
+
+Class names come from the SavedModel's `class_names` signature. Sample i is drawn from the
+noise of `seed` (row i of ganzoo.noise.latent_batch(n, latent_dim, seed)) with label i, as
+model.generate(latent=..., labels=...) draws it; --per_class uses the same noise in every
+row, so a column shows one style across the classes.
 --saved_model is a version directory or a model directory (its highest version is used).
 """
 
@@ -17,6 +30,10 @@ from absl import flags  # noqa: E402
 flags.DEFINE_string("saved_model", "saved_models/dcgan", "SavedModel version or model directory.")
 flags.DEFINE_integer("num_samples", 64, "Samples in the grid.", lower_bound=1)
 flags.DEFINE_integer("seed", 0, "Noise seed: the same seed gives the same grid.")
+flags.DEFINE_list("labels", None, "Conditional models: class ids, one sample each, e.g. 3,3,7.")
+flags.DEFINE_string("class_name", None, "Conditional models: --num_samples of this class.")
+flags.DEFINE_integer("per_class", None, "Conditional models: a grid of N samples of every class.",
+                     lower_bound=1)
 flags.DEFINE_integer("upscale", 2, "Pixel repetition factor of the PNG.", lower_bound=1)
 flags.DEFINE_string("output", "samples.png", "PNG file to write.")
 FLAGS = flags.FLAGS
@@ -24,15 +41,51 @@ FLAGS = flags.FLAGS
 
 def main(argv):
     del argv
-    from ganzoo import export, images, noise
+    import math
+
+    import numpy as np
+    import tensorflow as tf
+
+    from ganzoo import export, images, noise, serving_client
+    from ganzoo.errors import GanzooError
 
     path = export.resolve_version_dir(FLAGS.saved_model)
-    serve = export.load_signature(path)
+    signatures = tf.saved_model.load(path).signatures
+    serve = signatures["serving_default"]
+    names = None
+    if "class_names" in signatures:
+        names = serving_client.decode_names(signatures["class_names"]()["class_names"].numpy())
+    if names is None and FLAGS.per_class is not None:
+        raise GanzooError("the model is unconditional (it has no class_names signature): it "
+                          "takes no --per_class")
+    if FLAGS.per_class is not None and (FLAGS.labels or FLAGS.class_name is not None):
+        raise GanzooError("give one of --labels, --class_name and --per_class")
     latent_dim = serve.structured_input_signature[1]["latent"].shape[1]
-    outputs = serve(latent=noise.latent_batch(FLAGS.num_samples, latent_dim, FLAGS.seed))
-    samples = outputs["images"] if "images" in outputs else outputs["samples"]
-    images.write_png(FLAGS.output, images.samples_picture(samples.numpy(), FLAGS.upscale))
-    print(f"wrote {FLAGS.num_samples} samples from {path} to {FLAGS.output}")
+    columns = None
+    if FLAGS.per_class is not None:
+        latent = np.tile(noise.latent_batch(FLAGS.per_class, latent_dim, FLAGS.seed).numpy(),
+                         (len(names), 1))
+        labels = np.repeat(np.arange(len(names), dtype=np.int32), FLAGS.per_class)
+    else:
+        labels = serving_client.resolve_labels(
+            names, FLAGS.num_samples, FLAGS.labels or None, FLAGS.class_name
+        )
+        count = FLAGS.num_samples if labels is None else len(labels)
+        latent = noise.latent_batch(count, latent_dim, FLAGS.seed)
+        if FLAGS.class_name is not None:
+            columns = int(math.ceil(math.sqrt(count)))
+    if labels is None:
+        outputs = serve(latent=latent)
+    else:
+        outputs = serve(latent=tf.constant(latent), labels=tf.constant(labels))
+    samples = (outputs["images"] if "images" in outputs else outputs["samples"]).numpy()
+    if labels is None:
+        picture = images.samples_picture(samples, FLAGS.upscale)
+    else:
+        rows = images.rows_by_label(labels, samples, names, columns)
+        picture = images.class_grid(rows, FLAGS.upscale)
+    images.write_png(FLAGS.output, picture)
+    print(f"wrote {len(samples)} samples from {path} to {FLAGS.output}")
 
 
 def run():

@@ -1,8 +1,16 @@
 """Small in-test servers that speak TF Serving's real protocols, backed by an exported
 SavedModel: a gRPC PredictionService (the real tensorflow_serving.apis stubs) and the REST
 predict/metadata endpoints. They stand in for the tensorflow/serving binary, which cannot run
-on the test machines."""
+on the test machines.
 
+As TF Serving does, they answer a failed request with its TensorFlow error message (gRPC:
+INVALID_ARGUMENT for a refused input, e.g. an out-of-range label; FAILED_PRECONDITION for an
+unknown signature; REST: HTTP 400 {"error": message}); the REST predict reply carries a single
+output bare ({"outputs": value}), strings as UTF-8 text, and outputs whose name ends in
+"_bytes" as {"b64": base64} (TF Serving's JSON encoding of binary data). Signatures without
+inputs (a conditional model's `class_names`) take an empty input map."""
+
+import base64
 import json
 import os
 import threading
@@ -34,8 +42,26 @@ class ServedModel:
         self.signature_defs = proto.meta_graphs[0].signature_def
 
     def run(self, signature, inputs):
-        outputs = self.loaded.signatures[signature](**inputs)
+        """{output: numpy} of `signature`; FakeServingError as TF Serving would refuse it."""
+        if signature not in self.loaded.signatures:
+            raise FakeServingError(
+                grpc.StatusCode.FAILED_PRECONDITION, 400,
+                f'Serving signature key "{signature}" not found.',
+            )
+        try:
+            outputs = self.loaded.signatures[signature](**inputs)
+        except (tf.errors.OpError, TypeError, ValueError) as error:
+            message = error.message if isinstance(error, tf.errors.OpError) else str(error)
+            raise FakeServingError(grpc.StatusCode.INVALID_ARGUMENT, 400, message) from None
         return {key: value.numpy() for key, value in outputs.items()}
+
+
+class FakeServingError(Exception):
+    """A refused request, with the gRPC status and HTTP code TF Serving would answer."""
+
+    def __init__(self, grpc_code, http_code, message):
+        super().__init__(message)
+        self.grpc_code, self.http_code, self.message = grpc_code, http_code, message
 
 
 class _PredictionService(prediction_service_pb2_grpc.PredictionServiceServicer):
@@ -53,8 +79,12 @@ class _PredictionService(prediction_service_pb2_grpc.PredictionServiceServicer):
         served = self._find(request.model_spec, context)
         signature = request.model_spec.signature_name or "serving_default"
         inputs = {k: tf.constant(tf.make_ndarray(v)) for k, v in request.inputs.items()}
+        try:
+            outputs = served.run(signature, inputs)
+        except FakeServingError as error:
+            context.abort(error.grpc_code, error.message)
         response = predict_pb2.PredictResponse()
-        for key, value in served.run(signature, inputs).items():
+        for key, value in outputs.items():
             response.outputs[key].CopyFrom(tf.make_tensor_proto(value))
         return response
 
@@ -88,6 +118,20 @@ def _dtype_name(enum):
     return "DT_" + tf.dtypes.as_dtype(enum).name.upper().replace("FLOAT32", "FLOAT")
 
 
+def _json_value(name, value):
+    """An output as TF Serving's REST API writes it: numbers as lists, strings as text, binary
+    strings (outputs named *_bytes) as {"b64": ...}."""
+    if value.dtype != object:
+        return value.tolist()
+
+    def encode(item):
+        if name.endswith("_bytes"):
+            return {"b64": base64.b64encode(item).decode()}
+        return item.decode("utf-8")
+
+    return np.vectorize(encode, otypes=[object])(value).tolist() if value.size else value.tolist()
+
+
 def start_rest_server(served):
     """TF Serving's REST predict (columnar "inputs") and metadata endpoints, on 127.0.0.1."""
     requests_seen = []
@@ -118,13 +162,21 @@ def start_rest_server(served):
             if not self._route(":predict"):
                 return
             signature = body.get("signature_name", "serving_default")
-            specs = served.loaded.signatures[signature].structured_input_signature[1]
-            inputs = {
-                k: tf.constant(np.asarray(v), dtype=specs[k].dtype)
-                for k, v in body["inputs"].items()
-            }
-            outputs = served.run(signature, inputs)
-            self._reply(200, {"outputs": {k: v.tolist() for k, v in outputs.items()}})
+            try:
+                function = served.loaded.signatures.get(signature)
+                specs = function.structured_input_signature[1] if function else {}
+                inputs = {
+                    k: tf.constant(np.asarray(v), dtype=specs[k].dtype if k in specs else None)
+                    for k, v in body["inputs"].items()
+                }
+                outputs = served.run(signature, inputs)
+            except FakeServingError as error:
+                self._reply(error.http_code, {"error": error.message})
+                return
+            outputs = {k: _json_value(k, v) for k, v in outputs.items()}
+            if len(outputs) == 1:  # TF Serving's columnar format: a single output comes bare
+                outputs = next(iter(outputs.values()))
+            self._reply(200, {"outputs": outputs})
 
         def do_GET(self):
             if not self._route("/metadata"):
