@@ -113,23 +113,64 @@ class StopOnNonFinite(keras.callbacks.Callback):
 class SampleQuality(keras.callbacks.Callback):
     """Every `every` epochs, KID and FID of `num_samples` generated images against fixed real
     ones, with one fixed feature extractor; added to the epoch logs as `kid` and `fid`, so they
-    reach the history and TensorBoard (put this callback before TensorBoard)."""
+    reach the history and TensorBoard (put this callback before TensorBoard).
 
-    def __init__(self, real_images, extractor, every=1, seed=4321):
+    Conditional models (`model.conditional`) are sampled with balanced labels (num_samples //
+    num_classes of each class) and also log `class_accuracy` (how often the extractor, which
+    must classify into the model's classes, recognises the requested class) and, given
+    `real_labels` (int [num_samples], the real images' classes), `intra_class_fid`. A classifier
+    with other classes, or fewer than 2 samples per class, is a one-line GanzooError when
+    training begins.
+    """
+
+    def __init__(self, real_images, extractor, every=1, seed=4321, real_labels=None):
         super().__init__()
         self.extractor = extractor
         self.every = every
         self.seed = seed
         self.num_samples = len(real_images)
+        self.real_labels = None if real_labels is None else np.asarray(real_labels, np.int32)
         self._real_features = extractor.features(real_images)
+        self._labels = None
+
+    def on_train_begin(self, logs=None):
+        self._labels = None
+        if not getattr(self.model, "conditional", False):
+            return
+        from ganzoo import evaluation
+        from ganzoo.errors import GanzooError
+
+        names = self.model.label_names()
+        labels = evaluation.requested_labels(
+            self.extractor, names, self.num_samples, "eval_samples"
+        )
+        if self.real_labels is not None:
+            counts = np.bincount(self.real_labels, minlength=len(names))
+            if len(counts) > len(names) or counts.min() < evaluation.MIN_SAMPLES_PER_CLASS:
+                raise GanzooError(
+                    f"intra-class FID needs at least {evaluation.MIN_SAMPLES_PER_CLASS} real "
+                    f"images of each of the {len(names)} classes; the {self.num_samples} real "
+                    f"ones have {counts.tolist()}: raise eval_samples"
+                )
+        self._labels = labels
 
     def on_epoch_end(self, epoch, logs=None):
         if logs is None or (epoch + 1) % self.every:
             return
         from ganzoo import metrics
 
-        generated = self.model.generate(self.num_samples, seed=self.seed)
-        fake_features = self.extractor.features(generated)
+        if self._labels is None:
+            generated = self.model.generate(self.num_samples, seed=self.seed)
+            fake_features = self.extractor.features(generated)
+        else:
+            generated = self.model.generate(len(self._labels), seed=self.seed, labels=self._labels)
+            fake_features, probabilities = self.extractor.features_and_probabilities(generated)
+            logs["class_accuracy"] = metrics.class_accuracy(probabilities, self._labels)[0]
+            if self.real_labels is not None:
+                logs["intra_class_fid"] = metrics.intra_class_frechet_distance(
+                    self._real_features, self.real_labels, fake_features, self._labels,
+                    len(self.model.label_names()),
+                )[0]
         logs["fid"] = metrics.frechet_distance(self._real_features, fake_features)
         logs["kid"] = metrics.kernel_distance(
             self._real_features, fake_features, subset_size=min(1000, self.num_samples // 2),

@@ -1,4 +1,5 @@
-r"""Score a model's samples against real data: FID, KID, classifier score, precision, recall.
+r"""Score a model's samples against real data: FID, KID, classifier score, precision, recall,
+and for conditional models class accuracy and intra-class FID.
 
     python scripts/evaluate.py --saved_model=saved_models/dcgan --dataset=digits \
         --features=domain:classifiers/digits.keras --num_samples=1000
@@ -6,6 +7,12 @@ r"""Score a model's samples against real data: FID, KID, classifier score, preci
         --features=inception --output_json=scores.json
 
 Prints a table (metric, value, samples, feature extractor); --output_json for machines.
+
+Conditional models (a SavedModel with a `class_names` signature, a checkpoint of cgan/acgan)
+are sampled with balanced labels, --num_samples // num_classes of each class, and compared with
+--dataset's images and labels; two more rows: class_accuracy (how often the domain classifier
+recognises the requested class) and intra_class_fid (FID within each class, averaged; the JSON
+has the per-class values). The classifier and the data set must have the model's classes.
 """
 
 import os
@@ -35,7 +42,11 @@ _NOT_AN_IMAGE_MODEL = (
 
 
 def _sampler():
-    """(sample(num_samples, seed) -> float32 images [n, H, W, C] in [-1, 1], source description).
+    """(sample(num_samples, seed, labels=None) -> float32 images [n, H, W, C] in [-1, 1],
+    source description, the class names of a conditional model or None).
+
+    A SavedModel is conditional when it has a `class_names` signature, a checkpoint when its
+    model says so (`model.conditional`); `labels` (int32 [num_samples]) go to those only.
 
     Raises:
         GanzooError: no or two models given, none found, or a model that does not make images.
@@ -49,18 +60,29 @@ def _sampler():
         import tensorflow as tf
 
         path = export.resolve_version_dir(FLAGS.saved_model)
-        signature = export.load_signature(path, "sample")
-        outputs = signature.structured_outputs
+        loaded = tf.saved_model.load(path)
+        signatures = loaded.signatures
+        if "sample" not in signatures:
+            raise GanzooError(f"SavedModel {path!r} has no signature 'sample'; it has: "
+                              f"{', '.join(signatures)}")
+        outputs = signatures["sample"].structured_outputs
         if "images" not in outputs:
             shape = tuple(next(iter(outputs.values())).shape[1:])
             raise GanzooError(_NOT_AN_IMAGE_MODEL.format(source=path, shape=shape))
+        class_names = None
+        if "class_names" in signatures:
+            names = signatures["class_names"]()["class_names"].numpy()
+            class_names = [name.decode() for name in names]
 
-        def sample(num_samples, seed):
-            return signature(
+        def sample(num_samples, seed, labels=None):
+            inputs = dict(
                 num_samples=tf.constant(num_samples, tf.int32), seed=tf.constant(seed, tf.int64)
-            )["images"].numpy()
+            )
+            if labels is not None:
+                inputs["labels"] = tf.constant(labels, tf.int32)
+            return loaded.signatures["sample"](**inputs)["images"].numpy()
 
-        return sample, path
+        return sample, path, class_names
     import keras
 
     import ganzoo  # noqa: F401  (registers the classes)
@@ -72,34 +94,72 @@ def _sampler():
     model = keras.models.load_model(path)
     if len(model.data_shape) != 3:
         raise GanzooError(_NOT_AN_IMAGE_MODEL.format(source=path, shape=model.data_shape))
-    return (lambda num_samples, seed: model.generate(num_samples, seed=seed)), path
+
+    def sample(num_samples, seed, labels=None):
+        return model.generate(num_samples, seed=seed, labels=labels)
+
+    return sample, path, (model.label_names() if model.conditional else None)
+
+
+def _real_examples(height, channels, with_labels):
+    """(images, labels or None): --num_samples real examples of --dataset at the samples' size."""
+    from ganzoo import data, evaluation
+
+    return evaluation.take_examples(
+        data.load_dataset(
+            FLAGS.dataset, batch_size=min(256, FLAGS.num_samples), image_size=height,
+            channels=channels, split=FLAGS.split, data_dir=FLAGS.data_dir, seed=FLAGS.seed,
+            with_labels=with_labels,
+        ),
+        FLAGS.num_samples,
+    )
+
+
+def _score_conditional(sample, class_names, extractor):
+    """Scores of a conditional model: balanced requested labels, real data with its labels."""
+    from ganzoo import data, evaluation
+    from ganzoo.errors import GanzooError
+
+    labels = evaluation.requested_labels(extractor, class_names, FLAGS.num_samples, "--num_samples")
+    data_names = data.class_names(FLAGS.dataset, FLAGS.data_dir)
+    if data_names is None:
+        raise GanzooError(
+            f"the model is conditional but data set {FLAGS.dataset!r} has no class labels; "
+            f"give --dataset the labelled data it was trained on"
+        )
+    evaluation.check_same_classes(class_names, data_names, f"data set {FLAGS.dataset!r}")
+    generated = sample(len(labels), FLAGS.seed, labels)
+    real, real_labels = _real_examples(generated.shape[1], generated.shape[3], True)
+    return evaluation.score_conditional_images(
+        generated, labels, real, real_labels, extractor, class_names,
+        kid_subset_size=min(1000, len(real) // 2),
+    )
 
 
 def main(argv):
     del argv
-    from ganzoo import data, evaluation, features
+    from ganzoo import evaluation, features
     from ganzoo.errors import GanzooError
 
     if not FLAGS.features:
         raise GanzooError("--features is required: 'inception' or 'domain:<classifier.keras>'")
-    sample, source = _sampler()  # before the extractor: InceptionV3 may need the network
+    # The model before the extractor: InceptionV3 may need the network.
+    sample, source, class_names = _sampler()
     extractor = features.get_extractor(FLAGS.features)
-    generated = sample(FLAGS.num_samples, FLAGS.seed)
-    height, _, channels = generated.shape[1:]
-    real = evaluation.take_images(
-        data.load_dataset(
-            FLAGS.dataset, batch_size=min(256, FLAGS.num_samples), image_size=height,
-            channels=channels, split=FLAGS.split, data_dir=FLAGS.data_dir, seed=FLAGS.seed,
-        ),
-        FLAGS.num_samples,
-    )
-    # Subsets smaller than the sets, so that the standard error reflects their variability.
-    scores = evaluation.score_images(
-        generated, real, extractor, kid_subset_size=min(1000, len(real) // 2)
-    )
+    rows = ["fid", "kid", "kid_std_error", "classifier_score", "precision", "recall"]
+    if class_names is not None:
+        scores = _score_conditional(sample, class_names, extractor)
+        rows += ["class_accuracy", "intra_class_fid"]
+    else:
+        generated = sample(FLAGS.num_samples, FLAGS.seed)
+        real, _ = _real_examples(generated.shape[1], generated.shape[3], False)
+        # Subsets smaller than the sets, so that the standard error reflects their variability.
+        scores = evaluation.score_images(
+            generated, real, extractor, kid_subset_size=min(1000, len(real) // 2)
+        )
     scores.update(model=source, dataset=f"{FLAGS.dataset}:{FLAGS.split}")
     print(f"{'metric':18} {'value':>10}  samples (gen/real)  feature extractor")
-    for metric in ("fid", "kid", "kid_std_error", "classifier_score", "precision", "recall"):
+    for metric in rows:
         print(
             f"{metric:18} {scores[metric]:10.4f}  {scores['num_generated']:>7}/"
             f"{scores['num_real']:<10} {scores['feature_extractor']}"

@@ -5,7 +5,8 @@ import pytest
 
 from ganzoo import data, evaluation, features, train_lib
 from ganzoo.configs import DataConfig, ModelConfig, TrainConfig
-from tests.conftest import TWO_CPUS, run_script
+from ganzoo.errors import GanzooError
+from tests.conftest import TWO_CPUS, our_stderr_lines, run_script
 
 pytestmark = pytest.mark.slow
 
@@ -75,3 +76,112 @@ def test_evaluate_script_prints_the_table(classifier, tfds_dir, tmp_path):
     assert "domain:digits.keras@v1/" in result.stdout
     missing = run_script("evaluate.py", f"--saved_model={tmp_path / 'dcgan'}")
     assert missing.returncode == 2 and "error: --features is required" in missing.stderr
+
+
+# Conditional models (issue 11, item 6): class accuracy and intra-class FID.
+
+
+@pytest.fixture(scope="module")
+def tiny_cgan(classifier, tfds_dir, tmp_path_factory):
+    """A tiny cgan trained for 2 x 10 steps on the 16x16 digits with SampleQuality attached,
+    saved as a checkpoint and exported: (directory, fit history)."""
+    import keras
+
+    import ganzoo
+    from ganzoo import callbacks, export
+
+    directory = tmp_path_factory.mktemp("cgan")
+    stream, _ = data.load_training_stream(
+        DataConfig(dataset="digits", image_size=16, batch_size=32, data_dir=tfds_dir), 0,
+        with_labels=True,
+    )
+    keras.utils.set_random_seed(0)
+    model = ganzoo.get_model("cgan", data_shape=(16, 16, 1), latent_dim=8, width=8,
+                             class_names=data.class_names("digits", tfds_dir))
+    model.compile()
+    real, real_labels = evaluation.take_examples(stream, 200)
+    assert real.shape == (200, 16, 16, 1) and real_labels.dtype == np.int32
+    quality = callbacks.SampleQuality(
+        real, features.domain_classifier(classifier[0]), real_labels=real_labels
+    )
+    history = model.fit(stream, steps_per_epoch=10, epochs=2, verbose=0, callbacks=[quality])
+    model.save(str(directory / "model.keras"))
+    export.export_generator(model, str(directory / "export"))
+    return directory, history.history
+
+
+def test_conditional_scores_reward_samples_of_the_requested_class(classifier, tfds_dir):
+    extractor = features.domain_classifier(classifier[0])
+    names = data.class_names("digits", tfds_dir)
+    images, labels = evaluation.take_examples(
+        data.load_dataset("digits", 100, data_dir=tfds_dir, seed=2, with_labels=True), 600
+    )
+    # Real digits "generated" for their own labels obey them; for shifted labels they do not.
+    obeying = evaluation.score_conditional_images(
+        images[:300], labels[:300], images[300:], labels[300:], extractor, names,
+        kid_subset_size=150,
+    )
+    ignoring = evaluation.score_conditional_images(
+        images[:300], (labels[:300] + 1) % 10, images[300:], labels[300:], extractor, names,
+        kid_subset_size=150,
+    )
+    assert obeying["class_accuracy"] >= 0.85 and ignoring["class_accuracy"] <= 0.1
+    assert obeying["intra_class_fid"] < ignoring["intra_class_fid"] / 3
+    assert obeying["fid"] == ignoring["fid"]  # the unconditional numbers cannot tell
+    assert list(obeying["intra_class_fid_per_class"]) == list(names)
+    assert obeying["num_classes"] == 10
+    assert np.mean(list(obeying["class_accuracy_per_class"].values())) == pytest.approx(
+        obeying["class_accuracy"], abs=0.05)  # the classes are nearly balanced here
+    # Names are compared when both sides know them: "0", "1", ... is what a model (or a
+    # classifier) without names says, so it matches any names.
+    extractor.class_names = ["zero", "one", *names[2:]]
+    evaluation.check_classifier(extractor, names)
+    with pytest.raises(GanzooError, match=r"^feature extractor domain:digits.keras@v1/\w+'s "
+                                          r"classes \(zero, one, 2, .*\) are not the model's "
+                                          r"\(zero, uno, 2, "):
+        evaluation.check_classifier(extractor, ["zero", "uno", *names[2:]])
+    with pytest.raises(GanzooError, match="has 10 classes but the model has 3"):
+        evaluation.check_classifier(extractor, ["a", "b", "c"])
+
+
+def test_sample_quality_logs_class_accuracy_and_intra_class_fid_of_conditional_models(tiny_cgan):
+    _, history = tiny_cgan
+    for metric in ("class_accuracy", "intra_class_fid", "fid", "kid"):
+        assert len(history[metric]) == 2 and all(np.isfinite(history[metric])), metric
+    assert all(0.0 <= value <= 1.0 for value in history["class_accuracy"])
+    assert all(value > 0 for value in history["intra_class_fid"])
+
+
+def test_evaluate_script_scores_a_conditional_saved_model(classifier, tiny_cgan, tfds_dir,
+                                                          tmp_path):
+    import json
+
+    directory, _ = tiny_cgan
+    result = run_script(
+        "evaluate.py", f"--saved_model={directory / 'export'}", f"--data_dir={tfds_dir}",
+        f"--features=domain:{classifier[0]}", "--num_samples=200",
+        f"--output_json={tmp_path / 'scores.json'}",
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    rows = {line.split()[0]: line.split() for line in result.stdout.splitlines()}
+    for metric in ("fid", "kid", "class_accuracy", "intra_class_fid"):
+        assert rows[metric][2] == "200/200" and rows[metric][3].startswith("domain:digits.keras")
+    scores = json.load(open(tmp_path / "scores.json"))
+    assert 0.0 <= scores["class_accuracy"] <= 1.0 and scores["intra_class_fid"] > 0
+    assert list(scores["intra_class_fid_per_class"]) == [str(i) for i in range(10)]
+    assert float(rows["class_accuracy"][1]) == pytest.approx(scores["class_accuracy"], abs=1e-4)
+
+
+def test_evaluate_script_refuses_a_classifier_of_other_classes_in_one_line(tiny_cgan, tmp_path):
+    wrong = str(tmp_path / "three.keras")
+    features._domain_network((32, 32, 1), 3).save(wrong)
+    directory, _ = tiny_cgan
+    result = run_script(
+        "evaluate.py", f"--checkpoint={directory}", f"--features=domain:{wrong}",
+        "--num_samples=20",
+    )
+    assert result.returncode == 2
+    assert our_stderr_lines(result.stderr) == [
+        "error: feature extractor domain:three.keras@v?/unknown has 3 classes but the model has "
+        "10; class accuracy and intra-class FID need the model's classes on both sides"
+    ]

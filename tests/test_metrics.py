@@ -94,3 +94,67 @@ def test_mode_coverage_scores_a_perfect_and_a_collapsed_sampler(name, modes):
     off_manifold = metrics.mode_coverage(np.full((100, 2), 0.5), centers, std)
     assert off_manifold.modes_captured == 0 and off_manifold.high_quality_percent == 0.0
 
+
+
+def test_class_accuracy_counts_argmax_hits_overall_and_per_class():
+    # Requested 0, 0, 1, 1, 2, 2; the classifier says 0, 1, 1, 1, 0, 2 (rows need not be
+    # normalised: only the argmax counts).
+    probabilities = np.array([
+        [0.8, 0.1, 0.1], [0.2, 0.7, 0.1], [0.0, 1.0, 0.0],
+        [0.3, 0.4, 0.3], [0.5, 0.2, 0.3], [1.0, 2.0, 3.0],
+    ])
+    accuracy, per_class = metrics.class_accuracy(probabilities, [0, 0, 1, 1, 2, 2])
+    assert accuracy == pytest.approx(4 / 6)
+    np.testing.assert_allclose(per_class, [0.5, 1.0, 0.5])
+    accuracy, per_class = metrics.class_accuracy(probabilities[:4], np.array([0, 0, 1, 1]))
+    assert accuracy == pytest.approx(3 / 4)
+    assert per_class[:2].tolist() == [0.5, 1.0] and np.isnan(per_class[2])  # no samples of 2
+    with pytest.raises(ValueError, match=r"labels must be in \[0, 3\)"):
+        metrics.class_accuracy(probabilities, [0, 1, 2, 3, 0, 1])
+    with pytest.raises(ValueError, match="labels must be 6 integer labels"):
+        metrics.class_accuracy(probabilities, [0, 1])
+
+
+def test_intra_class_fid_is_the_mean_of_per_class_closed_forms():
+    # Class 0: fakes = reals + v, so FID = |v|^2 (same covariance). Class 1: fakes = 2 reals,
+    # so mean 2m and covariance 4S: FID = |m|^2 + tr(S + 4S - 2 * 2S) = |m|^2 + tr(S).
+    reals = [
+        gaussian(40, np.zeros(3), np.ones(3), 10), gaussian(30, np.ones(3), [1.0, 2.0, 0.5], 11)
+    ]
+    shift = np.array([1.0, -2.0, 0.5])
+    fakes = [reals[0] + shift, 2.0 * reals[1]]
+    expected = [
+        np.sum(shift**2),
+        np.sum(reals[1].mean(0) ** 2) + np.trace(np.cov(reals[1], rowvar=False)),
+    ]
+    # Interleave the classes, so that the function has to pick them out by label.
+    real_labels = np.array([0] * 40 + [1] * 30)
+    fake_labels = real_labels.copy()
+    order = np.random.default_rng(12).permutation(70)
+    real, fake = np.concatenate(reals)[order], np.concatenate(fakes)[order[::-1]]
+    mean, per_class = metrics.intra_class_frechet_distance(
+        real, real_labels[order], fake, fake_labels[order[::-1]], num_classes=2
+    )
+    np.testing.assert_allclose(per_class, expected, rtol=1e-9)
+    assert mean == pytest.approx(np.mean(expected), rel=1e-9)
+    # FID of the whole sets would mix the classes: intra-class FID is not that.
+    assert metrics.frechet_distance(real, fake) != pytest.approx(mean, rel=1e-3)
+
+
+def test_intra_class_fid_refuses_classes_with_too_few_samples_in_one_line():
+    features = gaussian(12, np.zeros(2), np.ones(2), 13)
+    labels = np.array([0] * 6 + [1] * 5 + [2])
+    with pytest.raises(ValueError) as error:
+        metrics.intra_class_frechet_distance(features, labels, features, labels, num_classes=3)
+    assert str(error.value) == (
+        "intra-class FID needs at least 2 real and 2 generated samples of every class; class 2 "
+        "has 1 real and 1 generated"
+    )
+    with pytest.raises(ValueError, match="class 1 has 5 real and 5 generated"):
+        metrics.intra_class_frechet_distance(
+            features, labels, features, labels, num_classes=3, min_per_class=6
+        )
+    with pytest.raises(ValueError, match="class 2 has 0 real and 0 generated"):  # absent class
+        metrics.intra_class_frechet_distance(
+            features[:11], labels[:11], features[:11], labels[:11], num_classes=3
+        )
