@@ -279,8 +279,9 @@ def _callbacks(write_dir, train_config, total_steps, backup_every, stream, extra
     log_dir = os.path.join(write_dir, "logs")
     quality = []
     if extractor is not None:
-        real = evaluation.take_images(stream, train_config.eval_samples)
-        quality.append(ganzoo_callbacks.SampleQuality(real, extractor, train_config.eval_every))
+        real, labels = evaluation.take_examples(stream, train_config.eval_samples)
+        quality.append(ganzoo_callbacks.SampleQuality(real, extractor, train_config.eval_every,
+                                                      real_labels=labels))
     return [
         ganzoo_callbacks.StopOnNonFinite(),  # First: raises before anything saves NaN weights.
         ganzoo_callbacks.StopAtStep(total_steps),
