@@ -6,12 +6,16 @@
     ganzoo-benchmark --pipeline_only                         # the tf.data pipeline alone
     ganzoo-benchmark --models=dcgan --sampling               # SavedModel vs live generator
 
-Per model (any registered unconditional model; --model is an alias) and batch size, in one process, runs
+Per model (any registered model; --model is an alias; default: the unconditional ones) and batch size, in one process, runs
 alternating, `--repetitions` times `--steps` timed steps after `--warmup` untimed ones (median
 and min-max images/s):
   reference  the identical networks in a keras.io-style float32 train_step with the model's loss
              family, d_steps, penalties and Adam settings (benchmark_lib.reference_for; sngan's
-             discriminator uses keras.layers.SpectralNormalization there)
+             discriminator uses keras.layers.SpectralNormalization there). For a conditional
+             model (cgan, acgan; trained on the digits' labels) the reference is keras.io's
+             conditional_gan.py with ITS OWN networks (benchmark_lib.conditional_reference:
+             one-hot labels into G's input and D's channels, BCE, Adam(3e-4)), so the ratio
+             compares two whole recipes, not only ganzoo's machinery
   float32    ganzoo's model in float32
   default    ganzoo's default configuration for this machine (fast_paths.default_precision);
              where that is float32 it is the float32 run, timed once
@@ -57,18 +61,24 @@ def _training_row(name, batch_size, stream, shape):
 
     import benchmark_lib
     import ganzoo
-    from ganzoo import fast_paths
+    from ganzoo import data, fast_paths
 
     keras.utils.set_random_seed(0)
-    float32 = ganzoo.get_model(name, data_shape=shape, precision="float32")
-    keras_models = {
-        "reference": benchmark_lib.reference_for(float32),  # compiled, float32
-        "float32": float32,
-    }
+    conditional = ganzoo.get_model_class(name).conditional
+    classes = {}
+    if conditional:
+        names = [str(n) for n in data.class_names("digits", FLAGS.data_dir)]
+        classes = {"num_classes": len(names), "class_names": names}
+    float32 = ganzoo.get_model(name, data_shape=shape, precision="float32", **classes)
+    reference = (  # compiled, float32
+        benchmark_lib.conditional_reference(shape, classes["num_classes"], float32.latent_dim)
+        if conditional else benchmark_lib.reference_for(float32)
+    )
+    keras_models = {"reference": reference, "float32": float32}
     default_precision = fast_paths.default_precision()
     if default_precision != "float32":  # else "default" is the float32 run
         keras_models["default"] = ganzoo.get_model(name, data_shape=shape,
-                                                   precision=default_precision)
+                                                   precision=default_precision, **classes)
     for kind, model in keras_models.items():
         if kind != "reference":
             model.compile()  # Adam with the model's own learning rates and betas
@@ -89,7 +99,8 @@ def _training_row(name, batch_size, stream, shape):
         for kind, run in runs.items():
             rates[kind].append(run())
     row = {"model": name, "batch_size": batch_size, "loss_family": float32.loss_family,
-           "d_steps": float32.d_steps, "default_precision": default_precision}
+           "d_steps": float32.d_steps, "default_precision": default_precision,
+           "reference_kind": "keras_io_conditional_gan" if conditional else "same_networks"}
     row.update({kind: benchmark_lib.summary(values) for kind, values in rates.items()})
     if "default" not in rates:
         row["default"] = row["float32"]
@@ -110,6 +121,8 @@ def _print_training(row, peak):
     kinds = [kind for kind in KINDS if kind in row]
     print(f"\n{row['model']} ({row['loss_family']}, d_steps {row['d_steps']}) batch "
           f"{row['batch_size']} (default = {row['default_precision']}), images/s median [min-max]:")
+    if row["reference_kind"] == "keras_io_conditional_gan":
+        print("  (reference: keras.io conditional_gan.py, its own networks, labels one-hot)")
     for kind in kinds:
         same = kind == "default" and row["default"] is row["float32"]
         print(f"  {kind:9} {_rate_text(row[kind])}  x{row[kind + '_over_reference']:.2f} of "
@@ -181,13 +194,13 @@ def main(argv):
     from ganzoo.errors import GanzooError
 
     def conditional(name):
-        return "num_classes" in ganzoo.get_model_class(name).defaults  # unknown names fail here
+        return ganzoo.get_model_class(name).conditional  # unknown names fail here
 
     names = FLAGS.models or [name for name in ganzoo.list_models() if not conditional(name)]
     for name in names:
-        if conditional(name):  # before any work
-            raise GanzooError(f"{name} is conditional; benchmark_lib has no conditional "
-                              f"reference yet, so --models takes unconditional models only")
+        if conditional(name) and (FLAGS.pipeline_only or FLAGS.sampling):  # before any work
+            raise GanzooError(f"{name} is conditional; --pipeline_only and --sampling take "
+                              f"unconditional models only")
     batch_sizes = _batch_sizes(FLAGS.batch_sizes)
     if FLAGS.torch:
         benchmark_lib.import_torch()  # A missing PyTorch fails before any measurement.
@@ -200,15 +213,16 @@ def main(argv):
             results["bfloat16_matmul_peak"] = benchmark_lib.matmul_peak("bfloat16")
             print(f"bfloat16 matmul peak: {results['bfloat16_matmul_peak'] / 1e9:.0f} GFLOP/s")
     for batch_size in batch_sizes:
-        stream, _ = data.load_training_stream(
-            DataConfig(dataset="digits", batch_size=batch_size, data_dir=FLAGS.data_dir)
-        )
+        config = DataConfig(dataset="digits", batch_size=batch_size, data_dir=FLAGS.data_dir)
+        stream, _ = data.load_training_stream(config)
         shape = data.example_shape(stream)
         for name in names:
             if FLAGS.pipeline_only:
                 results["pipeline"].append(_pipeline_row(name, batch_size, stream, shape))
             elif not FLAGS.sampling:
-                row = _training_row(name, batch_size, stream, shape)
+                labelled = (data.load_training_stream(config, with_labels=True)[0]
+                            if conditional(name) else stream)
+                row = _training_row(name, batch_size, labelled, shape)
                 _print_training(row, results["float32_matmul_peak"])
                 results["training"].append(row)
     if FLAGS.sampling:

@@ -19,6 +19,8 @@ and betas, so a ratio of images/s measures ganzoo's machinery, nothing else:
   - hinge with d_normalization="spectral" (sngan): the DCGAN example with the hinge loss and a
     discriminator of the same architecture whose layers are plain Conv2D/Dense wrapped in
     `keras.layers.SpectralNormalization` (`keras_spectral_discriminator`), not ganzoo.layers.
+`ConditionalReferenceGAN` (`conditional_reference`) is keras.io's `conditional_gan.py` for
+class-conditional models (cgan, acgan): its own networks, not the model's (see there).
 `TorchTwin` (optional, needs PyTorch) translates BCE-family networks without penalties layer by
 layer into PyTorch and trains them eagerly, the PyTorch DCGAN example's way.
 
@@ -64,7 +66,27 @@ REFERENCE_LOSSES = {
 }
 
 
-class ReferenceGAN(keras.Model):
+class _TrackedGAN(keras.Model):
+    """A keras.Model with d_loss and g_loss running means, as the keras.io GAN examples."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
+        self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
+        self.built = True
+
+    @property
+    def metrics(self):
+        return [self.d_loss_tracker, self.g_loss_tracker]
+
+    def track(self, d_loss, g_loss):
+        """Update the means; train_step's logs."""
+        self.d_loss_tracker.update_state(d_loss)
+        self.g_loss_tracker.update_state(g_loss)
+        return {m.name: m.result() for m in self.metrics}
+
+
+class ReferenceGAN(_TrackedGAN):
     """keras.io-style GAN step on given networks; float32.
 
     Args:
@@ -85,13 +107,6 @@ class ReferenceGAN(keras.Model):
         self.generator, self.discriminator, self.latent_dim = generator, discriminator, latent_dim
         self.d_loss_fn, self.g_loss_fn = REFERENCE_LOSSES[loss_family]
         self.d_steps, self.gp_weight, self.r1_weight = d_steps, gp_weight, r1_weight
-        self.d_loss_tracker = keras.metrics.Mean(name="d_loss")
-        self.g_loss_tracker = keras.metrics.Mean(name="g_loss")
-        self.built = True
-
-    @property
-    def metrics(self):
-        return [self.d_loss_tracker, self.g_loss_tracker]
 
     def compile(self, learning_rates=(2e-4, 2e-4), beta_1=0.5, beta_2=0.999, **kwargs):
         """Adam for D and G with (d, g) `learning_rates` and the given betas."""
@@ -151,9 +166,7 @@ class ReferenceGAN(keras.Model):
             g_loss = self.g_loss_fn(fake_outputs)
         grads = tape.gradient(g_loss, self.generator.trainable_variables)
         self.g_optimizer.apply_gradients(zip(grads, self.generator.trainable_variables))
-        self.d_loss_tracker.update_state(d_loss)
-        self.g_loss_tracker.update_state(g_loss)
-        return {m.name: m.result() for m in self.metrics}
+        return self.track(d_loss, g_loss)
 
 
 _PLAIN_LAYERS = {
@@ -196,6 +209,150 @@ def reference_for(model):
     )
     reference.compile(learning_rates=(model.d_learning_rate, model.g_learning_rate),
                       beta_1=model.beta_1, beta_2=model.beta_2)
+    return reference
+
+
+# ------------------------------------------------------------------------ conditional reference
+CONDITIONAL_REFERENCE_LEARNING_RATE = 3e-4  # keras.io conditional_gan.py: Adam(3e-4), default betas
+
+
+def keras_io_conditional_networks(image_shape, num_classes, latent_dim=128):
+    """(generator, discriminator) as keras.io's `conditional_gan.py` builds them, sized to
+    `image_shape` (H, W, C), H and W multiples of 4 (28x28x1 gives exactly keras.io's MNIST
+    networks; 32x32 starts from 8x8).
+
+    G takes [latent, one-hot label] concatenated (latent_dim + num_classes wide): Dense to an
+    (H/4) x (W/4) x (latent_dim + num_classes) map, LeakyReLU(0.2), two Conv2DTranspose(128, 4,
+    stride 2) + LeakyReLU(0.2), Conv2D(C, 7) with a sigmoid: images in [0, 1].
+    D takes images with the one-hot label repeated over every pixel as C + num_classes input
+    channels: Conv2D(64, 3, stride 2), LeakyReLU(0.2), Conv2D(128, 3, stride 2), LeakyReLU(0.2),
+    global max pooling, Dense(1) (a logit).
+    """
+    height, width, channels = image_shape
+    if height % 4 or width % 4:
+        raise GanzooError(f"the keras.io conditional networks need H and W multiples of 4, got "
+                          f"{height}x{width}")
+    g_channels = latent_dim + num_classes
+    generator = keras.Sequential(
+        [
+            keras.Input((g_channels,), name="latent_and_one_hot"),
+            keras.layers.Dense((height // 4) * (width // 4) * g_channels),
+            keras.layers.LeakyReLU(negative_slope=0.2),
+            keras.layers.Reshape((height // 4, width // 4, g_channels)),
+            keras.layers.Conv2DTranspose(128, 4, strides=2, padding="same"),
+            keras.layers.LeakyReLU(negative_slope=0.2),
+            keras.layers.Conv2DTranspose(128, 4, strides=2, padding="same"),
+            keras.layers.LeakyReLU(negative_slope=0.2),
+            keras.layers.Conv2D(channels, 7, padding="same", activation="sigmoid"),
+        ],
+        name="keras_io_conditional_generator",
+    )
+    discriminator = keras.Sequential(
+        [
+            keras.Input((height, width, channels + num_classes), name="images_and_one_hot"),
+            keras.layers.Conv2D(64, 3, strides=2, padding="same"),
+            keras.layers.LeakyReLU(negative_slope=0.2),
+            keras.layers.Conv2D(128, 3, strides=2, padding="same"),
+            keras.layers.LeakyReLU(negative_slope=0.2),
+            keras.layers.GlobalMaxPooling2D(),
+            keras.layers.Dense(1),
+        ],
+        name="keras_io_conditional_discriminator",
+    )
+    return generator, discriminator
+
+
+class ConditionalReferenceGAN(_TrackedGAN):
+    """keras.io `conditional_gan.py`'s train step on its own networks; float32.
+
+    Takes ganzoo's conditional batches, {"images": float32 [B, H, W, C] in [-1, 1], "labels":
+    int [B]} (or (images, labels) tuples), and feeds keras.io's networks what keras.io feeds
+    them: images rescaled to [0, 1] (its MNIST preprocessing) and one-hot labels. Per batch,
+    as keras.io: fake images for the batch's own labels (noise from `tf.random.normal`); one D
+    update on [fake; real] (each with its labels as extra channels) in a single call with BCE
+    on logits, fake labelled 1 and real 0 (keras.io's convention); one G update with fresh
+    noise, the same labels, and the "misleading" target 0. Adam(3e-4) with Keras' default betas
+    for both networks (`compile`).
+
+    `generate(n, labels, seed)` returns images in [-1, 1], like GANModel.generate.
+    """
+
+    conditional = True
+
+    def __init__(self, generator, discriminator, latent_dim, num_classes, **kwargs):
+        super().__init__(**kwargs)
+        self.generator, self.discriminator = generator, discriminator
+        self.latent_dim, self.num_classes = latent_dim, num_classes
+        self.loss_fn = keras.losses.BinaryCrossentropy(from_logits=True)
+
+    def compile(self, learning_rate=CONDITIONAL_REFERENCE_LEARNING_RATE, **kwargs):
+        super().compile(optimizer=None, **kwargs)
+        self.d_optimizer = keras.optimizers.Adam(learning_rate)
+        self.g_optimizer = keras.optimizers.Adam(learning_rate)
+        self.d_optimizer.build(self.discriminator.trainable_variables)
+        self.g_optimizer.build(self.generator.trainable_variables)
+
+    def _generator_input(self, one_hot):
+        latent = tf.random.normal([tf.shape(one_hot)[0], self.latent_dim])
+        return tf.concat([latent, one_hot], axis=1)
+
+    @staticmethod
+    def _with_label_channels(images, one_hot):
+        shape = tf.shape(images)
+        planes = tf.broadcast_to(one_hot[:, None, None, :],
+                                 [shape[0], shape[1], shape[2], one_hot.shape[-1]])
+        return tf.concat([images, planes], axis=-1)
+
+    def train_step(self, data):
+        if isinstance(data, dict):
+            images, labels = data["images"], data["labels"]
+        else:
+            images, labels = data[0], data[1]
+        real = images * 0.5 + 0.5  # keras.io's data are in [0, 1]
+        one_hot = tf.one_hot(tf.cast(labels, tf.int32), self.num_classes)
+        batch = tf.shape(real)[0]
+        fake = self.generator(self._generator_input(one_hot))
+        combined = tf.concat([self._with_label_channels(fake, one_hot),
+                              self._with_label_channels(real, one_hot)], axis=0)
+        targets = tf.concat([tf.ones([batch, 1]), tf.zeros([batch, 1])], axis=0)
+        with tf.GradientTape() as tape:
+            d_loss = self.loss_fn(targets, self.discriminator(combined))
+        grads = tape.gradient(d_loss, self.discriminator.trainable_weights)
+        self.d_optimizer.apply_gradients(zip(grads, self.discriminator.trainable_weights))
+        latent_and_labels = self._generator_input(one_hot)
+        with tf.GradientTape() as tape:
+            fake = self.generator(latent_and_labels)
+            predictions = self.discriminator(self._with_label_channels(fake, one_hot))
+            g_loss = self.loss_fn(tf.zeros([batch, 1]), predictions)
+        grads = tape.gradient(g_loss, self.generator.trainable_weights)
+        self.g_optimizer.apply_gradients(zip(grads, self.generator.trainable_weights))
+        return self.track(d_loss, g_loss)
+
+    def generate(self, num_samples, labels, seed=0, batch_size=256):
+        """float32 numpy [n, H, W, C] in [-1, 1] for int `labels` [n] (noise from `seed`)."""
+        labels = np.asarray(labels, dtype=np.int32)
+        if labels.shape != (num_samples,):
+            raise GanzooError(f"labels must have shape [{num_samples}], got {list(labels.shape)}")
+        latent = tf.random.stateless_normal([num_samples, self.latent_dim], [seed, 0])
+        one_hot = tf.one_hot(labels, self.num_classes)
+        out = [
+            np.asarray(self.generator(tf.concat([latent[i : i + batch_size],
+                                                 one_hot[i : i + batch_size]], axis=1),
+                                      training=False))
+            for i in range(0, num_samples, batch_size)
+        ]
+        return np.concatenate(out).astype(np.float32) * 2.0 - 1.0
+
+
+def conditional_reference(image_shape, num_classes, latent_dim=128):
+    """A compiled ConditionalReferenceGAN with fresh keras.io networks for `image_shape`.
+
+    `latent_dim` is keras.io's 128 (also cgan's default); the reference's networks, loss and
+    optimizer are keras.io's whatever the ganzoo model it is compared with.
+    """
+    generator, discriminator = keras_io_conditional_networks(image_shape, num_classes, latent_dim)
+    reference = ConditionalReferenceGAN(generator, discriminator, latent_dim, num_classes)
+    reference.compile()
     return reference
 
 
@@ -408,6 +565,8 @@ def torch_network(network):
 
 def torch_unsupported(model):
     """Why TorchTwin cannot train `model` (a sentence), or None if it can."""
+    if getattr(model, "conditional", False):
+        return "a conditional model (TorchTwin has no labels)"
     if model.loss_family not in ("minimax", "non_saturating"):
         return f"loss family {model.loss_family} (TorchTwin has the BCE families only)"
     if model.gp_weight > 0 or model.r1_weight > 0 or model.d_steps != 1:

@@ -12,6 +12,28 @@ mnist: the 10,000 real MNIST test digits (IDX files), shuffled with seed 0: 8,00
 (28x28) and a domain classifier; 2,000 are held apart. FID/KID (domain-classifier features) of 2,000
 generated digits against the held-apart ones, and of 2,000 training digits against them (the
 real-vs-real floor). Writes a sample grid.
+
+conditional: `cgan` (ganzoo defaults, float32; --cgan_args for a documented non-default
+setting) against keras.io's `conditional_gan.py` (benchmark_lib.conditional_reference: its own
+networks, one-hot labels concatenated to G's input and to D's input channels, BCE, Adam(3e-4)),
+both trained on the same stream (same data, batch, order and number of steps) of a labelled
+data set at --conditional_image_size (28: keras.io's MNIST networks exactly):
+
+    python scripts/benchmark_quality.py --suite=conditional --steps=3000 --batch_size=64
+    python scripts/benchmark_quality.py --suite=conditional --steps=3000 --batch_size=64 \
+        --conditional_dataset=/usr/share/datasets/fashion-mnist
+
+cgan trains through ganzoo.train_lib.train_on_stream (checkpoints, backups and sample grids
+included, one "epoch" per run), the reference with its own `fit`. A domain classifier
+(ganzoo.features, versioned; --conditional_classifier reuses or keeps one) is trained on the
+data's train split (on 80 % of it when there is no test split) and reports its held-out
+accuracy. The scoring pool is the test split, else the whole train split, shuffled and halved:
+half B is the real reference, and (half A vs B) the real-vs-real floor; each model draws as many
+samples as A holds, the same number of each class (balanced requested labels), and is scored
+with evaluation.score_conditional_images: class accuracy (the classifier's argmax equals the
+requested class), FID, KID, intra-class FID. Speed: fresh copies of both, alternating in this
+process, --speed_repetitions x --speed_steps timed steps after --speed_warmup (images/s, and
+the ratio cgan / reference).
 """
 
 import os
@@ -23,15 +45,37 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # For `cli` in a
 import cli  # noqa: E402
 from absl import flags  # noqa: E402
 
-flags.DEFINE_enum("suite", "toy", ["toy", "mnist"], "Which benchmark.")
+flags.DEFINE_enum("suite", "toy", ["toy", "mnist", "conditional"], "Which benchmark.")
 flags.DEFINE_string("mnist_dir", "../shared/data/mnist", "Folder with t10k-*-idx*-ubyte.gz (mnist suite).")
 flags.DEFINE_integer("mnist_epochs", 20, "dcgan epochs over the 8,000 training digits (mnist suite).")
 flags.DEFINE_string("grid_png", "mnist_dcgan_samples.png", "Sample grid of the mnist suite.")
 flags.DEFINE_list("datasets", ["ring", "grid"], "Toy data sets.")
 flags.DEFINE_list("models", ["gan", "nsgan"], "Models to compare.")
-flags.DEFINE_integer("seeds", 5, "Seeds per (data set, model).", lower_bound=1)
-flags.DEFINE_integer("steps", 6000, "Generator steps per run.", lower_bound=1)
-flags.DEFINE_integer("batch_size", 256, "Global batch size.")
+flags.DEFINE_integer("seeds", None, "Seeds per (data set, model); default 5 (toy), 1 "
+                     "(conditional).", lower_bound=1)
+flags.DEFINE_integer("steps", None, "Generator steps per run; default 6000 (toy), 3000 "
+                     "(conditional).", lower_bound=1)
+flags.DEFINE_integer("batch_size", None, "Global batch size; default 256 (toy), 64 (conditional).",
+                     lower_bound=1)
+flags.DEFINE_string("conditional_dataset", "digits", "Labelled data set of the conditional "
+                    "suite: 'digits', an idx folder or a folder with one sub-folder per class.")
+flags.DEFINE_integer("conditional_image_size", 28, "Image side of the conditional suite (a "
+                     "multiple of 4 that cgan supports: 28 gives keras.io's networks exactly).")
+flags.DEFINE_string("conditional_classifier", None, "Domain classifier (.keras) of the "
+                    "conditional suite: used if the file exists, else trained and kept there; "
+                    "default: trained in a temporary folder.")
+flags.DEFINE_integer("classifier_epochs", 10, "Epochs of a domain classifier the conditional "
+                     "suite trains.", lower_bound=1)
+flags.DEFINE_string("cgan_args", "{}", "JSON constructor arguments of cgan beyond its defaults, "
+                    "e.g. '{\"loss_family\": \"non_saturating\", \"d_normalization\": "
+                    "\"batch\"}' (reported with the results).")
+flags.DEFINE_integer("speed_steps", 30, "Timed steps per speed repetition (conditional).",
+                     lower_bound=1)
+flags.DEFINE_integer("speed_warmup", 5, "Untimed steps before each timed one.", lower_bound=1)
+flags.DEFINE_integer("speed_repetitions", 3, "Alternating speed repetitions per model.",
+                     lower_bound=1)
+flags.DEFINE_string("conditional_grid_png", None, "With a path: sample grids of both models "
+                    "(one row per class) as <path stem>_<model>.png for the first seed.")
 flags.DEFINE_integer("width", 128, "Hidden units of G and D.")
 flags.DEFINE_integer("latent_dim", 8, "Latent width.")
 flags.DEFINE_float("learning_rate", 1e-3, "Adam learning rate of both networks (toy suite; the "
@@ -111,6 +155,232 @@ def mnist_suite():
             "config": {"epochs": FLAGS.mnist_epochs, "width": FLAGS.width, "batch_size": 64}}
 
 
+def _labelled_arrays(dataset, split, image_size):
+    """(float32 images [n, H, W, C] in [-1, 1], int32 labels [n]) of a labelled data set."""
+    import numpy as np
+
+    from ganzoo import data
+
+    pairs, _ = data.load_labeled_images(dataset, split, image_size)
+    images, labels = [], []
+    for image, label in pairs.batch(1024).as_numpy_iterator():
+        images.append(image)
+        labels.append(label)
+    return np.concatenate(images).astype(np.float32), np.concatenate(labels).astype(np.int32)
+
+
+def _has_test_split(dataset):
+    from ganzoo import data
+
+    try:
+        return "test" in data.idx.split_files(dataset)
+    except Exception:  # noqa: BLE001 - not an idx folder: digits and class folders have one split
+        return False
+
+
+def _conditional_classifier(train, test, num_classes, work):
+    """(FeatureExtractor, its metadata): --conditional_classifier if that file exists, else a
+    classifier trained on `train` and tested on `test` (saved there, or in `work`)."""
+    import json
+
+    import tensorflow as tf
+
+    from ganzoo import features
+
+    path = FLAGS.conditional_classifier or os.path.join(work, "conditional_classifier.keras")
+    if os.path.isfile(path):
+        metadata_path = path + ".json"
+        metadata = json.load(open(metadata_path)) if os.path.exists(metadata_path) else {}
+        print(f"domain classifier: {path} (reused)", flush=True)
+    else:
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        metadata = features.train_domain_classifier(
+            tf.data.Dataset.from_tensor_slices(train), tf.data.Dataset.from_tensor_slices(test),
+            num_classes, path, epochs=FLAGS.classifier_epochs,
+        )
+        print(f"domain classifier: trained on {len(train[0])} images, held-out accuracy "
+              f"{metadata['test_accuracy']:.4f} on {len(test[0])}", flush=True)
+    extractor = features.domain_classifier(path)
+    return extractor, {**metadata, "name": extractor.name, "path": path}
+
+
+def _score_row(scores):
+    keys = ("class_accuracy", "fid", "kid", "kid_std_error", "intra_class_fid", "precision",
+            "recall", "num_generated", "num_real")
+    return {key: scores[key] for key in keys}
+
+
+def conditional_suite():
+    import json
+    import time
+
+    import keras
+    import numpy as np
+
+    import benchmark_lib
+    import ganzoo
+    from ganzoo import data, evaluation, train_lib
+    from ganzoo.configs import DataConfig, ModelConfig, TrainConfig
+    from ganzoo.errors import GanzooError
+
+    dataset, image_size = FLAGS.conditional_dataset, FLAGS.conditional_image_size
+    steps, batch_size, seeds = FLAGS.steps or 3000, FLAGS.batch_size or 64, FLAGS.seeds or 1
+    try:
+        cgan_args = json.loads(FLAGS.cgan_args)
+    except ValueError as error:
+        raise GanzooError(f"--cgan_args is not JSON: {error}") from None
+    if not isinstance(cgan_args, dict):
+        raise GanzooError(f"--cgan_args must be a JSON object, got {FLAGS.cgan_args!r}")
+    names = data.class_names(dataset)
+    if names is None:
+        raise GanzooError(f"--conditional_dataset={dataset!r} has no class labels")
+    names, num_classes = [str(name) for name in names], len(names)
+
+    # Classifier data and the scoring pool (see the module docstring).
+    train_images, train_labels = _labelled_arrays(dataset, "train", image_size)
+    if _has_test_split(dataset):
+        pool = _labelled_arrays(dataset, "test", image_size)
+        classifier_train, classifier_test = (train_images, train_labels), pool
+    else:
+        order = np.random.default_rng(0).permutation(len(train_images))
+        cut = int(0.8 * len(order))
+        classifier_train = (train_images[order[:cut]], train_labels[order[:cut]])
+        classifier_test = (train_images[order[cut:]], train_labels[order[cut:]])
+        pool = (train_images, train_labels)
+    order = np.random.default_rng(1).permutation(len(pool[0]))
+    half = len(order) // 2
+    floor_images, floor_labels = pool[0][order[:half]], pool[1][order[:half]]
+    real_images, real_labels = pool[0][order[half:]], pool[1][order[half:]]
+    requested = evaluation.balanced_labels(num_classes, half // num_classes)
+
+    results = {"dataset": dataset, "image_size": image_size, "steps": steps,
+               "batch_size": batch_size, "seeds": seeds, "cgan_args": cgan_args,
+               "num_generated": int(len(requested)), "num_real": int(len(real_images)),
+               "runs": []}
+    with tempfile.TemporaryDirectory() as work:
+        extractor, classifier = _conditional_classifier(
+            classifier_train, classifier_test, num_classes, work
+        )
+        results["classifier"] = classifier
+        evaluation.check_classifier(extractor, names)
+
+        def score(images, labels):
+            return _score_row(evaluation.score_conditional_images(
+                images, labels, real_images, real_labels, extractor, names,
+                kid_subset_size=min(1000, len(images), len(real_images)),
+            ))
+
+        results["real_floor"] = score(floor_images, floor_labels)
+        data_config = DataConfig(dataset=dataset, image_size=image_size, batch_size=batch_size)
+        model_args = {"num_classes": num_classes, "class_names": names, **cgan_args}
+        shape = None
+        for seed in range(seeds):
+            stream, _ = data.load_training_stream(data_config, seed, with_labels=True)
+            shape = data.example_shape(stream)
+            start = time.perf_counter()
+            trained = train_lib.train_on_stream(
+                # One "epoch" per run: backups every 1,000 steps (train_lib's default), one
+                # checkpoint and sample grid at the end.
+                stream, steps, ModelConfig(model="cgan", precision="float32",
+                                           model_args=model_args),
+                TrainConfig(steps=steps, seed=seed, model_dir=os.path.join(work, f"cgan_{seed}"),
+                            export_dir="", verbose=0),
+                dataset_name="conditional", overwrite_run=True,
+            )
+            cgan_wall = time.perf_counter() - start
+            cgan_samples = trained.model.generate(labels=requested, num_samples=len(requested),
+                                                  seed=10_000 + seed)
+            keras.utils.set_random_seed(seed)
+            reference = benchmark_lib.conditional_reference(shape, num_classes)
+            start = time.perf_counter()
+            reference.fit(stream, epochs=1, steps_per_epoch=steps, verbose=0)
+            reference_wall = time.perf_counter() - start
+            reference_samples = reference.generate(len(requested), requested, seed=10_000 + seed)
+            for model_name, samples, wall in (("cgan", cgan_samples, cgan_wall),
+                                              ("keras_io_reference", reference_samples,
+                                               reference_wall)):
+                row = {"model": model_name, "seed": seed, "wall_seconds": wall,
+                       **score(samples, requested)}
+                results["runs"].append(row)
+                print(f"seed {seed} {model_name:18}: class accuracy {row['class_accuracy']:.4f}, "
+                      f"FID {row['fid']:.3f}, KID {row['kid']:.4f}, intra-class FID "
+                      f"{row['intra_class_fid']:.3f}, {wall:.0f} s", flush=True)
+            if seed == 0 and FLAGS.conditional_grid_png:
+                _conditional_grids(trained.model, reference, names)
+
+    # Throughput: fresh float32 copies, alternating, in this process.
+    stream, _ = data.load_training_stream(data_config, 0, with_labels=True)
+    keras.utils.set_random_seed(0)
+    speed_models = {
+        "cgan": ganzoo.get_model("cgan", data_shape=shape, precision="float32", **model_args),
+        "keras_io_reference": benchmark_lib.conditional_reference(shape, num_classes),
+    }
+    speed_models["cgan"].compile()
+    rates = {name: [] for name in speed_models}
+    for _ in range(FLAGS.speed_repetitions):
+        for name, model in speed_models.items():
+            rates[name].append(benchmark_lib.training_rate(
+                model, stream, batch_size, FLAGS.speed_steps, FLAGS.speed_warmup
+            ))
+    results["images_per_second"] = {name: benchmark_lib.summary(v) for name, v in rates.items()}
+    speed = results["images_per_second"]
+    results["cgan_over_reference_speed"] = (
+        speed["cgan"]["median"] / speed["keras_io_reference"]["median"]
+    )
+    _print_conditional(results)
+    return results
+
+
+def _conditional_grids(cgan, reference, names):
+    import numpy as np
+
+    from ganzoo import images
+
+    stem = os.path.splitext(FLAGS.conditional_grid_png)[0]
+    per_class = 8
+    labels = np.repeat(np.arange(len(names), dtype=np.int32), per_class)
+    pictures = {
+        "cgan": cgan.generate(labels=labels, num_samples=len(labels), seed=7),
+        "keras_io_reference": reference.generate(len(labels), labels, seed=7),
+    }
+    for name, samples in pictures.items():
+        path = f"{stem}_{name}.png"
+        rows = [(name_, samples[i * per_class : (i + 1) * per_class])
+                for i, name_ in enumerate(names)]
+        images.write_png(path, images.class_grid(rows, upscale=2))
+        print(f"sample grid ({per_class} per class, one class a row): {path}", flush=True)
+
+
+def _print_conditional(results):
+    import numpy as np
+
+    classifier = results["classifier"]
+    print(f"\n{results['dataset']} at {results['image_size']}x{results['image_size']}, "
+          f"{results['steps']} steps, batch {results['batch_size']}, {results['seeds']} seed(s); "
+          f"cgan args {results['cgan_args'] or 'defaults'}")
+    print(f"classifier {classifier['name']} (version {classifier.get('version', '?')}), "
+          f"held-out accuracy {classifier.get('test_accuracy', float('nan')):.4f}; "
+          f"{results['num_generated']} generated (balanced) vs {results['num_real']} real")
+    header = (f"{'model':20} {'class acc':>10} {'FID':>9} {'KID':>9} {'intra FID':>10} "
+              f"{'images/s':>9} {'wall s':>8}")
+    print(header)
+    for name in ("cgan", "keras_io_reference"):
+        runs = [r for r in results["runs"] if r["model"] == name]
+
+        def mean(key, runs=runs):
+            values = np.array([r[key] for r in runs], dtype=float)
+            return f"{values.mean():.4f}" + (f"+-{values.std():.4f}" if len(values) > 1 else "")
+
+        rate = results["images_per_second"][name]["median"]
+        print(f"{name:20} {mean('class_accuracy'):>10} {mean('fid'):>9} {mean('kid'):>9} "
+              f"{mean('intra_class_fid'):>10} {rate:9.0f} {mean('wall_seconds'):>8}")
+    floor = results["real_floor"]
+    print(f"{'real vs real (floor)':20} {floor['class_accuracy']:10.4f} {floor['fid']:9.4f} "
+          f"{floor['kid']:9.4f} {floor['intra_class_fid']:10.4f}")
+    print(f"images/s cgan / reference: x{results['cgan_over_reference_speed']:.2f} "
+          f"(median of {FLAGS.speed_repetitions}, alternating, same process)", flush=True)
+
+
 def main(argv):
     del argv
     import numpy as np
@@ -118,6 +388,10 @@ def main(argv):
     if FLAGS.suite == "mnist":
         cli.write_json(FLAGS.output_json, mnist_suite())
         return
+    if FLAGS.suite == "conditional":
+        cli.write_json(FLAGS.output_json, conditional_suite())
+        return
+    steps, batch_size, seeds = FLAGS.steps or 6000, FLAGS.batch_size or 256, FLAGS.seeds or 5
 
     from ganzoo import data, metrics, train_lib
     from ganzoo.configs import DataConfig, ModelConfig, TrainConfig
@@ -127,10 +401,10 @@ def main(argv):
         centers, std = data.mode_centers(dataset)
         for model_name in FLAGS.models:
             runs = []
-            for seed in range(FLAGS.seeds):
+            for seed in range(seeds):
                 with tempfile.TemporaryDirectory() as model_dir:
                     trained = train_lib.train(
-                        DataConfig(dataset=dataset, batch_size=FLAGS.batch_size),
+                        DataConfig(dataset=dataset, batch_size=batch_size),
                         ModelConfig(
                             model=model_name, precision="float32",  # as measured for the README
                             model_args={
@@ -139,7 +413,7 @@ def main(argv):
                                 "g_learning_rate": FLAGS.learning_rate,
                             },
                         ),
-                        TrainConfig(steps=FLAGS.steps, seed=seed, model_dir=model_dir,
+                        TrainConfig(steps=steps, seed=seed, model_dir=model_dir,
                                     export_dir="", verbose=0),
                     )
                 samples = trained.model.generate(FLAGS.num_samples, seed=10_000 + seed)
@@ -148,7 +422,7 @@ def main(argv):
                 print(f"{dataset} {model_name} seed {seed}: {coverage.modes_captured}/"
                       f"{coverage.num_modes} modes, {coverage.high_quality_percent:.1f} % "
                       f"high quality, reverse KL {coverage.reverse_kl:.3f}", flush=True)
-            summary = {"dataset": dataset, "model": model_name, "seeds": FLAGS.seeds}
+            summary = {"dataset": dataset, "model": model_name, "seeds": seeds}
             for field in ("modes_captured", "high_quality_percent", "reverse_kl"):
                 values = np.array([getattr(run, field) for run in runs], dtype=float)
                 summary[field] = {"mean": float(values.mean()), "std": float(values.std())}
@@ -160,7 +434,8 @@ def main(argv):
         published = "; ".join(f"{key}: {value}" for key, value in PUBLISHED[r["dataset"]].items())
         print(f"{r['dataset']:5} {r['model']:6} {m['mean']:6.1f} +- {m['std']:3.1f} "
               f"{h['mean']:8.1f} +- {h['std']:4.1f} {k['mean']:6.3f} +- {k['std']:5.3f}   {published}")
-    config = {k: FLAGS[k].value for k in ("steps", "batch_size", "width", "latent_dim", "learning_rate", "num_samples")}
+    config = {k: FLAGS[k].value for k in ("width", "latent_dim", "learning_rate", "num_samples")}
+    config.update(steps=steps, batch_size=batch_size)
     cli.write_json(FLAGS.output_json, {"config": config, "results": results})
 
 

@@ -7,6 +7,7 @@ import math
 import keras
 import numpy as np
 import pytest
+import tensorflow as tf
 
 import ganzoo
 from ganzoo import layers
@@ -135,10 +136,62 @@ def test_benchmark_script_rejects_bad_batch_sizes_in_one_line(tfds_dir):
     ]
 
 
-def test_benchmark_script_refuses_conditional_models_in_one_line(tfds_dir):
-    result = run_script("benchmark.py", "--models=cgan", timeout=120)
+def test_benchmark_script_refuses_conditional_models_for_sampling_in_one_line(tfds_dir):
+    result = run_script("benchmark.py", "--models=cgan", "--sampling", timeout=120)
     assert result.returncode == 2
     assert our_stderr_lines(result.stderr) == [
-        "error: cgan is conditional; benchmark_lib has no conditional reference yet, so "
-        "--models takes unconditional models only"
+        "error: cgan is conditional; --pipeline_only and --sampling take unconditional models only"
     ]
+
+
+def test_conditional_reference_has_keras_io_networks_sized_to_the_data():
+    # 28x28x1 with 10 classes and latent 128: keras.io conditional_gan.py's MNIST networks.
+    reference = benchmark_lib.conditional_reference((28, 28, 1), 10)
+    assert reference.generator.input_shape == (None, 128 + 10)  # latent + one-hot label
+    assert reference.discriminator.input_shape == (None, 28, 28, 1 + 10)  # + label channels
+    assert reference.generator.output_shape == (None, 28, 28, 1)
+    assert reference.generator.count_params() == (
+        138 * 7 * 7 * 138 + 7 * 7 * 138 + 4 * 4 * 138 * 128 + 128 + 4 * 4 * 128 * 128 + 128
+        + 7 * 7 * 128 + 1
+    )
+    assert reference.discriminator.count_params() == (
+        3 * 3 * 11 * 64 + 64 + 3 * 3 * 64 * 128 + 128 + 128 + 1
+    )
+    optimizer = reference.d_optimizer
+    assert (float(optimizer.learning_rate), optimizer.beta_1) == pytest.approx((3e-4, 0.9))
+
+
+def test_conditional_reference_trains_on_labelled_batches_and_obeys_labels():
+    reference = benchmark_lib.conditional_reference((16, 16, 1), num_classes=3, latent_dim=8)
+    rng = np.random.default_rng(0)
+    batches = tf.data.Dataset.from_tensor_slices({
+        "images": rng.uniform(-1, 1, (16, 16, 16, 1)).astype(np.float32),
+        "labels": np.arange(16, dtype=np.int32) % 3,
+    }).batch(8, drop_remainder=True)
+    history = reference.fit(batches, epochs=1, verbose=0)
+    losses = {name: values[-1] for name, values in history.history.items()}
+    assert set(losses) == {"d_loss", "g_loss"}
+    assert all(math.isfinite(value) for value in losses.values()), losses
+    assert int(reference.d_optimizer.iterations) == int(reference.g_optimizer.iterations) == 2
+    samples = reference.generate(6, [0, 1, 2, 0, 1, 2], seed=3)
+    assert samples.shape == (6, 16, 16, 1) and samples.dtype == np.float32
+    assert samples.min() >= -1 and samples.max() <= 1
+    other = reference.generate(6, [1, 2, 0, 1, 2, 0], seed=3)  # same noise, other labels
+    assert not np.allclose(samples, other)
+    np.testing.assert_allclose(reference.generate(6, [0, 1, 2, 0, 1, 2], seed=3), samples)
+    with pytest.raises(ganzoo.GanzooError, match="multiples of 4"):
+        benchmark_lib.conditional_reference((30, 30, 1), 3)
+
+
+def test_benchmark_script_times_cgan_against_the_keras_io_conditional_reference(tmp_path,
+                                                                                tfds_dir):
+    out = tmp_path / "bench.json"
+    result = run_script(
+        "benchmark.py", "--models=cgan", "--batch_sizes=16", "--steps=2", "--warmup=1",
+        "--repetitions=1", f"--data_dir={tfds_dir}", f"--output_json={out}",
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    (row,) = json.loads(out.read_text())["training"]
+    assert (row["model"], row["reference_kind"]) == ("cgan", "keras_io_conditional_gan")
+    assert _finite_rates(row["reference"]) and _finite_rates(row["float32"])
+    assert "keras.io conditional_gan.py" in result.stdout
