@@ -62,7 +62,7 @@ def test_sample_writes_a_png_grid(trained_run):
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["--model=no_such_gan"], "--model=no_such_gan: value should be one of <dcgan|gan|"),
+        (["--model=no_such_gan"], "--model=no_such_gan: value should be one of <acgan|cgan|dcgan|gan|"),
         (["--dataset=mnsit", "--data_dir=/tmp"], "error: unknown dataset 'mnsit'"),
         (["--dataset=ring"], "error: DCGAN cannot model data of shape (2,); supported"),
         (["--loss_family=vanilla"], "value should be one of <minimax|non_saturating|wasserstein|"),

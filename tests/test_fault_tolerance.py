@@ -76,14 +76,19 @@ def test_a_diverging_run_stops_with_one_line_and_leaves_the_checkpoint_intact(tm
     run_dir = tmp_path / "run"
     good = run_script("train.py", *tiny_train_args(tfds_dir, run_dir, "--steps=20", "--export_dir="))
     assert good.returncode == 0, good.stderr[-3000:]
-    checkpoint = run_dir / "model.keras"
+    # The good checkpoint, in a directory the diverging configuration may use (run.json would
+    # refuse a different configuration in the good run's own directory).
+    diverging_dir = tmp_path / "diverging"
+    diverging_dir.mkdir()
+    checkpoint = diverging_dir / "model.keras"
+    checkpoint.write_bytes((run_dir / "model.keras").read_bytes())
     before = hashlib.sha256(checkpoint.read_bytes()).hexdigest()
 
     diverged = run_script(
         "train.py",
         *tiny_train_args(
-            tfds_dir, run_dir, "--steps=200", "--d_learning_rate=1e30", "--g_learning_rate=1e30",
-            f"--export_dir={tmp_path / 'export'}",
+            tfds_dir, diverging_dir, "--steps=200", "--d_learning_rate=1e30",
+            "--g_learning_rate=1e30", f"--export_dir={tmp_path / 'export'}",
         ),
     )
     assert diverged.returncode == 2

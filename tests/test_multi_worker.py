@@ -63,7 +63,7 @@ def test_two_workers_train_identically_and_only_the_chief_writes(tmp_path, tfds_
     assert fingerprints[0] == fingerprints[1]  # both workers hold bit-identical weights
     assert "SavedModel: " in outputs[0][0] and "SavedModel: " not in outputs[1][0]
     assert export.existing_versions(str(export_dir)) == [1]  # one export, by the chief
-    assert sorted(os.listdir(run_dir)) == ["logs", "model.keras", "samples"]
+    assert sorted(os.listdir(run_dir)) == ["logs", "model.keras", "run.json", "samples"]
     for index in range(2):
         assert os.listdir(tmp_path / f"tmp{index}") == []  # non-chief scratch dirs removed
 

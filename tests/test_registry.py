@@ -5,7 +5,9 @@ from ganzoo import registry
 
 
 def test_the_zoo_lists_its_models_sorted():
-    assert ganzoo.list_models() == sorted(["dcgan", "gan", "lsgan", "nsgan", "sngan", "wgan_gp"])
+    assert ganzoo.list_models() == sorted(
+        ["acgan", "cgan", "dcgan", "gan", "lsgan", "nsgan", "sngan", "wgan_gp"]
+    )
 
 
 def test_get_model_applies_overrides():
@@ -16,7 +18,7 @@ def test_get_model_applies_overrides():
 
 def test_unknown_model_name_lists_the_known_ones():
     # A name no model will take, so that the test survives the zoo growing.
-    with pytest.raises(ganzoo.GanzooError, match="unknown model 'no_such_gan'; known models: dcgan, gan, "):
+    with pytest.raises(ganzoo.GanzooError, match="unknown model 'no_such_gan'; known models: acgan, cgan, dcgan, gan, "):
         ganzoo.get_model("no_such_gan")
 
 
