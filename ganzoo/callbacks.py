@@ -2,6 +2,8 @@
 
 import math
 import os
+import signal
+import threading
 
 import keras
 import numpy as np
@@ -77,6 +79,43 @@ class SampleGrid(keras.callbacks.Callback):
     def on_train_end(self, logs=None):
         if self._writer is not None:
             self._writer.close()
+
+
+class InterruptBetweenSteps(keras.callbacks.Callback):
+    """Ctrl-C (SIGINT) ends training between two steps, never inside a backup's write.
+
+    While fit runs, the first SIGINT only sets a flag; this callback, placed after the backup
+    callback, raises KeyboardInterrupt at the end of the step in which it arrived. A second
+    SIGINT interrupts at once (Python's default). Only in the main thread, where Python
+    delivers signals; elsewhere Ctrl-C keeps its default behaviour.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self._requested = False
+        self._previous = None
+
+    def _request(self, signum, frame):
+        del signum, frame
+        self._requested = True
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # a second Ctrl-C: at once
+
+    def on_train_begin(self, logs=None):
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._request)
+
+    def on_train_batch_end(self, batch, logs=None):
+        if self._requested:
+            raise KeyboardInterrupt
+
+    def on_train_end(self, logs=None):
+        self.restore()
+
+    def restore(self):
+        """Put back the SIGINT handler that was there before training (idempotent)."""
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+            self._previous = None
 
 
 class StopAtStep(keras.callbacks.Callback):

@@ -145,12 +145,16 @@ def restore_backup(model, backup_dir):
         return 0
     try:
         model.load_weights(weights)
-    except OSError:
-        # Killed while writing it: fall back, as BackupAndRestore would, to the copy made
+    except (OSError, ValueError):
+        # Killed (or interrupted by Ctrl-C) while writing it: a truncated file (OSError) or one
+        # missing variables (ValueError). Fall back, as BackupAndRestore would, to the copy made
         # before that save (double_checkpoint), by putting it back in place.
         previous = weights + ".bkp"
         if not os.path.exists(previous):
-            raise
+            raise GanzooError(
+                f"the only backup in {backup_dir} was cut short while it was written (the run "
+                f"was killed during its first backup); delete {backup_dir} to start the run again"
+            ) from None
         shutil.copyfile(previous, weights)
         metadata = os.path.join(backup_dir, "training_metadata.json")
         if os.path.exists(metadata + ".bkp"):
@@ -299,11 +303,15 @@ def _callbacks(write_dir, train_config, total_steps, backup_every, stream, extra
     ]
 
 
-def _interrupted(model, resumed_step, backup_every, steps_per_epoch):
-    """The one-line TrainingInterrupted for Ctrl-C at the model's current step."""
+def _interrupted(model, backup_dir):
+    """The one-line TrainingInterrupted for Ctrl-C at the model's current step.
+
+    The step a rerun resumes from is read by loading the backup as a rerun will (the model is
+    discarded anyway): Ctrl-C during a backup's write leaves the previous backup, and the
+    message then names that one.
+    """
     step = ganzoo_callbacks.generator_steps(model)
-    interval = steps_per_epoch if backup_every == "epoch" else backup_every
-    last_backup = resumed_step + (step - resumed_step) // interval * interval
+    last_backup = restore_backup(model, backup_dir) if os.path.isdir(backup_dir) else 0
     where = f"step {last_backup} (the last backup)" if last_backup else "the start (no backup yet)"
     return TrainingInterrupted(
         f"interrupted at step {step}; rerun the same command to resume from {where}, "
@@ -424,19 +432,21 @@ def train_on_stream(stream, batches_per_epoch, model_config=ModelConfig(),
     if resumed_step:
         log.info("resuming from the backup in %s at step %d", backup_dir, resumed_step)
 
+    interrupt = ganzoo_callbacks.InterruptBetweenSteps()
     try:
         history = model.fit(
             _distributed_input(stream, resumed_step),
             epochs=epochs,
             steps_per_epoch=steps_per_epoch,
             callbacks=_callbacks(write_dir, train_config, total_steps, backup_every, stream,
-                                 extractor),
+                                 extractor) + [interrupt],  # last: after the backup's write
             verbose=train_config.verbose,
             shuffle=False,  # The stream is shuffled already, with its seed.
         )
     except KeyboardInterrupt:
-        raise _interrupted(model, resumed_step, backup_every, steps_per_epoch) from None
+        raise _interrupted(model, backup_dir) from None
     finally:
+        interrupt.restore()  # on_train_end does not run when fit raises
         if not chief:
             shutil.rmtree(write_dir, ignore_errors=True)
 

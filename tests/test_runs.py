@@ -49,7 +49,7 @@ def test_ctrl_c_prints_one_line_and_a_different_configuration_leaves_the_run_int
         _, stderr = process.communicate(timeout=60)
     finally:
         process.kill()
-    assert process.returncode == 130
+    assert process.returncode == 130, stderr[-3000:]
     assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr
     lines = [line for line in our_stderr_lines(stderr) if line.startswith("interrupted")]
     assert len(lines) == 1, stderr[-2000:]
@@ -58,6 +58,7 @@ def test_ctrl_c_prints_one_line_and_a_different_configuration_leaves_the_run_int
         int(lines[0].split("resume from step ")[1].split()[0]),
         int(lines[0].split("redoing ")[1].split()[0]),
     )
+    # Ctrl-C takes effect between steps, after any backup of that step was written.
     assert resume % 20 == 0 and 0 < resume <= step and redo == step - resume < 20
     assert json.loads((run_dir / "run.json").read_text())["model"] == "dcgan"
     before = tree_digest(run_dir)
