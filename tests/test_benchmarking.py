@@ -181,17 +181,3 @@ def test_conditional_reference_trains_on_labelled_batches_and_obeys_labels():
     np.testing.assert_allclose(reference.generate(6, [0, 1, 2, 0, 1, 2], seed=3), samples)
     with pytest.raises(ganzoo.GanzooError, match="multiples of 4"):
         benchmark_lib.conditional_reference((30, 30, 1), 3)
-
-
-def test_benchmark_script_times_cgan_against_the_keras_io_conditional_reference(tmp_path,
-                                                                                tfds_dir):
-    out = tmp_path / "bench.json"
-    result = run_script(
-        "benchmark.py", "--models=cgan", "--batch_sizes=16", "--steps=2", "--warmup=1",
-        "--repetitions=1", f"--data_dir={tfds_dir}", f"--output_json={out}",
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    (row,) = json.loads(out.read_text())["training"]
-    assert (row["model"], row["reference_kind"]) == ("cgan", "keras_io_conditional_gan")
-    assert _finite_rates(row["reference"]) and _finite_rates(row["float32"])
-    assert "keras.io conditional_gan.py" in result.stdout

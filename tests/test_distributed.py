@@ -2,7 +2,6 @@
 the contract suite, tests/test_models.py); here: noise per replica, the generator average, batch
 norm options, strategy errors."""
 
-import keras
 import numpy as np
 import pytest
 import tensorflow as tf
