@@ -109,7 +109,7 @@ def mnist_suite():
     import tensorflow as tf
 
     from ganzoo import evaluation, features, images, train_lib
-    from ganzoo.configs import DataConfig, ModelConfig, TrainConfig
+    from ganzoo.configs import ModelConfig, TrainConfig
     from ganzoo.errors import GanzooError
 
     image_path = os.path.join(FLAGS.mnist_dir, "t10k-images-idx3-ubyte.gz")
@@ -125,10 +125,6 @@ def mnist_suite():
     train_images, held_images = scaled[:8000], scaled[8000:]
 
     with tempfile.TemporaryDirectory() as work:
-        folder = os.path.join(work, "digits")
-        os.makedirs(folder)
-        for index, image in enumerate(digits[:8000]):
-            tf.io.write_file(os.path.join(folder, f"{index:05d}.png"), tf.io.encode_png(image))
         classifier_path = os.path.join(work, "mnist_classifier.keras")
         metadata = features.train_domain_classifier(
             tf.data.Dataset.from_tensor_slices((train_images, labels[:8000])),
@@ -137,11 +133,21 @@ def mnist_suite():
         )
         print(f"domain classifier: held-out accuracy {metadata['test_accuracy']:.4f}", flush=True)
         extractor = features.domain_classifier(classifier_path)
-        trained = train_lib.train(
-            DataConfig(dataset=folder, image_size=28, channels=1, batch_size=64),
+        # The 8,000 training digits from memory, repeated then shuffled with a fixed seed as
+        # ganzoo.data.load_training_stream does (same order as the image folder this suite used
+        # to write, without writing 8,000 PNG files).
+        stream = (
+            tf.data.Dataset.from_tensor_slices(train_images).repeat()
+            .shuffle(len(train_images), seed=0, reshuffle_each_iteration=False)
+            .batch(64, drop_remainder=True).prefetch(tf.data.AUTOTUNE)
+        )
+        trained = train_lib.train_on_stream(
+            stream, len(train_images) // 64,
             # float32 as measured; dcgan's own Adam(2e-4, 0.5, 0.999) for both networks.
             ModelConfig(model="dcgan", precision="float32", model_args={"width": FLAGS.width}),
-            TrainConfig(epochs=FLAGS.mnist_epochs, model_dir=os.path.join(work, "run"), export_dir="", verbose=2),
+            TrainConfig(epochs=FLAGS.mnist_epochs, model_dir=os.path.join(work, "run"),
+                        export_dir="", verbose=2),
+            dataset_name="mnist_test_8000",
         )
         generated = trained.model.generate(2000, seed=1)
         model_scores = evaluation.score_images(generated, held_images, extractor, kid_subset_size=1000)
