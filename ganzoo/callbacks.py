@@ -26,8 +26,10 @@ def generator_steps(model):
 class SampleGrid(keras.callbacks.Callback):
     """After every epoch, G's samples for a FIXED latent batch, as a PNG and a TensorBoard image.
 
-    Files: <directory>/epoch_0001.png, ... (images: a grid; 2-D points: a density histogram).
-    Fixed noise makes the grids of successive epochs comparable.
+    Files: <directory>/epoch_0001.png, ... Fixed noise makes the pictures of successive epochs
+    comparable. Images: a grid of `num_samples`. 2-D points: a 512x512 scatter plot of
+    `num_points` samples (`images.scatter_picture`), with the true modes' `centers` (float
+    [k, 2]) as red crosses and their 3-std circles (`std`) when given, e.g. for the toy sets.
 
     Conditional models (`model.conditional`) get one row per class instead, the class name
     written at the left of each row (`images.class_grid`): `columns` samples per class, column j
@@ -37,7 +39,7 @@ class SampleGrid(keras.callbacks.Callback):
     """
 
     def __init__(self, directory, log_dir=None, num_samples=64, seed=1234, columns=8,
-                 max_classes=10):
+                 max_classes=10, num_points=2500, centers=None, std=None):
         super().__init__()
         self.directory = directory
         self.log_dir = log_dir
@@ -45,6 +47,9 @@ class SampleGrid(keras.callbacks.Callback):
         self.seed = seed
         self.columns = columns
         self.max_classes = max_classes
+        self.num_points = num_points  # PacGAN's count: enough to see a mode's mass and spread
+        self.centers = centers
+        self.std = std
         self._writer = None
         self._latent = None
         self._labels = None
@@ -56,14 +61,18 @@ class SampleGrid(keras.callbacks.Callback):
             self._latent = np.tile(self.model.sample_latent(self.columns, self.seed), (classes, 1))
             self._labels = np.repeat(np.arange(classes, dtype=np.int32), self.columns)
         else:
-            self._latent = self.model.sample_latent(self.num_samples, self.seed)
+            points = tuple(self.model.data_shape) == (2,)
+            count = self.num_points if points else self.num_samples
+            self._latent = self.model.sample_latent(count, self.seed)
         if self.log_dir:
             self._writer = tf.summary.create_file_writer(os.path.join(self.log_dir, "samples"))
 
     def picture(self):
         """The uint8 [H, W, C] picture of the model's current samples for the fixed noise."""
         if self._labels is None:
-            return images.samples_picture(self.model.generate(latent=self._latent))
+            return images.samples_picture(
+                self.model.generate(latent=self._latent), centers=self.centers, std=self.std
+            )
         samples = self.model.generate(latent=self._latent, labels=self._labels)
         rows = images.rows_by_label(self._labels, samples, self.model.label_names())
         return images.class_grid(rows, upscale=images.legible_upscale(samples.shape[1]))

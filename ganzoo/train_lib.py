@@ -279,8 +279,14 @@ def _schedule(train_config, batches_per_epoch):
     return total_steps, steps_per_epoch, epochs, backup_every or "epoch"
 
 
-def _callbacks(write_dir, train_config, total_steps, backup_every, stream, extractor):
+def _callbacks(write_dir, train_config, total_steps, backup_every, stream, extractor,
+               dataset_name):
     log_dir = os.path.join(write_dir, "logs")
+    # The toy sets' true modes are drawn on the scatter plot of the generated points.
+    centers, std = (
+        ganzoo_data.mode_centers(dataset_name)
+        if dataset_name in ganzoo_data.TOY_DATASETS else (None, None)
+    )
     quality = []
     if extractor is not None:
         real, labels = evaluation.take_examples(stream, train_config.eval_samples)
@@ -298,7 +304,8 @@ def _callbacks(write_dir, train_config, total_steps, backup_every, stream, extra
         *quality,  # Before TensorBoard, which logs what it adds.
         keras.callbacks.TensorBoard(log_dir),
         ganzoo_callbacks.SampleGrid(
-            os.path.join(write_dir, "samples"), log_dir, num_samples=train_config.grid_samples
+            os.path.join(write_dir, "samples"), log_dir, num_samples=train_config.grid_samples,
+            centers=centers, std=std,
         ),
     ]
 
@@ -439,7 +446,7 @@ def train_on_stream(stream, batches_per_epoch, model_config=ModelConfig(),
             epochs=epochs,
             steps_per_epoch=steps_per_epoch,
             callbacks=_callbacks(write_dir, train_config, total_steps, backup_every, stream,
-                                 extractor) + [interrupt],  # last: after the backup's write
+                                 extractor, dataset_name) + [interrupt],  # last: after the backup
             verbose=train_config.verbose,
             shuffle=False,  # The stream is shuffled already, with its seed.
         )

@@ -1,5 +1,5 @@
 """The per-epoch sample grid: unconditional grids as before, one named row per class for
-conditional models."""
+conditional models, a scatter plot of 2-D points."""
 
 import numpy as np
 import tensorflow as tf
@@ -43,4 +43,12 @@ def test_unconditional_grids_are_unchanged(tmp_path):
     model = tiny(name, shape, overrides)
     _, picture = grid_after_one_epoch(model, tmp_path, num_samples=4, seed=2)
     expected = images.samples_picture(model.generate(latent=model.sample_latent(4, 2)))
+    np.testing.assert_array_equal(picture, expected)
+
+
+def test_2d_models_get_a_scatter_plot_of_2500_points(tmp_path):
+    name, shape, overrides = tiny_case("gan")
+    model = tiny(name, shape, overrides)
+    _, picture = grid_after_one_epoch(model, tmp_path, seed=2)  # no centres: points only
+    expected = images.scatter_picture(model.generate(latent=model.sample_latent(2500, 2)))
     np.testing.assert_array_equal(picture, expected)
