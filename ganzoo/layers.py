@@ -8,10 +8,14 @@ singular direction), which is what these layers do. Their power-iteration vector
 non-trainable variable updated in training calls with `aggregation="only_first_replica"`: every
 replica computes the same update from the same (mirrored) kernel, and the first replica's copy is
 kept, so the state stays identical on all replicas and is checkpointed with the model.
+
+Also: class-conditional batch norm, and PacGAN's packing and maxout units for discriminators.
 """
 
 import keras
 from keras import ops
+
+from ganzoo.errors import GanzooError
 
 
 def _l2_normalize(x):
@@ -130,3 +134,66 @@ class ConditionalBatchNormalization(keras.layers.Layer):
     def get_config(self):
         return {**super().get_config(), "num_classes": self.num_classes, "momentum": self.momentum,
                 "epsilon": self.epsilon, "synchronized": self.synchronized}
+
+
+@keras.saving.register_keras_serializable(package="ganzoo")
+class Pack(keras.layers.Layer):
+    """PacGAN's packing (Lin et al. 2018, Sec. 3): m consecutive examples become one, joined
+    along the last axis, so that D judges m samples at a time.
+
+    [batch, *shape] -> [batch / m, *shape[:-1], m * shape[-1]]: images [B, H, W, C] ->
+    [B/m, H, W, m*C] (channels of example 0, then of example 1, ...), vectors [B, d] ->
+    [B/m, m*d]. Pack i holds examples i*m .. i*m + m - 1; the batch must be a multiple of m
+    (the caller checks that, with an error naming the batch).
+    """
+
+    def __init__(self, size, **kwargs):
+        super().__init__(**kwargs)
+        self.size = size
+
+    def call(self, inputs):
+        rest = tuple(inputs.shape[1:])
+        grouped = ops.reshape(inputs, (-1, self.size, *rest))
+        if len(rest) > 1:  # members next to each other just before the last axis
+            grouped = ops.moveaxis(grouped, 1, len(rest))
+        return ops.reshape(grouped, (-1, *rest[:-1], self.size * rest[-1]))
+
+    def compute_output_shape(self, input_shape):
+        batch = None if input_shape[0] is None else input_shape[0] // self.size
+        return (batch, *input_shape[1:-1], self.size * input_shape[-1])
+
+    def get_config(self):
+        return {**super().get_config(), "size": self.size}
+
+
+@keras.saving.register_keras_serializable(package="ganzoo")
+class Maxout(keras.layers.Layer):
+    """Maxout units (Goodfellow et al. 2013): the maximum over each group of `pieces`
+    consecutive features, [..., units * pieces] -> [..., units].
+
+    Put it after a Dense layer of units * pieces outputs to get `units` maxout units with
+    `pieces` linear pieces each (the layer before chooses the normalisation, e.g. spectral).
+    """
+
+    def __init__(self, pieces, **kwargs):
+        super().__init__(**kwargs)
+        self.pieces = pieces
+
+    def build(self, input_shape):
+        if input_shape[-1] % self.pieces:
+            raise GanzooError(
+                f"Maxout with {self.pieces} pieces needs a multiple of {self.pieces} features, "
+                f"got {input_shape[-1]}"
+            )
+
+    def call(self, inputs):
+        features = inputs.shape[-1]
+        grouped = ops.reshape(inputs, (-1, *inputs.shape[1:-1], features // self.pieces,
+                                       self.pieces))
+        return ops.max(grouped, axis=-1)
+
+    def compute_output_shape(self, input_shape):
+        return (*input_shape[:-1], input_shape[-1] // self.pieces)
+
+    def get_config(self):
+        return {**super().get_config(), "pieces": self.pieces}

@@ -2,8 +2,10 @@
 
 Every builder returns a pair of functional `keras.Model`s:
     generator:     float32 [batch, latent_dim] -> float32 [batch, *data_shape]
-    discriminator: float32 [batch, *data_shape] -> float32 [batch, 1] raw outputs (logits for
-                   the BCE loss families, scores for critics: see ganzoo.losses)
+    discriminator: float32 [batch, *data_shape] -> float32 [batch / packing, 1] raw outputs
+                   (logits for the BCE loss families, scores for critics: see ganzoo.losses),
+                   one per pack of `packing` consecutive examples (PacGAN, Lin et al. 2018;
+                   packing = 1, the default, is one output per example and adds no layer)
 
 Image data lives in [-1, 1] (the generator ends in tanh); other data, such as 2-D points, is
 unbounded (the generator ends in a linear layer).
@@ -39,7 +41,7 @@ def dtype_policy(precision):
 # How D normalises its hidden activations. "batch" mixes the examples of a batch, so a D with it
 # has no per-example input gradient: gradient penalties need one of the others.
 NORMALIZATIONS = ("batch", "layer", "spectral", "none")
-ARCHITECTURES = ("mlp", "conv", "auto")
+ARCHITECTURES = ("mlp", "conv", "auto", "pacgan_mlp")
 
 
 def check_normalization(normalization):
@@ -69,7 +71,8 @@ def _d_norm(normalization, name, policy, synchronized_batch_norm, axis=-1):
 
 
 def resolve_architecture(architecture, data_shape):
-    """"mlp" or "conv" for `architecture` in ARCHITECTURES; "auto" is conv for [H, W, C] images."""
+    """"mlp", "conv" or "pacgan_mlp" for `architecture` in ARCHITECTURES; "auto" is conv for
+    [H, W, C] images, mlp otherwise."""
     if architecture not in ARCHITECTURES:
         raise GanzooError(
             f"unknown architecture {architecture!r}; choose one of: {', '.join(ARCHITECTURES)}"
@@ -89,9 +92,21 @@ def _check_latent_dim(latent_dim):
         raise GanzooError(f"latent_dim must be a positive integer, got {latent_dim!r}")
 
 
+def _discriminator_input(data_shape, packing, policy, name):
+    """(D's input [batch, *data_shape], what D's first layer reads): the packs of `packing`
+    consecutive examples, [batch / packing, *data_shape[:-1], packing * data_shape[-1]]
+    (layers.Pack), or the input itself when packing is 1, which adds no layer."""
+    if not isinstance(packing, int) or packing < 1:
+        raise GanzooError(f"packing must be a positive integer, got {packing!r}")
+    data = keras.Input(tuple(data_shape), name=name)
+    if packing == 1:
+        return data, data
+    return data, layers.Pack(packing, dtype=policy, name="d_pack")(data)
+
+
 def mlp_pair(
     data_shape, latent_dim, width=256, hidden_layers=2, d_normalization="none",
-    synchronized_batch_norm=True, precision="float32", name_prefix="",
+    synchronized_batch_norm=True, precision="float32", name_prefix="", packing=1,
 ):
     """Fully connected G and D, as in Goodfellow et al. 2014 (ReLU/LeakyReLU for maxout).
 
@@ -108,6 +123,7 @@ def mlp_pair(
         synchronized_batch_norm: see dcgan_pair.
         precision: see PRECISIONS.
         name_prefix: prefix for the two model names.
+        packing: examples per pack D judges (see the module docstring).
 
     Returns:
         (generator, discriminator).
@@ -132,13 +148,73 @@ def mlp_pair(
     x = keras.layers.Reshape(data_shape, dtype="float32", name="g_reshape")(x)
     generator = keras.Model(latent, x, name=f"{name_prefix}generator")
 
-    data = keras.Input(data_shape, name="data")
-    y = keras.layers.Flatten(dtype=policy, name="d_flatten")(data)
+    data, packs = _discriminator_input(data_shape, packing, policy, "data")
+    y = keras.layers.Flatten(dtype=policy, name="d_flatten")(packs)
     for i in range(hidden_layers):
         y = _d_dense(d_normalization, width, dtype=policy, name=f"d_dense_{i}")(y)
         norm = _d_norm(d_normalization, f"d_norm_{i}", policy, synchronized_batch_norm)
         y = norm(y) if norm is not None else y
         y = keras.layers.LeakyReLU(_LEAKY_SLOPE, dtype=policy, name=f"d_lrelu_{i}")(y)
+    logits = _d_dense(d_normalization, 1, dtype="float32", name="d_logits")(y)
+    discriminator = keras.Model(data, logits, name=f"{name_prefix}discriminator")
+    return generator, discriminator
+
+
+# PacGAN's networks for its 2-D mixtures (Lin et al. 2018, synthetic data; VEEGAN's): G has 4
+# hidden layers of 400 ReLU units with batch norm, D 3 hidden layers of 200 maxout units with 5
+# linear pieces each. Fixed, as in the paper's code (fjxmlzn/PacGAN, 2DGrid_GAN&PacGAN).
+PACGAN_G_UNITS, PACGAN_G_LAYERS = 400, 4
+PACGAN_D_UNITS, PACGAN_D_LAYERS, PACGAN_MAXOUT_PIECES = 200, 3, 5
+
+
+def pacgan_mlp_pair(
+    data_shape, latent_dim, d_normalization="none", synchronized_batch_norm=True,
+    precision="float32", name_prefix="", packing=1,
+):
+    """PacGAN's toy G and D for vectors such as 2-D points (sizes: PACGAN_* above).
+
+    G: latent -> 4 x (Dense 400 without bias, batch norm, ReLU) -> Dense(data_shape[0]), linear.
+    D: packs -> 3 x (Dense 200 * 5, maxout over the 5 pieces) -> Dense(1), a raw output (a logit
+    for the BCE loss families). The paper's D has no normalisation ("none"); the others apply
+    as in mlp_pair ("spectral": every Dense of D; "batch"/"layer": before each maxout).
+    The paper's 2-D latent is latent_dim=2.
+
+    Args:
+        data_shape: (d,), one vector; images are refused (they need mlp or conv).
+        latent_dim, d_normalization, synchronized_batch_norm, precision, name_prefix, packing:
+            as for mlp_pair.
+
+    Returns:
+        (generator, discriminator).
+    """
+    data_shape = tuple(data_shape)
+    if len(data_shape) != 1:
+        raise GanzooError(
+            f"pacgan_mlp models vectors such as 2-D points, not data of shape {data_shape}; "
+            f"choose one of: {', '.join(a for a in ARCHITECTURES if a != 'pacgan_mlp')}"
+        )
+    _check_latent_dim(latent_dim)
+    check_normalization(d_normalization)
+    policy = dtype_policy(precision)
+
+    latent = keras.Input((latent_dim,), name="latent")
+    x = latent
+    for i in range(PACGAN_G_LAYERS):
+        # No bias before batch norm, which has its own offset (as the paper's code).
+        x = keras.layers.Dense(PACGAN_G_UNITS, use_bias=False, dtype=policy,
+                               name=f"g_dense_{i}")(x)
+        x = _d_norm("batch", f"g_bn_{i}", policy, synchronized_batch_norm)(x)
+        x = keras.layers.ReLU(dtype=policy, name=f"g_relu_{i}")(x)
+    x = keras.layers.Dense(data_shape[0], dtype="float32", name="g_out")(x)
+    generator = keras.Model(latent, x, name=f"{name_prefix}generator")
+
+    data, y = _discriminator_input(data_shape, packing, policy, "data")
+    for i in range(PACGAN_D_LAYERS):
+        y = _d_dense(d_normalization, PACGAN_D_UNITS * PACGAN_MAXOUT_PIECES, dtype=policy,
+                     name=f"d_dense_{i}")(y)
+        norm = _d_norm(d_normalization, f"d_norm_{i}", policy, synchronized_batch_norm)
+        y = norm(y) if norm is not None else y
+        y = layers.Maxout(PACGAN_MAXOUT_PIECES, dtype=policy, name=f"d_maxout_{i}")(y)
     logits = _d_dense(d_normalization, 1, dtype="float32", name="d_logits")(y)
     discriminator = keras.Model(data, logits, name=f"{name_prefix}discriminator")
     return generator, discriminator
@@ -185,7 +261,7 @@ CONDITIONINGS = ("projection", "auxiliary")
 
 def dcgan_pair(
     data_shape, latent_dim, width=64, d_normalization="batch", synchronized_batch_norm=True,
-    precision="float32", name_prefix="", num_classes=None, conditioning=None,
+    precision="float32", name_prefix="", num_classes=None, conditioning=None, packing=1,
 ):
     """The DCGAN generator and discriminator of Radford et al. 2015, sized to the image.
 
@@ -216,6 +292,8 @@ def dcgan_pair(
             normalised with D). "auxiliary" (ACGAN, Odena et al. 2017): G = [latent, labels]
             -> images, the one-hot label concatenated to the latent; D = images ->
             [float32 [batch, 1] adversarial output, float32 [batch, num_classes] class logits].
+        packing: examples per pack D judges, joined along the channel axis (see the module
+            docstring); unconditional networks only, since a pack of images has no one label.
 
     Returns:
         (generator, discriminator).
@@ -224,6 +302,8 @@ def dcgan_pair(
     check_dcgan_shape(data_shape)
     if conditioning is not None and conditioning not in CONDITIONINGS:
         raise GanzooError(f"unknown conditioning {conditioning!r}; one of: {', '.join(CONDITIONINGS)}")
+    if conditioning is not None and packing != 1:
+        raise GanzooError(f"packing={packing} needs unconditional networks, not {conditioning!r}")
     check_normalization(d_normalization)
     policy = dtype_policy(precision)
     height, _, channels = data_shape
@@ -278,8 +358,7 @@ def dcgan_pair(
     g_inputs = [latent, labels] if conditioning else latent
     generator = keras.Model(g_inputs, images, name=f"{name_prefix}generator")
 
-    data = keras.Input(tuple(data_shape), name="images")
-    y = data
+    data, y = _discriminator_input(data_shape, packing, policy, "images")
     filters = width
     conv = layers.SpectralConv2D if d_normalization == "spectral" else keras.layers.Conv2D
     for i in range(num_strided):
@@ -328,23 +407,24 @@ def dcgan_pair(
 def build_pair(
     architecture, data_shape, latent_dim, width, hidden_layers=2, d_normalization="none",
     synchronized_batch_norm=True, precision="float32", num_classes=None, conditioning=None,
+    packing=1,
 ):
-    """(generator, discriminator) of `architecture` ("mlp", "conv" or "auto", see
-    resolve_architecture); `hidden_layers` applies to the MLP only, `conditioning` (see
-    dcgan_pair) to the convolutional networks only."""
-    if resolve_architecture(architecture, data_shape) == "conv":
-        return dcgan_pair(
-            data_shape, latent_dim, width=width, d_normalization=d_normalization,
-            synchronized_batch_norm=synchronized_batch_norm, precision=precision,
-            num_classes=num_classes, conditioning=conditioning,
-        )
+    """(generator, discriminator) of `architecture` (one of ARCHITECTURES, see
+    resolve_architecture); D judges packs of `packing` examples (every architecture).
+    `hidden_layers` applies to the MLP only, `conditioning` (see dcgan_pair) to the
+    convolutional networks only; pacgan_mlp has the paper's fixed sizes, so it takes neither
+    `width` nor `hidden_layers`."""
+    architecture = resolve_architecture(architecture, data_shape)
+    common = dict(d_normalization=d_normalization, synchronized_batch_norm=synchronized_batch_norm,
+                  precision=precision, packing=packing)
+    if architecture == "conv":
+        return dcgan_pair(data_shape, latent_dim, width=width, num_classes=num_classes,
+                          conditioning=conditioning, **common)
     if conditioning is not None:
         raise GanzooError(
             f"class conditioning needs the convolutional networks (images), not data of shape "
             f"{tuple(data_shape)}"
         )
-    return mlp_pair(
-        data_shape, latent_dim, width=width, hidden_layers=hidden_layers,
-        d_normalization=d_normalization, synchronized_batch_norm=synchronized_batch_norm,
-        precision=precision,
-    )
+    if architecture == "pacgan_mlp":
+        return pacgan_mlp_pair(data_shape, latent_dim, **common)
+    return mlp_pair(data_shape, latent_dim, width=width, hidden_layers=hidden_layers, **common)

@@ -72,9 +72,9 @@ def test_bad_latent_sizes_are_refused(latent_dim):
         networks.mlp_pair((2,), latent_dim=latent_dim)
 
 
-@pytest.mark.parametrize("builder", ["mlp", "conv"])
+@pytest.mark.parametrize("builder", ["mlp", "conv", "pacgan_mlp"])
 @pytest.mark.parametrize("normalization", networks.NORMALIZATIONS)
-def test_both_builders_take_every_discriminator_normalization(builder, normalization):
+def test_every_builder_takes_every_discriminator_normalization(builder, normalization):
     shape = (16, 16, 1) if builder == "conv" else (2,)
     _, discriminator = networks.build_pair(builder, shape, 4, 4, d_normalization=normalization)
     kinds = {type(layer).__name__ for layer in discriminator.layers}
@@ -118,3 +118,33 @@ def test_the_gradient_flows_through_sigma():
     # y = (W00 + W01) / sigma, sigma = W00 = 2 (top singular vectors e0, e0): dy/dW00 =
     # 1/sigma - y/sigma = 0, where a sigma held constant would give 1/sigma = 0.5; dy/dW01 = 0.5.
     np.testing.assert_allclose(gradient, [[0.0, 0.5], [0.0, 0.0]], atol=1e-4)
+
+
+def test_maxout_is_the_maximum_over_each_group_of_pieces():
+    x = np.random.default_rng(0).normal(size=(4, 3, 6)).astype("float32")
+    np.testing.assert_array_equal(layers.Maxout(3)(x), x.reshape(4, 3, 2, 3).max(axis=-1))
+    with pytest.raises(GanzooError, match="Maxout with 4 pieces needs a multiple of 4 feat.*got 6"):
+        layers.Maxout(4)(x)
+
+
+def test_pacgan_mlp_has_the_papers_sizes():
+    generator, discriminator = networks.build_pair("pacgan_mlp", (2,), 2, width=8, packing=2)
+    g_dense = [l.units for l in generator.layers if isinstance(l, keras.layers.Dense)]
+    assert g_dense == [400] * 4 + [2]  # width does not apply
+    assert sum(isinstance(l, keras.layers.BatchNormalization) for l in generator.layers) == 4
+    assert not any(l.use_bias for l in generator.layers[:-1] if isinstance(l, keras.layers.Dense))
+    d_dense = [l.units for l in discriminator.layers if isinstance(l, keras.layers.Dense)]
+    assert d_dense == [200 * 5] * 3 + [1]
+    maxouts = [l for l in discriminator.layers if isinstance(l, layers.Maxout)]
+    assert [(l.pieces, l.output.shape[-1]) for l in maxouts] == [(5, 200)] * 3
+    assert discriminator.get_layer("d_dense_0").kernel.shape == (4, 1000)  # a pack of 2 points
+    assert discriminator(np.zeros((6, 2), "float32")).shape == (3, 1)
+
+
+def test_pacgan_mlp_refuses_images_in_one_line():
+    with pytest.raises(GanzooError) as error:
+        networks.build_pair("pacgan_mlp", (16, 16, 1), 2, width=8)
+    assert str(error.value) == (
+        "pacgan_mlp models vectors such as 2-D points, not data of shape (16, 16, 1); choose one "
+        "of: mlp, conv, auto"
+    )

@@ -108,10 +108,14 @@ def _beta(help_text):
 ARGUMENTS = {
     "latent_dim": _positive_int("Width of the noise vector z ~ N(0, I)."),
     "architecture": Argument(
-        str, "Networks: mlp (fully connected), conv (DCGAN's strided convolutions) or auto "
-        "(conv for images, mlp for vectors such as 2-D points).", choices=networks.ARCHITECTURES,
+        str, "Networks: mlp (fully connected), conv (DCGAN's strided convolutions), auto "
+        "(conv for images, mlp for vectors such as 2-D points) or pacgan_mlp (PacGAN's toy "
+        "networks for vectors, fixed sizes: G 4 x 400 ReLU + batch norm, D 3 x 200 maxout "
+        "units of 5 pieces).", choices=networks.ARCHITECTURES,
     ),
-    "width": _positive_int("Units per hidden layer (mlp) or base filters (conv)."),
+    "width": _positive_int(
+        "Units per hidden layer (mlp) or base filters (conv); pacgan_mlp ignores it."
+    ),
     "hidden_layers": _positive_int("Hidden layers of G and of D (mlp only)."),
     "d_normalization": Argument(
         str, "Normalisation of D's hidden layers (spectral: every layer of D spectrally "
