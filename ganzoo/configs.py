@@ -8,7 +8,10 @@ scripts where the list lives elsewhere); Python users build them directly:
         TrainConfig(steps=500),
     )
 
-A `None` default means "the model's or data set's own default". Numbers carry their allowed
+A `None` default means "the default": for `batch_size`, `steps`/`epochs` and the model arguments
+that is the recipe of the model on this kind of data where there is one
+(ganzoo/models/recipes.py), else `DEFAULT_BATCH_SIZE`, `DEFAULT_EPOCHS` and the model's own
+defaults. Numbers carry their allowed
 range (`metadata["low"]`), checked by `validate` before any work, with one line per mistake.
 """
 
@@ -16,6 +19,9 @@ import dataclasses
 from typing import Optional
 
 from ganzoo.errors import GanzooError
+
+DEFAULT_BATCH_SIZE = 64  # when neither the user nor a recipe gives one
+DEFAULT_EPOCHS = 25  # when neither steps nor epochs is given, and no recipe gives steps
 
 # Presets are data. "tiny" is deliberately small so that tests run in seconds.
 MODEL_PRESETS = {
@@ -62,7 +68,10 @@ class DataConfig:
     )
     channels: Optional[int] = _field(None, "Force 1 (grayscale) or 3 (colour) channels.")
     data_dir: Optional[str] = _field(None, "tensorflow-datasets data directory.")
-    batch_size: int = _field(64, "GLOBAL batch size, summed over all replicas.", low=1)
+    batch_size: Optional[int] = _field(
+        None, "GLOBAL batch size, summed over all replicas; default: the model's recipe for "
+        "this kind of data, else 64.", low=1,
+    )
     shuffle_buffer: int = _field(10_000, "Examples in the shuffle buffer.", low=1)
 
 
@@ -91,7 +100,10 @@ class ModelConfig:
 
 @dataclasses.dataclass(frozen=True)
 class TrainConfig:
-    epochs: int = _field(25, "Passes over the data set (ignored when --steps is given).", low=1)
+    epochs: Optional[int] = _field(
+        None, "Passes over the data set (ignored when --steps is given); default: the model's "
+        "recipe's steps for this kind of data, else 25 epochs.", low=1,
+    )
     steps: Optional[int] = _field(None, "Total generator steps; overrides --epochs.", low=1)
     seed: int = _field(0, "Seed of weights, data order and noise.", low=0)
     strategy: str = _field(

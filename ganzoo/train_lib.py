@@ -44,6 +44,7 @@ from ganzoo import configs, distribute, evaluation, export, fast_paths, features
 from ganzoo.configs import DataConfig, ModelConfig, TrainConfig
 from ganzoo.errors import GanzooError
 from ganzoo.models import arguments as model_arguments
+from ganzoo.models import recipes
 
 log = logging.getLogger("ganzoo")
 
@@ -264,7 +265,9 @@ def _claim_run_directory(model_dir, identity, overwrite):
 
 def _schedule(train_config, batches_per_epoch):
     """(total steps, steps per epoch, epochs, backup interval in steps or "epoch")."""
-    total_steps = train_config.steps or train_config.epochs * batches_per_epoch
+    total_steps = train_config.steps or (
+        (train_config.epochs or configs.DEFAULT_EPOCHS) * batches_per_epoch
+    )
     steps_per_epoch = min(total_steps, batches_per_epoch)
     epochs = math.ceil(total_steps / steps_per_epoch)
     backup_every = train_config.backup_every_steps
@@ -348,11 +351,44 @@ def _with_data_classes(model_config, data_config):
     )
 
 
+def with_recipe(data_config, model_config, train_config):
+    """The three configs with every value the user left unset filled in: from the recipe of the
+    model on this kind of data (ganzoo/models/recipes.py), else from the configs' fallbacks.
+
+    Returns:
+        (data_config, model_config, train_config, {name: value} taken from the recipe).
+    """
+    recipe = recipes.recipe_for(model_config.model, data_config.dataset)
+    taken = {}
+    if recipe is not None:
+        given = model_config.model_kwargs()  # the preset's values count as given
+        taken.update({k: v for k, v in recipe.model_args.items() if k not in given})
+        model_config = dataclasses.replace(
+            model_config, model_args={**taken, **model_config.model_args}
+        )
+        if data_config.batch_size is None and recipe.batch_size is not None:
+            taken["batch_size"] = recipe.batch_size
+        if train_config.steps is None and train_config.epochs is None and recipe.steps:
+            taken["steps"] = recipe.steps
+    data_config = dataclasses.replace(
+        data_config,
+        batch_size=data_config.batch_size or taken.get("batch_size", configs.DEFAULT_BATCH_SIZE),
+    )
+    if train_config.steps is None and train_config.epochs is None:
+        train_config = dataclasses.replace(
+            train_config, steps=taken.get("steps"),
+            epochs=None if "steps" in taken else configs.DEFAULT_EPOCHS,
+        )
+    return data_config, model_config, train_config, taken
+
+
 def train(data_config=DataConfig(), model_config=ModelConfig(), train_config=TrainConfig(),
           overwrite_run=False):
     """Train, checkpoint and export one model on the data set `data_config` names.
 
-    Training is counted in generator steps: `steps`, or `epochs` passes over the data. A run
+    Training is counted in generator steps: `steps`, or `epochs` passes over the data. Values
+    left unset (None, or a model argument not in `model_args`) come from the model's recipe for
+    this kind of data where there is one (`with_recipe`; logged), else from the defaults. A run
     interrupted at any point (even SIGKILL) and started again with the same arguments resumes
     from its last backup and ends with the weights an uninterrupted run would have.
     Conditional models train on the data's labels and take their number and names from it.
@@ -362,6 +398,15 @@ def train(data_config=DataConfig(), model_config=ModelConfig(), train_config=Tra
         A TrainResult.
     """
     _validate(model_config, train_config, data_config)
+    data_config, model_config, train_config, taken = with_recipe(
+        data_config, model_config, train_config
+    )
+    if taken:
+        log.info(
+            "recipe for %s on %s: %s (set any of them to override)", model_config.model,
+            recipes.data_kind(data_config.dataset),
+            ", ".join(f"{name}={value}" for name, value in taken.items()),
+        )
     _strategy(train_config, data_config.batch_size)
     _directories(model_config, train_config, data_config.dataset)
     conditional = ganzoo.get_model_class(model_config.model).conditional

@@ -26,6 +26,7 @@ from absl import flags  # noqa: E402
 import ganzoo  # noqa: E402
 from ganzoo import distribute, networks, train_lib  # noqa: E402
 from ganzoo.configs import DataConfig, ModelConfig, TrainConfig  # noqa: E402
+from ganzoo.models import recipes  # noqa: E402
 
 cli.define_flags(DataConfig)
 cli.define_flags(
@@ -34,7 +35,10 @@ cli.define_flags(
 )
 cli.define_flags(TrainConfig, choices={"strategy": distribute.STRATEGIES})
 cli.define_model_argument_flags()
-flags.DEFINE_bool("describe", False, "Print the --model's arguments and defaults, then exit.")
+flags.DEFINE_bool(
+    "describe", False,
+    "Print the --model's arguments and defaults, and its recipe for --dataset, then exit.",
+)
 flags.DEFINE_bool(
     "overwrite_run", False,
     "Discard a different run found in --model_dir (its checkpoints, backup, logs, grids) "
@@ -47,6 +51,7 @@ def main(argv):
     del argv
     if FLAGS.describe:
         print(ganzoo.describe_model(FLAGS.model))
+        print(recipes.describe(FLAGS.model, FLAGS.dataset))
         return
     model_config = dataclasses.replace(
         cli.config_from_flags(ModelConfig), model_args=cli.model_arguments_from_flags()

@@ -46,6 +46,7 @@ import numpy as np
 import tensorflow as tf
 import tensorflow_datasets as tfds
 
+from ganzoo import configs
 from ganzoo.data import digits, folder, idx, toy
 from ganzoo.errors import GanzooError
 
@@ -481,11 +482,12 @@ def load_training_stream(data_config, seed=0, with_labels=False):
     examples, are_images = _examples(
         c.dataset, c.image_size, c.channels, c.split, c.data_dir, seed, with_labels
     )
-    batches_per_epoch, num_examples = _batches_per_epoch(examples, c.batch_size, c.dataset)
+    batch_size = c.batch_size or configs.DEFAULT_BATCH_SIZE
+    batches_per_epoch, num_examples = _batches_per_epoch(examples, batch_size, c.dataset)
     stream = examples.repeat().shuffle(
         min(c.shuffle_buffer, max(num_examples, 1)), seed=seed, reshuffle_each_iteration=False
     )
-    batches = stream.batch(c.batch_size, drop_remainder=True)
+    batches = stream.batch(batch_size, drop_remainder=True)
     return _finish(batches, are_images, with_labels), batches_per_epoch
 
 

@@ -1,0 +1,72 @@
+"""Recipes: per (model, data kind) values used exactly where the user set nothing."""
+
+import logging
+
+import numpy as np
+import pytest
+
+import ganzoo
+from ganzoo import train_lib
+from ganzoo.configs import DEFAULT_BATCH_SIZE, DEFAULT_EPOCHS, DataConfig, ModelConfig, TrainConfig
+from ganzoo.models import arguments, recipes
+
+
+@pytest.mark.parametrize("key", sorted(recipes.RECIPES), ids="-".join)
+def test_every_recipe_is_valid_for_its_model(key):
+    model_name, kind = key
+    assert model_name in ganzoo.list_models() and kind in recipes.DATA_KINDS
+    recipe = recipes.RECIPES[key]
+    model_class = ganzoo.get_model_class(model_name)
+    arguments.check_arguments(model_name, model_class.defaults, dict(recipe.model_args))
+    assert recipe.evidence  # a recipe says what was measured to choose it
+
+
+def test_unset_values_come_from_the_recipe():
+    recipe = recipes.recipe_for("nsgan", "ring")
+    data_config, model_config, train_config, taken = train_lib.with_recipe(
+        DataConfig(dataset="ring"), ModelConfig(model="nsgan"), TrainConfig()
+    )
+    assert model_config.model_args == recipe.model_args
+    assert data_config.batch_size == recipe.batch_size
+    assert (train_config.steps, train_config.epochs) == (recipe.steps, None)
+    assert taken == {**recipe.model_args, "batch_size": recipe.batch_size, "steps": recipe.steps}
+
+
+def test_what_the_user_set_wins_over_the_recipe():
+    data_config, model_config, train_config, taken = train_lib.with_recipe(
+        DataConfig(dataset="grid", batch_size=32),
+        ModelConfig(model="gan", preset="tiny", model_args={"g_learning_rate": 5e-4}),
+        TrainConfig(epochs=3),
+    )
+    assert model_config.model_args["g_learning_rate"] == 5e-4
+    assert "width" not in model_config.model_args  # the preset sets width: it counts as given
+    assert model_config.model_kwargs()["width"] == 8
+    assert model_config.model_args["d_learning_rate"] == recipes.recipe_for("gan", "grid").model_args["d_learning_rate"]
+    assert data_config.batch_size == 32 and train_config.epochs == 3 and train_config.steps is None
+    assert not {"g_learning_rate", "width", "batch_size", "steps"} & set(taken)
+
+
+def test_without_a_recipe_the_fallbacks_apply():
+    assert recipes.recipe_for("dcgan", "digits") is None
+    data_config, model_config, train_config, taken = train_lib.with_recipe(
+        DataConfig(dataset="digits"), ModelConfig(model="dcgan"), TrainConfig()
+    )
+    assert taken == {} and model_config.model_args == {}
+    assert data_config.batch_size == DEFAULT_BATCH_SIZE
+    assert (train_config.steps, train_config.epochs) == (None, DEFAULT_EPOCHS)
+
+
+def test_a_run_logs_and_uses_its_recipe(tmp_path, caplog):
+    recipe = recipes.recipe_for("gan", "ring")
+    with caplog.at_level(logging.INFO, logger="ganzoo"):
+        result = train_lib.train(
+            DataConfig(dataset="ring"), ModelConfig(model="gan", model_args={"latent_dim": 4}),
+            TrainConfig(steps=2, model_dir=str(tmp_path / "run"), export_dir="", verbose=0),
+        )
+    line = next(r.getMessage() for r in caplog.records if r.getMessage().startswith("recipe"))
+    assert line.startswith("recipe for gan on points: ")
+    assert f"g_learning_rate={recipe.model_args['g_learning_rate']}" in line
+    assert "steps=" not in line  # the user gave steps
+    model = result.model
+    assert np.isclose(float(model.g_optimizer.learning_rate), recipe.model_args["g_learning_rate"])
+    assert model.generator.layers[1].units == recipe.model_args["width"]
