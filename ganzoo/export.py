@@ -17,6 +17,11 @@ The signature contract (names, dtypes, shapes, ranges) is stable; README.md has 
 Non-image models (e.g. 2-D points) output `samples` float32 [batch, *data_shape] instead of
 the two image outputs, have no `sample_png`, and `discriminate` takes `samples`.
 
+Models trained with PacGAN packing (`packing` = m > 1) judge packs: `discriminate` takes a
+batch that is a multiple of m and returns one value per pack of m consecutive rows, shape
+[batch / m] (rows 0..m-1 are pack 0, ...); any other batch fails the request with "... must be
+a batch of a multiple of m rows". The other signatures do not change.
+
 Conditional models (cgan, acgan) add `labels` int32 [batch] in [0, num_classes) to
 `serving_default` (one per latent row), `sample` and `sample_png` (one label for all samples, or
 num_samples labels) and, for cgan's projection D, `discriminate`; acgan's `discriminate` adds
@@ -82,6 +87,7 @@ class ServingModule:
         self.is_image = networks.is_image_shape(self.data_shape)
         self.data_name = "images" if self.is_image else "samples"
         self.outputs_are_logits = model.family.outputs_are_logits
+        self.packing = model.packing
         self.conditional = model.conditional
         self.conditioning = model.conditioning
         self.class_names = model.label_names() if model.conditional else None
@@ -167,15 +173,21 @@ class ServingModule:
         return self._png(self.sample_with_labels(num_samples, seed, labels)["images_uint8"])
 
     def _checked_data(self, data):
-        return _after_checks(
-            data,
+        checks = [
             tf.debugging.assert_equal(
                 tf.shape(data)[1:],
                 tf.constant(self.data_shape, tf.int32),
                 message=f"{self.data_name} must be float32 "
                 f"[batch, {', '.join(map(str, self.data_shape))}]",
             ),
-        )
+        ]
+        if self.packing > 1:  # D scores packs of consecutive rows
+            checks.append(tf.debugging.assert_equal(
+                tf.shape(data)[0] % self.packing, 0,
+                message=f"{self.data_name} must be a batch of a multiple of {self.packing} rows "
+                f"(packing={self.packing}: one score per pack of {self.packing} rows)",
+            ))
+        return _after_checks(data, *checks)
 
     def _judged(self, outputs):
         outputs = tf.reshape(tf.cast(outputs, tf.float32), [-1])
@@ -236,8 +248,9 @@ class ServingModule:
                 "latent": noise.latent_batch(WARMUP_BATCH, self.latent_dim, 0).numpy()
             },
             "sample": {"num_samples": np.int32(WARMUP_BATCH), "seed": np.int64(0)},
-            "discriminate": {
-                self.data_name: np.zeros((WARMUP_BATCH, *self.data_shape), np.float32)
+            "discriminate": {  # WARMUP_BATCH packs
+                self.data_name: np.zeros((WARMUP_BATCH * self.packing, *self.data_shape),
+                                         np.float32)
             },
         }
         if self.conditional:

@@ -18,7 +18,9 @@ never `log(sigmoid(l))`, which becomes log(0) = -inf once sigmoid underflows (l 
 float32). For the other three D's output is a raw score with no probability (a "critic").
 
 Regularisers that need D itself (gradient penalties) take the discriminator as an argument and
-return per-example penalties as well.
+return per-example penalties as well. With PacGAN packing (Lin et al. 2018) D's example is a
+pack of `packing` consecutive samples: D's outputs, so the losses above, are per pack, and the
+penalties take `packing` to be per pack too.
 """
 
 import dataclasses
@@ -223,58 +225,69 @@ LOSS_FAMILIES = {
 
 
 # ------------------------------------------------------------------------------ regularisers
-def _input_gradient_norms_squared(discriminator, inputs):
-    """||dD(x_i)/dx_i||^2 per example, float32 [batch].
+def _input_gradient_norms_squared(discriminator, inputs, packing=1):
+    """||dD(p_j)/dp_j||^2 per pack p_j of `packing` consecutive examples, float32
+    [batch / packing]; per example (p_j = x_j) when packing is 1.
 
-    D's output for example i must depend on example i only (no batch norm), so that the gradient
-    of the summed outputs with respect to x_i is the gradient of D(x_i).
+    D's output for pack j must depend on pack j only (no batch norm), so that the gradient of
+    the summed outputs with respect to pack j's examples is the gradient of D(p_j); its squared
+    norm is the sum of the members' squared norms (a pack is its members joined).
     """
     inputs = tf.cast(inputs, tf.float32)
     with tf.GradientTape() as tape:
         tape.watch(inputs)
         outputs = tf.cast(discriminator(inputs, training=True), tf.float32)
     gradients = tape.gradient(outputs, inputs)  # of the summed outputs
-    return tf.reduce_sum(tf.square(gradients), axis=list(range(1, len(inputs.shape))))
+    per_example = tf.reduce_sum(tf.square(gradients), axis=list(range(1, len(inputs.shape))))
+    return tf.reduce_sum(tf.reshape(per_example, [-1, packing]), axis=1)
 
 
-def gradient_penalty(discriminator, real, fake, mix):
+def gradient_penalty(discriminator, real, fake, mix, packing=1):
     """The two-sided gradient penalty of WGAN-GP (Gulrajani et al. 2017, eq. 3, Algorithm 1):
 
         x_hat_i   = mix_i * x_i + (1 - mix_i) * G(z_i)
         penalty_i = (||grad_x D(x_hat_i)||_2 - 1)^2
 
+    With packing, i runs over packs: one mix_i for all the members of pack i (the interpolate
+    lies on the segment between a real pack and a fake pack) and the norm is that of the
+    gradient with respect to the whole pack.
+
     The norm is sqrt(sum of squares + 1e-12): the epsilon keeps its gradient finite where the
     input gradient vanishes (sqrt'(0) is infinite).
 
     Args:
-        discriminator: a callable `D(x, training=True)` -> [batch] or [batch, 1] outputs,
-            each depending on its own example only (no batch norm).
+        discriminator: a callable `D(x, training=True)` -> [batch / packing] or
+            [batch / packing, 1] outputs, each depending on its own example (pack) only (no
+            batch norm).
         real, fake: float [batch, *data_shape].
-        mix: float [batch] in [0, 1], U(0, 1) in the paper (drawn by the caller, so that the
-            draw is keyed, per replica, like every other random number in training).
+        mix: float [batch / packing] in [0, 1], U(0, 1) in the paper (drawn by the caller, so
+            that the draw is keyed, per replica, like every other random number in training).
+        packing: examples per pack D judges; batch must be a multiple of it.
 
     Returns:
-        float32 [batch], each >= 0 (the caller multiplies by lambda, 10 in the paper).
+        float32 [batch / packing], each >= 0 (the caller multiplies by lambda, 10 in the paper).
     """
     real = tf.cast(real, tf.float32)
     fake = tf.cast(fake, tf.float32)
-    mix = tf.reshape(tf.cast(mix, tf.float32), [-1] + [1] * (len(real.shape) - 1))
+    mix = tf.repeat(tf.reshape(tf.cast(mix, tf.float32), [-1]), packing)  # per member
+    mix = tf.reshape(mix, [-1] + [1] * (len(real.shape) - 1))
     interpolates = mix * real + (1.0 - mix) * fake
-    norms = tf.sqrt(_input_gradient_norms_squared(discriminator, interpolates) + 1e-12)
+    norms = tf.sqrt(_input_gradient_norms_squared(discriminator, interpolates, packing) + 1e-12)
     return tf.square(norms - 1.0)
 
 
-def r1_penalty(discriminator, real):
-    """The R1 penalty on real data (Mescheder et al. 2018, eq. 9): ||grad_x D(x_i)||_2^2.
+def r1_penalty(discriminator, real, packing=1):
+    """The R1 penalty on real data (Mescheder et al. 2018, eq. 9): ||grad_x D(x_i)||_2^2, per
+    real pack i with packing (the gradient with respect to the whole pack).
 
     The paper's regulariser is gamma/2 times its mean; models take `r1_weight` = gamma and add
-    gamma/2 * penalty_i to D's per-example loss.
+    gamma/2 * penalty_i to D's per-example (per-pack) loss.
 
     Args:
-        discriminator: as for gradient_penalty.
+        discriminator, packing: as for gradient_penalty.
         real: float [batch, *data_shape].
 
     Returns:
-        float32 [batch], each >= 0.
+        float32 [batch / packing], each >= 0.
     """
-    return _input_gradient_norms_squared(discriminator, real)
+    return _input_gradient_norms_squared(discriminator, real, packing)

@@ -1,6 +1,9 @@
 """The zoo's contract, run over every registered model: a model added to the registry is covered
 here without a new test (config round trip, training moves finite losses, the rules of the game,
-.keras save/load resumes exactly, 2 replicas == 1 device, mixed precision, export signatures)."""
+.keras save/load resumes exactly, 2 replicas == 1 device, mixed precision, export signatures).
+Two packed cases (PacGAN, packing=2: vectors with the minimax game, images with a gradient
+penalty) run through the tests where D's packs matter (CONTRACT); tests/test_packing.py has the
+rest of packing's."""
 
 import os
 
@@ -44,8 +47,17 @@ def batches(name, shape, batch_size=16, num_batches=2, seed=0, latent_dim=None):
     return tf.data.Dataset.from_tensor_slices(element).batch(batch_size, drop_remainder=True)
 
 
+def packed_case(name, **more):
+    """tiny_case(name) whose D judges packs of 2 samples."""
+    name, shape, overrides = tiny_case(name)
+    return name, shape, {**overrides, "packing": 2, **more}
+
+
 ZOO = [tiny_case(name) for name in ganzoo.list_models()]
 ZOO_IDS = [name for name, _, _ in ZOO]
+# The zoo and two packed cases, for the tests where packing changes something.
+CONTRACT = ZOO + [packed_case("gan"), packed_case("wgan_gp", d_steps=1)]  # not 5: time
+CONTRACT_IDS = ZOO_IDS + ["gan-packing", "wgan_gp-packing"]
 CRITIC_LOSSES = ("wasserstein", "hinge", "least_squares")
 
 
@@ -81,7 +93,7 @@ def test_defaults_follow_the_papers():
     assert all(model(name).r1_weight == 0.0 for name in ganzoo.list_models())
 
 
-@pytest.mark.parametrize("name, shape, overrides", ZOO, ids=ZOO_IDS)
+@pytest.mark.parametrize("name, shape, overrides", CONTRACT, ids=CONTRACT_IDS)
 def test_get_config_round_trip(name, shape, overrides):
     model = tiny(name, shape, overrides, d_steps=2, seed=3)
     config = model.get_config()
@@ -91,7 +103,7 @@ def test_get_config_round_trip(name, shape, overrides):
     assert set(config) == {"name", "data_shape", *type(model).defaults}
 
 
-@pytest.mark.parametrize("name, shape, overrides", ZOO, ids=ZOO_IDS)
+@pytest.mark.parametrize("name, shape, overrides", CONTRACT, ids=CONTRACT_IDS)
 def test_training_logs_the_models_metrics_finite_and_moving(name, shape, overrides):
     model = tiny(name, shape, overrides, d_steps=1)
     before = all_weights(model)
@@ -124,7 +136,7 @@ def test_the_generator_step_never_updates_the_discriminator(name, shape, overrid
     )
 
 
-@pytest.mark.parametrize("name, shape, overrides", ZOO, ids=ZOO_IDS)
+@pytest.mark.parametrize("name, shape, overrides", CONTRACT, ids=CONTRACT_IDS)
 def test_keras_save_and_load_resumes_training_exactly(tmp_path, name, shape, overrides):
     model = tiny(name, shape, overrides, d_steps=2)
     model.compile()  # Adam from the model's own settings: its moments must survive the trip.
@@ -173,7 +185,7 @@ def mirrored():
     return strategy
 
 
-@pytest.mark.parametrize("name, shape, overrides", ZOO, ids=ZOO_IDS)
+@pytest.mark.parametrize("name, shape, overrides", CONTRACT, ids=CONTRACT_IDS)
 def test_two_replicas_equal_one_device(mirrored, name, shape, overrides):
     # Sampled noise (and interpolation weights): each replica takes its own rows of one global
     # draw keyed on (seed, step, sub-step), so the run is the same at any replica count.
@@ -219,7 +231,7 @@ def test_one_mixed_bfloat16_step_moves_the_weights_like_float32(name, shape, ove
 
 
 # --------------------------------------------------------------------------------- export
-@pytest.mark.parametrize("name, shape, overrides", ZOO, ids=ZOO_IDS)
+@pytest.mark.parametrize("name, shape, overrides", CONTRACT, ids=CONTRACT_IDS)
 def test_export_serves_generate_and_the_discriminators_outputs(tmp_path, name, shape, overrides):
     model = tiny(name, shape, overrides)
     model.fit(batches(name, shape), epochs=1, verbose=0)
@@ -331,6 +343,7 @@ def test_generate_rejects_a_latent_of_the_wrong_width():
         ({"g_learning_rate": -1e-3}, r"g_learning_rate must be a number > 0"),
         ({"beta_2": 1.0}, r"beta_2 must be a number in \[0, 1\)"),
         ({"seed": -1}, r"seed must be an integer >= 0"),
+        ({"packing": 0}, r"packing=0 is not allowed; packing must be an integer >= 1"),
         ({"g_ema_decay": 1.0}, r"g_ema_decay must be a number in \(0, 1\), or None"),
         ({"d_normalization": "group"}, r"one of: batch, layer, spectral, none"),
         ({"precision": "float8"}, r"precision='float8' is not allowed; .*mixed_float16"),

@@ -136,6 +136,12 @@ ARGUMENTS = {
         float, "Weight (gamma) of the R1 penalty on real data, gamma/2 * ||grad D(x)||^2; 0 = off.",
         low=0.0,
     ),
+    "packing": _positive_int(
+        "PacGAN packing (Lin et al. 2018): D judges packs of this many samples, all real or all "
+        "fake, joined along the channel (images) or feature (vectors) axis; losses and "
+        "penalties are per pack; the per-replica batch must be a multiple; 1 = off. "
+        "Unconditional models only."
+    ),
     "d_learning_rate": _rate("Adam learning rate of D."),
     "g_learning_rate": _rate("Adam learning rate of G."),
     "beta_1": _beta("Adam beta_1 of both optimizers."),

@@ -12,7 +12,9 @@ A model of the zoo is a registration, a `defaults` dict and, where it needs one,
 the two objective hooks; train_step itself is never copied, because it owns what makes
 distributed training exact (DESIGN.md section 3):
 - per-example losses are averaged over the GLOBAL batch (`tf.nn.compute_average_loss`), since
-  `apply_gradients` sums gradients over replicas;
+  `apply_gradients` sums gradients over replicas; with PacGAN packing (`packing` = m > 1) D's
+  "example" is a pack of m samples, so the losses are per pack and averaged over the global
+  batch / m packs;
 - every random draw (noise, interpolation weights) is made for the whole global batch keyed on
   (seed, step, sub-step, stream) and each replica takes its own rows, so replicas see different
   numbers and the run is identical at any replica count (`replica_draw`);
@@ -36,6 +38,25 @@ _FAKE_LABEL_STREAM = 2
 _PER_EXAMPLE_NORMALIZATIONS = ("none", "layer")
 
 
+def check_packed_batch(model_name, packing, local_batch, num_replicas):
+    """Refuse a per-replica batch that packs of `packing` examples do not tile (GanzooError, one
+    line naming the batch, the replicas and `packing`). Callable before the model exists, e.g.
+    with the checked arguments, to fail before any work.
+
+    Args:
+        model_name: str, names the model in the message.
+        packing: int >= 1, the model's `packing`.
+        local_batch: int, examples per replica.
+        num_replicas: int, replicas in sync (the global batch is their product).
+    """
+    if local_batch % packing:
+        raise GanzooError(
+            f"{model_name}: packing={packing} needs a per-replica batch divisible by {packing}; "
+            f"a batch of {local_batch * num_replicas} on {num_replicas} replica(s) gives "
+            f"{local_batch} per replica"
+        )
+
+
 class GANModel(keras.Model):
     """Base class of the zoo's GANs: the original GAN (Goodfellow et al. 2014) by default.
 
@@ -47,12 +68,12 @@ class GANModel(keras.Model):
 
     The arguments every model shares, in brief: `latent_dim`; networks (`architecture`,
     `width`, `hidden_layers`, `d_normalization`, `synchronized_batch_norm`); the game
-    (`loss_family`, `d_steps`, `gp_weight`, `r1_weight`); the optimizers (`d_learning_rate`,
-    `g_learning_rate`, `beta_1`, `beta_2`: Adam for both networks, built by `compile()`);
-    `g_ema_decay` (an exponential moving average of G's weights, used by `generate`, the
-    sample grids, evaluation and export); `seed`; `precision` ("float32", "mixed_bfloat16" or
-    "mixed_float16": variables, G's output, D's output and the losses stay float32;
-    mixed_float16 adds dynamic loss scaling to both optimizers).
+    (`loss_family`, `d_steps`, `gp_weight`, `r1_weight`, `packing`); the optimizers
+    (`d_learning_rate`, `g_learning_rate`, `beta_1`, `beta_2`: Adam for both networks, built by
+    `compile()`); `g_ema_decay` (an exponential moving average of G's weights, used by
+    `generate`, the sample grids, evaluation and export); `seed`; `precision` ("float32",
+    "mixed_bfloat16" or "mixed_float16": variables, G's output, D's output and the losses stay
+    float32; mixed_float16 adds dynamic loss scaling to both optimizers).
 
     Dataset elements may be a real batch [batch, *data_shape] or a dict
     {"images": [batch, *data_shape], "labels": int [batch], "latent": [batch, latent_dim]};
@@ -60,6 +81,15 @@ class GANModel(keras.Model):
     optional: a given latent batch is used for every D step and the G step instead of sampled
     noise. Conditional models draw the fake labels uniformly over the classes, from the same
     keyed per-replica source as the noise.
+
+    PacGAN packing (Lin et al. 2018): with `packing` = m > 1, D judges packs of m consecutive
+    samples joined along the last axis (a layers.Pack at the start of D, so that penalties and
+    export use the same D): real packs hold only real samples, fake packs only fakes. D's
+    outputs, the losses, the logged metrics and the gradient penalties (the interpolation
+    weight, and the input-gradient norm, are per pack) are then per pack, and the losses are
+    averaged over global batch / m packs. The per-replica batch must be a multiple of m.
+    Unconditional models only: a pack of m images has m labels, which neither the projection
+    D nor the auxiliary class head can judge as one.
     """
 
     # Conditional models set this, take `num_classes` and `class_names`, and get G (and D) with
@@ -80,6 +110,7 @@ class GANModel(keras.Model):
         "d_steps": 1,
         "gp_weight": 0.0,
         "r1_weight": 0.0,
+        "packing": 1,
         "d_learning_rate": 2e-4,
         "g_learning_rate": 2e-4,
         "beta_1": 0.5,
@@ -123,6 +154,11 @@ class GANModel(keras.Model):
     def _check_combination(self):
         """Refuse argument values that are each allowed but make no sense together."""
         if self.conditional:
+            if self.packing > 1:
+                raise GanzooError(
+                    f"{self.zoo_name}: packing={self.packing} is for unconditional models (a pack "
+                    f"of images has one label per image, which D cannot judge as one); use 1"
+                )
             if self.class_names is not None and len(self.class_names) != self.num_classes:
                 raise GanzooError(
                     f"{self.zoo_name}: {len(self.class_names)} class_names for num_classes="
@@ -147,6 +183,7 @@ class GANModel(keras.Model):
             hidden_layers=self.hidden_layers, d_normalization=self.d_normalization,
             synchronized_batch_norm=self.synchronized_batch_norm, precision=self.precision,
             num_classes=getattr(self, "num_classes", None), conditioning=self.conditioning,
+            packing=self.packing,
         )
 
     def label_names(self):
@@ -282,12 +319,14 @@ class GANModel(keras.Model):
         return tf.cast(self.generator(inputs, training=training), tf.float32)
 
     def adversarial_outputs(self, data, labels=None, training=True):
-        """D's float32 [batch, 1] output that the loss family scores (for conditional models,
-        of the data given the labels)."""
+        """D's float32 [batch / packing, 1] output that the loss family scores: one per example,
+        or per pack of `packing` consecutive examples (for conditional models, of the data given
+        the labels)."""
         return self.discriminator(data, training=training)
 
     def discriminator_objective(self, real, fake, sub_step, real_labels=None, fake_labels=None):
-        """Hook: D's per-example loss and metrics; runs inside D's gradient tape.
+        """Hook: D's per-example (per-pack, with packing) loss and metrics; runs inside D's
+        gradient tape.
 
         Args:
             real: float32 [local_batch, *data_shape], this replica's real examples.
@@ -296,14 +335,15 @@ class GANModel(keras.Model):
             real_labels, fake_labels: int32 [local_batch] for conditional models, else None.
 
         Returns:
-            (float32 [local_batch] loss, {metric name: float32 [local_batch]}); the names are
-            `metric_names()` less d_loss and g_loss.
+            (float32 [local_batch / packing] loss, {metric name: float32 [local_batch /
+            packing]}); the names are `metric_names()` less d_loss and g_loss.
         """
         if self.d_normalization in _PER_EXAMPLE_NORMALIZATIONS:
             # One call on [real; fake] gives each example the output two calls would (nothing in
             # D mixes examples) and measured 1.16x faster for wgan_gp at batch 64 on 2 CPU cores.
             # Not with batch norm (statistics of the joint batch) nor spectral norm (one power
-            # iteration per call).
+            # iteration per call). Packs never straddle the two halves: each half's batch is a
+            # multiple of `packing` (train_step checks it).
             both_labels = None if real_labels is None else tf.concat([real_labels, fake_labels], 0)
             outputs = self.adversarial_outputs(tf.concat([real, fake], 0), both_labels)
             real_outputs, fake_outputs = tf.split(outputs, 2, axis=0)
@@ -322,19 +362,22 @@ class GANModel(keras.Model):
             return self.adversarial_outputs(data, real_labels, training)
 
         if self.gp_weight > 0:
-            mix = self.replica_draw(noise.uniform_batch, tf.shape(real)[0], sub_step,
-                                    _INTERPOLATION_STREAM)
-            metrics["gradient_penalty"] = losses.gradient_penalty(critic, real, fake, mix)
+            # One weight per pack: the interpolate lies between a real and a fake pack.
+            mix = self.replica_draw(noise.uniform_batch, tf.shape(real)[0] // self.packing,
+                                    sub_step, _INTERPOLATION_STREAM)
+            metrics["gradient_penalty"] = losses.gradient_penalty(critic, real, fake, mix,
+                                                                  self.packing)
             loss += self.gp_weight * metrics["gradient_penalty"]
         if self.r1_weight > 0:
-            metrics["r1_penalty"] = losses.r1_penalty(critic, real)
+            metrics["r1_penalty"] = losses.r1_penalty(critic, real, self.packing)
             loss += 0.5 * self.r1_weight * metrics["r1_penalty"]
         return loss, metrics
 
     def generator_objective(self, fake, fake_labels=None):
-        """Hook: G's per-example loss [local_batch] and {metric: [local_batch]} (none here);
-        runs inside G's gradient tape. `fake` is G's float32 output for this replica's noise
-        (and `fake_labels`, int32 [local_batch], for conditional models)."""
+        """Hook: G's per-example loss [local_batch / packing] and {metric: [local_batch /
+        packing]} (none here; per pack with packing, as D's); runs inside G's gradient tape.
+        `fake` is G's float32 output for this replica's noise (and `fake_labels`, int32
+        [local_batch], for conditional models)."""
         return self.family.generator(self.adversarial_outputs(fake, fake_labels)), {}
 
     def _track(self, values):
@@ -352,11 +395,30 @@ class GANModel(keras.Model):
             _FAKE_LABEL_STREAM,
         )
 
+    def _packable(self, real, num_replicas):
+        """`real`, once its batch is known to be a multiple of `packing`: checked now when the
+        batch size is static, else by an in-graph assertion (a dataset batched without
+        drop_remainder)."""
+        if self.packing == 1:
+            return real
+        if real.shape[0] is not None:
+            check_packed_batch(self.zoo_name, self.packing, real.shape[0], num_replicas)
+            return real
+        check = tf.debugging.assert_equal(
+            tf.shape(real)[0] % self.packing, 0,
+            message=f"{self.zoo_name}: packing={self.packing} needs a per-replica batch "
+            f"divisible by {self.packing}",
+        )
+        with tf.control_dependencies([check]):
+            return tf.identity(real)
+
     def train_step(self, data):
         real, real_labels, given_latent = self._split_batch(data)
-        real = tf.cast(real, tf.float32)
+        num_replicas = tf.distribute.get_replica_context().num_replicas_in_sync
+        real = self._packable(tf.cast(real, tf.float32), num_replicas)
         local_batch = tf.shape(real)[0]
-        global_batch = local_batch * tf.distribute.get_replica_context().num_replicas_in_sync
+        # D's "examples" are packs: every loss holds one value per pack (see the class docstring).
+        global_packs = local_batch * num_replicas // self.packing
 
         def latent_for(sub_step):
             if given_latent is not None:
@@ -367,7 +429,7 @@ class GANModel(keras.Model):
             # scale_loss is the identity except under LossScaleOptimizer (mixed_float16),
             # whose apply_gradients divides the scale back out.
             return optimizer.scale_loss(
-                tf.nn.compute_average_loss(loss, global_batch_size=global_batch)
+                tf.nn.compute_average_loss(loss, global_batch_size=global_packs)
             )
 
         d_vars = self.discriminator.trainable_variables
