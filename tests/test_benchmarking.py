@@ -181,3 +181,102 @@ def test_conditional_reference_trains_on_labelled_batches_and_obeys_labels():
     np.testing.assert_allclose(reference.generate(6, [0, 1, 2, 0, 1, 2], seed=3), samples)
     with pytest.raises(ganzoo.GanzooError, match="multiples of 4"):
         benchmark_lib.conditional_reference((30, 30, 1), 3)
+
+
+def _layer_summary(network):
+    """[(layer class name, output shape without the batch)] of a Sequential network."""
+    return [(type(layer).__name__, tuple(layer.output.shape[1:])) for layer in network.layers]
+
+
+def test_keras_io_dcgan_networks_are_the_examples_sized_to_the_data():
+    # 64x64x3: keras.io dcgan_overriding_train_step.py's CelebA networks exactly.
+    generator, discriminator = benchmark_lib.keras_io_dcgan_networks((64, 64, 3))
+    assert generator.count_params() == (
+        128 * 8 * 8 * 128 + 8 * 8 * 128 + 16 * 128 * 128 + 128 + 16 * 128 * 256 + 256
+        + 16 * 256 * 512 + 512 + 25 * 512 * 3 + 3
+    )
+    assert discriminator.count_params() == (
+        16 * 3 * 64 + 64 + 16 * 64 * 128 + 128 + 16 * 128 * 128 + 128 + 8 * 8 * 128 + 1
+    )
+    # 28x28x1: the same D; G from 7x7 with the first two up-samplings.
+    generator, discriminator = benchmark_lib.keras_io_dcgan_networks((28, 28, 1))
+    assert _layer_summary(generator) == [
+        ("Dense", (7 * 7 * 128,)), ("Reshape", (7, 7, 128)),
+        ("Conv2DTranspose", (14, 14, 128)), ("LeakyReLU", (14, 14, 128)),
+        ("Conv2DTranspose", (28, 28, 256)), ("LeakyReLU", (28, 28, 256)),
+        ("Conv2D", (28, 28, 1)),
+    ]
+    assert _layer_summary(discriminator) == [
+        ("Conv2D", (14, 14, 64)), ("LeakyReLU", (14, 14, 64)),
+        ("Conv2D", (7, 7, 128)), ("LeakyReLU", (7, 7, 128)),
+        ("Conv2D", (4, 4, 128)), ("LeakyReLU", (4, 4, 128)),
+        ("Flatten", (2048,)), ("Dropout", (2048,)), ("Dense", (1,)),
+    ]
+    assert [layer.kernel_size for layer in discriminator.layers[:6:2]] == [(4, 4)] * 3
+    assert generator.layers[-1].kernel_size == (5, 5)
+    assert generator.layers[-1].activation is discriminator.layers[-1].activation
+    assert discriminator.layers[-1].activation is keras.activations.sigmoid
+    with pytest.raises(ganzoo.GanzooError, match="multiples of 4"):
+        benchmark_lib.keras_io_dcgan_networks((30, 30, 1))
+
+
+def test_keras_io_wgan_gp_networks_are_the_examples_at_28x28():
+    generator, critic = benchmark_lib.keras_io_wgan_gp_networks((28, 28, 1))
+    # The parameter counts keras.io's wgan_gp.py prints for its Fashion-MNIST networks.
+    assert (critic.count_params(), generator.count_params()) == (4_305_409, 910_660)
+    assert [name for name, _ in _layer_summary(critic)] == [
+        "ZeroPadding2D", "Conv2D", "LeakyReLU", "Conv2D", "LeakyReLU", "Dropout", "Conv2D",
+        "LeakyReLU", "Dropout", "Conv2D", "LeakyReLU", "Flatten", "Dropout", "Dense",
+    ]
+    assert _layer_summary(critic)[0][1] == (32, 32, 1)
+    assert _layer_summary(generator)[3] == ("Reshape", (4, 4, 256))
+    assert _layer_summary(generator)[-2:] == [("Activation", (32, 32, 1)),
+                                              ("Cropping2D", (28, 28, 1))]
+    assert [layer.rate for layer in critic.layers if isinstance(layer, keras.layers.Dropout)] == [
+        0.3, 0.3, 0.2
+    ]
+
+
+@pytest.mark.parametrize("name, d_updates", [("keras_io_dcgan", 1), ("keras_io_wgan_gp", 3)])
+def test_keras_io_references_train_and_sample_like_ganzoo(name, d_updates):
+    reference = benchmark_lib.KERAS_IO_REFERENCES[name]((28, 28, 1), None)
+    # One step: eagerly is twice as fast as tracing wgan_gp's three critic updates with their
+    # penalties (ReferenceGAN's traced critic loop: test_wgan_gp_reference_trains_the_models_...).
+    reference.run_eagerly = True
+    # Kernels: the Wasserstein critic's output bias has no gradient (it cancels in the loss).
+    kernels = [w for w in reference.generator.trainable_weights
+               + reference.discriminator.trainable_weights if w.path.endswith("kernel")]
+    before = [w.numpy() for w in kernels]
+    history = reference.fit(image_batches((28, 28, 1), batch_size=8, num_batches=1), verbose=0)
+    losses = {key: values[-1] for key, values in history.history.items()}
+    assert set(losses) == {"d_loss", "g_loss"}
+    assert all(math.isfinite(value) for value in losses.values()), losses
+    assert (int(reference.d_optimizer.iterations), int(reference.g_optimizer.iterations)) == (
+        d_updates, 1
+    )
+    assert all(not np.allclose(b, w.numpy()) for b, w in zip(before, kernels))
+    samples = reference.generate(5, seed=3)
+    assert samples.shape == (5, 28, 28, 1) and samples.dtype == np.float32
+    assert samples.min() >= -1 and samples.max() <= 1
+    np.testing.assert_allclose(reference.generate(5, seed=3), samples)
+    with pytest.raises(ganzoo.GanzooError, match="unconditional"):
+        reference.generate(5, labels=[0] * 5)
+
+
+def test_keras_io_references_keep_the_examples_optimizers():
+    dcgan = benchmark_lib.keras_io_dcgan_reference((28, 28, 1))
+    wgan = benchmark_lib.keras_io_wgan_gp_reference((28, 28, 1))
+    settings = [(float(o.learning_rate), o.beta_1, o.beta_2)
+                for o in (dcgan.d_optimizer, dcgan.g_optimizer, wgan.d_optimizer, wgan.g_optimizer)]
+    assert np.allclose(settings, [(1e-4, 0.9, 0.999)] * 2 + [(2e-4, 0.5, 0.9)] * 2)
+    assert (dcgan.label_noise, wgan.d_steps, wgan.gp_weight) == (0.05, 3, 10.0)
+
+
+def test_each_image_model_stands_against_the_keras_io_example_a_user_would_copy():
+    expected = {"dcgan": "keras_io_dcgan", "lsgan": "keras_io_dcgan", "sngan": "keras_io_dcgan",
+                "wgan_gp": "keras_io_wgan_gp", "cgan": "keras_io_conditional_gan",
+                "acgan": "keras_io_conditional_gan"}
+    assert {name: benchmark_lib.keras_io_reference_name(ganzoo.get_model_class(name))
+            for name in expected} == expected
+    assert set(expected.values()) == set(benchmark_lib.KERAS_IO_REFERENCES)
+
