@@ -45,6 +45,7 @@ from ganzoo.configs import DataConfig, ModelConfig, TrainConfig
 from ganzoo.errors import GanzooError
 from ganzoo.models import arguments as model_arguments
 from ganzoo.models import recipes
+from ganzoo.models.base import check_packed_batch
 
 log = logging.getLogger("ganzoo")
 
@@ -450,6 +451,12 @@ def train_on_stream(stream, batches_per_epoch, model_config=ModelConfig(),
     if batch_size is None:
         raise GanzooError("the stream needs a static batch size: batch it with drop_remainder=True")
     strategy = _strategy(train_config, int(batch_size))
+    replicas = strategy.num_replicas_in_sync
+    arguments = {**ganzoo.get_model_class(model_config.model).defaults,
+                 **_model_kwargs(model_config)}
+    check_packed_batch(  # before run.json is written: a wrong batch must not claim the run
+        model_config.model, arguments["packing"], int(batch_size) // replicas, replicas
+    )
     model_dir, export_dir = _directories(model_config, train_config, dataset_name)
     extractor = (
         features.get_extractor(train_config.eval_features) if train_config.eval_every else None

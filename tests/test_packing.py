@@ -11,7 +11,8 @@ import pytest
 import tensorflow as tf
 
 import ganzoo
-from ganzoo import distribute, export, layers, losses
+from ganzoo import distribute, export, layers, losses, train_lib
+from ganzoo.configs import DataConfig, ModelConfig, TrainConfig
 from ganzoo.models.base import GANModel, check_packed_batch
 from tests.conftest import TWO_CPUS, all_weights
 from tests.test_models import batches, tiny, tiny_case
@@ -165,3 +166,13 @@ def test_pacgans_setting_trains_on_2d_points():
     model = tiny("gan", (2,), {}, architecture="pacgan_mlp", latent_dim=2, packing=2)
     history = model.fit(batches("gan", (2,), 16, 2), verbose=0).history
     assert all(np.isfinite(values).all() for values in history.values())
+
+
+def test_train_refuses_a_packed_batch_before_writing_anything(tmp_path):
+    with pytest.raises(ganzoo.GanzooError, match="packing=3 needs a per-replica batch"):
+        train_lib.train(
+            DataConfig(dataset="ring", batch_size=64),
+            ModelConfig(model="gan", preset="tiny", model_args={"packing": 3}),
+            TrainConfig(steps=2, model_dir=str(tmp_path / "run"), export_dir=""),
+        )
+    assert not os.path.exists(tmp_path / "run")
