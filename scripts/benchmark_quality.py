@@ -2,6 +2,10 @@
 
     python scripts/benchmark_quality.py --suite=toy --seeds=5 --output_json=quality_toy.json
     python scripts/benchmark_quality.py --suite=mnist --mnist_dir=../shared/data/mnist
+    python scripts/benchmark_quality.py --suite=fashion \
+        --fashion_dir=/usr/share/datasets/fashion-mnist \
+        --fashion_classifier=fashion_classifier.keras --fashion_grid_dir=fashion_grids \
+        --output_json=quality_fashion.json
 
 toy: for each data set (ring of 8, grid of 25 Gaussians), model (gan, nsgan) and seed, train
 with the given budget, draw 2,500 samples (as PacGAN does) and score them with
@@ -34,6 +38,27 @@ with evaluation.score_conditional_images: class accuracy (the classifier's argma
 requested class), FID, KID, intra-class FID. Speed: fresh copies of both, alternating in this
 process, --speed_repetitions x --speed_steps timed steps after --speed_warmup (images/s, and
 the ratio cgan / reference).
+
+fashion: every image model of the zoo (those whose default networks are convolutional for
+images: not gan and nsgan, MLPs by default) at its defaults, float32, against the keras.io
+example a user would copy instead (benchmark_lib.keras_io_reference_name): dcgan, lsgan and
+sngan against `dcgan_overriding_train_step.py`, wgan_gp against `wgan_gp.py`, cgan and acgan
+against `conditional_gan.py`, each with the example's own networks (sized to 28x28), train
+step, loss and optimizer. Full Fashion-MNIST from its idx folder (--fashion_dir; `apt-get
+install dataset-fashion-mnist`) at its native 28x28 (ganzoo's DCGAN networks go 7 -> 14 -> 28,
+as keras.io's): every contender trains --steps generator steps (default 3,000) at --batch_size
+(default 64) on the same stream of the 60,000 training images (same order; labels beside them
+for the conditional ones), ganzoo's through train_lib.train_on_stream (checkpoints and backups
+included in its wall time), each reference once per seed, with its own `fit`. A domain
+classifier (ganzoo.features, versioned; trained on the 60,000 training images for
+--classifier_epochs, or reused from --fashion_classifier) scores 10,000 samples of each against
+the 10,000 test images: FID, KID, precision and recall in its features, and for conditional
+models (sampled with balanced requested labels) class accuracy and intra-class FID. The floor:
+10,000 training images drawn at random against the test images (the same sample sizes, so the
+same small-sample bias of FID as the models'; the score of a generator that reproduces the
+training distribution). --models picks a subset; rows are added to --output_json (a file of
+another setting is refused), so the table can be built a model at a time; the Markdown table
+printed at the end holds every row of that file, with the commands that produced it.
 """
 
 import os
@@ -45,18 +70,26 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # For `cli` in a
 import cli  # noqa: E402
 from absl import flags  # noqa: E402
 
-flags.DEFINE_enum("suite", "toy", ["toy", "mnist", "conditional"], "Which benchmark.")
+flags.DEFINE_enum("suite", "toy", ["toy", "mnist", "conditional", "fashion"], "Which benchmark.")
 flags.DEFINE_string("mnist_dir", "../shared/data/mnist", "Folder with t10k-*-idx*-ubyte.gz (mnist suite).")
 flags.DEFINE_integer("mnist_epochs", 20, "dcgan epochs over the 8,000 training digits (mnist suite).")
 flags.DEFINE_string("grid_png", "mnist_dcgan_samples.png", "Sample grid of the mnist suite.")
 flags.DEFINE_list("datasets", ["ring", "grid"], "Toy data sets.")
-flags.DEFINE_list("models", ["gan", "nsgan"], "Models to compare.")
+flags.DEFINE_list("models", None, "Models to compare; default gan,nsgan (toy), every image "
+                  "model (fashion).")
 flags.DEFINE_integer("seeds", None, "Seeds per (data set, model); default 5 (toy), 1 "
-                     "(conditional).", lower_bound=1)
+                     "(conditional, fashion).", lower_bound=1)
 flags.DEFINE_integer("steps", None, "Generator steps per run; default 6000 (toy), 3000 "
-                     "(conditional).", lower_bound=1)
-flags.DEFINE_integer("batch_size", None, "Global batch size; default 256 (toy), 64 (conditional).",
-                     lower_bound=1)
+                     "(conditional, fashion).", lower_bound=1)
+flags.DEFINE_integer("batch_size", None, "Global batch size; default 256 (toy), 64 (conditional, "
+                     "fashion).", lower_bound=1)
+flags.DEFINE_string("fashion_dir", "/usr/share/datasets/fashion-mnist", "Fashion-MNIST's idx "
+                    "folder (fashion suite).")
+flags.DEFINE_string("fashion_classifier", None, "Domain classifier (.keras) of the fashion "
+                    "suite: used if the file exists, else trained and kept there; default: "
+                    "trained in a temporary folder.")
+flags.DEFINE_string("fashion_grid_dir", None, "With a folder: a sample grid per model and "
+                    "reference (first seed) as <folder>/<name>.png (fashion suite).")
 flags.DEFINE_string("conditional_dataset", "digits", "Labelled data set of the conditional "
                     "suite: 'digits', an idx folder or a folder with one sub-folder per class.")
 flags.DEFINE_integer("conditional_image_size", 28, "Image side of the conditional suite (a "
@@ -65,7 +98,7 @@ flags.DEFINE_string("conditional_classifier", None, "Domain classifier (.keras) 
                     "conditional suite: used if the file exists, else trained and kept there; "
                     "default: trained in a temporary folder.")
 flags.DEFINE_integer("classifier_epochs", 10, "Epochs of a domain classifier the conditional "
-                     "suite trains.", lower_bound=1)
+                     "and fashion suites train.", lower_bound=1)
 flags.DEFINE_string("cgan_args", "{}", "JSON constructor arguments of cgan beyond its defaults, "
                     "e.g. '{\"loss_family\": \"non_saturating\", \"d_normalization\": "
                     "\"batch\"}' (reported with the results).")
@@ -184,49 +217,116 @@ def _has_test_split(dataset):
         return False
 
 
-def _conditional_classifier(train, test, num_classes, work):
-    """(FeatureExtractor, its metadata): --conditional_classifier if that file exists, else a
-    classifier trained on `train` and tested on `test` (saved there, or in `work`)."""
+def _domain_classifier(path, train, test, num_classes, work):
+    """(FeatureExtractor, its metadata with its accuracy on `test`): the classifier saved at
+    `path` if that file exists, else one trained on `train` for --classifier_epochs and kept at
+    `path` (None: in `work`). `train` and `test` are (float32 images in [-1, 1], int labels)."""
     import json
 
     import tensorflow as tf
 
-    from ganzoo import features
+    from ganzoo import features, metrics
 
-    path = FLAGS.conditional_classifier or os.path.join(work, "conditional_classifier.keras")
+    path = path or os.path.join(work, "domain_classifier.keras")
     if os.path.isfile(path):
-        metadata_path = path + ".json"
-        metadata = json.load(open(metadata_path)) if os.path.exists(metadata_path) else {}
-        print(f"domain classifier: {path} (reused)", flush=True)
+        how = "reused"
     else:
         os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-        metadata = features.train_domain_classifier(
+        features.train_domain_classifier(
             tf.data.Dataset.from_tensor_slices(train), tf.data.Dataset.from_tensor_slices(test),
             num_classes, path, epochs=FLAGS.classifier_epochs,
         )
-        print(f"domain classifier: trained on {len(train[0])} images, held-out accuracy "
-              f"{metadata['test_accuracy']:.4f} on {len(test[0])}", flush=True)
+        how = f"trained on {len(train[0])} images for {FLAGS.classifier_epochs} epochs"
     extractor = features.domain_classifier(path)
-    return extractor, {**metadata, "name": extractor.name, "path": path}
+    metadata_path = path + ".json"
+    metadata = json.load(open(metadata_path)) if os.path.exists(metadata_path) else {}
+    # Measured here, so a reused file reports its accuracy on this run's held-out images.
+    accuracy, _ = metrics.class_accuracy(extractor.features_and_probabilities(test[0])[1], test[1])
+    print(f"domain classifier {extractor.name} ({how}): accuracy {accuracy:.4f} on "
+          f"{len(test[0])} held-out images", flush=True)
+    return extractor, {**metadata, "name": extractor.name, "path": path, "test_accuracy": accuracy}
 
 
-def _score_row(scores):
-    keys = ("class_accuracy", "fid", "kid", "kid_std_error", "intra_class_fid", "precision",
-            "recall", "num_generated", "num_real")
-    return {key: scores[key] for key in keys}
+_SCORE_KEYS = ("fid", "kid", "kid_std_error", "precision", "recall", "class_accuracy",
+               "intra_class_fid", "num_generated", "num_real")
+
+
+def _scores(samples, labels, real, extractor, class_names):
+    """{_SCORE_KEYS: value} of float32 images [n, H, W, C] in [-1, 1] against `real` (images,
+    labels); with requested `labels` [n] (conditional) also class accuracy and intra-class FID,
+    else those two are None."""
+    from ganzoo import evaluation
+
+    kid_subset_size = min(1000, len(samples), len(real[0]))
+    if labels is None:
+        scores = evaluation.score_images(samples, real[0], extractor, kid_subset_size)
+    else:
+        scores = evaluation.score_conditional_images(
+            samples, labels, real[0], real[1], extractor, class_names, kid_subset_size
+        )
+    return {key: scores.get(key) for key in _SCORE_KEYS}
+
+
+def _train_ganzoo(name, stream, steps, seed, model_args, model_dir, dataset_name):
+    """(trained model, wall seconds): ganzoo's `name` at its defaults (plus `model_args`),
+    float32, trained through train_lib.train_on_stream for `steps` steps as one "epoch":
+    backups every 1,000 steps (train_lib's default), one checkpoint and sample grid at the end."""
+    import time
+
+    from ganzoo import train_lib
+    from ganzoo.configs import ModelConfig, TrainConfig
+
+    start = time.perf_counter()
+    trained = train_lib.train_on_stream(
+        stream, steps, ModelConfig(model=name, precision="float32", model_args=model_args),
+        TrainConfig(steps=steps, seed=seed, model_dir=model_dir, export_dir="", verbose=0),
+        dataset_name=dataset_name, overwrite_run=True,
+    )
+    return trained.model, time.perf_counter() - start
+
+
+def _fit_reference(reference, stream, steps):
+    """Wall seconds of `steps` training steps of a compiled benchmark_lib reference."""
+    import time
+
+    start = time.perf_counter()
+    reference.fit(stream, epochs=1, steps_per_epoch=steps, verbose=0)
+    return time.perf_counter() - start
+
+
+def _write_grid(path, model, class_names):
+    """A sample grid of a ganzoo model or benchmark_lib reference at `path`: one named row of 8
+    per class for conditional models, else 64 samples; both from noise seed 7."""
+    import numpy as np
+
+    from ganzoo import images
+
+    if getattr(model, "conditional", False):
+        per_class = 8
+        labels = np.repeat(np.arange(len(class_names), dtype=np.int32), per_class)
+        samples = model.generate(num_samples=len(labels), labels=labels, seed=7)
+        picture = images.class_grid(
+            [(name, samples[i * per_class : (i + 1) * per_class])
+             for i, name in enumerate(class_names)], upscale=2,
+        )
+    else:
+        picture = images.samples_picture(model.generate(num_samples=64, seed=7), upscale=2)
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    images.write_png(path, picture)
+    print(f"sample grid: {path}", flush=True)
+    return path
 
 
 def conditional_suite():
     import json
-    import time
 
     import keras
     import numpy as np
 
     import benchmark_lib
     import ganzoo
-    from ganzoo import data, evaluation, train_lib
-    from ganzoo.configs import DataConfig, ModelConfig, TrainConfig
+    from ganzoo import data, evaluation
+    from ganzoo.configs import DataConfig
     from ganzoo.errors import GanzooError
 
     dataset, image_size = FLAGS.conditional_dataset, FLAGS.conditional_image_size
@@ -255,64 +355,45 @@ def conditional_suite():
         pool = (train_images, train_labels)
     order = np.random.default_rng(1).permutation(len(pool[0]))
     half = len(order) // 2
-    floor_images, floor_labels = pool[0][order[:half]], pool[1][order[:half]]
-    real_images, real_labels = pool[0][order[half:]], pool[1][order[half:]]
+    floor = pool[0][order[:half]], pool[1][order[:half]]
+    real = pool[0][order[half:]], pool[1][order[half:]]
     requested = evaluation.balanced_labels(num_classes, half // num_classes)
 
     results = {"dataset": dataset, "image_size": image_size, "steps": steps,
                "batch_size": batch_size, "seeds": seeds, "cgan_args": cgan_args,
-               "num_generated": int(len(requested)), "num_real": int(len(real_images)),
+               "num_generated": int(len(requested)), "num_real": int(len(real[0])),
                "runs": []}
     with tempfile.TemporaryDirectory() as work:
-        extractor, classifier = _conditional_classifier(
-            classifier_train, classifier_test, num_classes, work
+        extractor, classifier = _domain_classifier(
+            FLAGS.conditional_classifier, classifier_train, classifier_test, num_classes, work
         )
         results["classifier"] = classifier
         evaluation.check_classifier(extractor, names)
-
-        def score(images, labels):
-            return _score_row(evaluation.score_conditional_images(
-                images, labels, real_images, real_labels, extractor, names,
-                kid_subset_size=min(1000, len(images), len(real_images)),
-            ))
-
-        results["real_floor"] = score(floor_images, floor_labels)
+        results["real_floor"] = _scores(*floor, real, extractor, names)
         data_config = DataConfig(dataset=dataset, image_size=image_size, batch_size=batch_size)
         model_args = {"num_classes": num_classes, "class_names": names, **cgan_args}
         shape = None
         for seed in range(seeds):
             stream, _ = data.load_training_stream(data_config, seed, with_labels=True)
             shape = data.example_shape(stream)
-            start = time.perf_counter()
-            trained = train_lib.train_on_stream(
-                # One "epoch" per run: backups every 1,000 steps (train_lib's default), one
-                # checkpoint and sample grid at the end.
-                stream, steps, ModelConfig(model="cgan", precision="float32",
-                                           model_args=model_args),
-                TrainConfig(steps=steps, seed=seed, model_dir=os.path.join(work, f"cgan_{seed}"),
-                            export_dir="", verbose=0),
-                dataset_name="conditional", overwrite_run=True,
-            )
-            cgan_wall = time.perf_counter() - start
-            cgan_samples = trained.model.generate(labels=requested, num_samples=len(requested),
-                                                  seed=10_000 + seed)
+            cgan, cgan_wall = _train_ganzoo("cgan", stream, steps, seed, model_args,
+                                            os.path.join(work, f"cgan_{seed}"), "conditional")
             keras.utils.set_random_seed(seed)
             reference = benchmark_lib.conditional_reference(shape, num_classes)
-            start = time.perf_counter()
-            reference.fit(stream, epochs=1, steps_per_epoch=steps, verbose=0)
-            reference_wall = time.perf_counter() - start
-            reference_samples = reference.generate(len(requested), requested, seed=10_000 + seed)
-            for model_name, samples, wall in (("cgan", cgan_samples, cgan_wall),
-                                              ("keras_io_reference", reference_samples,
-                                               reference_wall)):
+            reference_wall = _fit_reference(reference, stream, steps)
+            for model_name, model, wall in (("cgan", cgan, cgan_wall),
+                                            ("keras_io_reference", reference, reference_wall)):
+                samples = model.generate(num_samples=len(requested), labels=requested,
+                                         seed=10_000 + seed)
                 row = {"model": model_name, "seed": seed, "wall_seconds": wall,
-                       **score(samples, requested)}
+                       **_scores(samples, requested, real, extractor, names)}
                 results["runs"].append(row)
                 print(f"seed {seed} {model_name:18}: class accuracy {row['class_accuracy']:.4f}, "
                       f"FID {row['fid']:.3f}, KID {row['kid']:.4f}, intra-class FID "
                       f"{row['intra_class_fid']:.3f}, {wall:.0f} s", flush=True)
-            if seed == 0 and FLAGS.conditional_grid_png:
-                _conditional_grids(trained.model, reference, names)
+                if seed == 0 and FLAGS.conditional_grid_png:
+                    stem = os.path.splitext(FLAGS.conditional_grid_png)[0]
+                    _write_grid(f"{stem}_{model_name}.png", model, names)
 
     # Throughput: fresh float32 copies, alternating, in this process.
     stream, _ = data.load_training_stream(data_config, 0, with_labels=True)
@@ -335,26 +416,6 @@ def conditional_suite():
     )
     _print_conditional(results)
     return results
-
-
-def _conditional_grids(cgan, reference, names):
-    import numpy as np
-
-    from ganzoo import images
-
-    stem = os.path.splitext(FLAGS.conditional_grid_png)[0]
-    per_class = 8
-    labels = np.repeat(np.arange(len(names), dtype=np.int32), per_class)
-    pictures = {
-        "cgan": cgan.generate(labels=labels, num_samples=len(labels), seed=7),
-        "keras_io_reference": reference.generate(len(labels), labels, seed=7),
-    }
-    for name, samples in pictures.items():
-        path = f"{stem}_{name}.png"
-        rows = [(name_, samples[i * per_class : (i + 1) * per_class])
-                for i, name_ in enumerate(names)]
-        images.write_png(path, images.class_grid(rows, upscale=2))
-        print(f"sample grid ({per_class} per class, one class a row): {path}", flush=True)
 
 
 def _print_conditional(results):
@@ -387,6 +448,214 @@ def _print_conditional(results):
           f"(median of {FLAGS.speed_repetitions}, alternating, same process)", flush=True)
 
 
+def _image_models(data_shape):
+    """The zoo's models whose default networks are convolutional for `data_shape` images."""
+    import ganzoo
+    from ganzoo import networks
+
+    return [name for name in ganzoo.list_models() if networks.resolve_architecture(
+        ganzoo.get_model_class(name).defaults["architecture"], data_shape) == "conv"]
+
+
+def _fashion_contenders(requested, data_shape):
+    """[(name, reference name or None)]: the ganzoo models of --models (default: every image
+    model), each followed by its keras.io reference the first time one needs it."""
+    import benchmark_lib
+    import ganzoo
+    from ganzoo.errors import GanzooError
+
+    image_models = _image_models(data_shape)
+    models = requested or image_models
+    unknown = [name for name in models if name not in image_models]
+    if unknown:
+        raise GanzooError(f"--models: {', '.join(unknown)} not among the zoo's image models (whose "
+                          f"default networks are convolutional): {', '.join(image_models)}")
+    contenders = []
+    for name in dict.fromkeys(models):
+        reference = benchmark_lib.keras_io_reference_name(ganzoo.get_model_class(name))
+        contenders.append((name, reference))
+        if (reference, None) not in contenders:
+            contenders.append((reference, None))
+    return contenders
+
+
+def _fashion_record(path, setting):
+    """The results already in `path` when they were made with `setting` (rows are added to
+    them), a new record when there is no such file; one line for a file of another setting."""
+    import json
+
+    from ganzoo.errors import GanzooError
+
+    if not (path and os.path.exists(path)):
+        return {"suite": "fashion", "setting": setting, "commands": [], "runs": []}
+    with open(path) as file:
+        record = json.load(file)
+    previous = record.get("setting") or {}
+    differing = [key for key in setting if previous.get(key) != setting[key]]
+    if differing:
+        raise GanzooError(f"--output_json={path} holds results of another setting "
+                          f"({', '.join(differing)} differ{'s' if len(differing) == 1 else ''}); "
+                          f"give the same flags and --fashion_classifier, or another file")
+    return record
+
+
+def _fashion_run(name, reference, seed, streams, shape, class_names, requested, test, extractor,
+                 work):
+    """One row of the fashion table: train `name` (a ganzoo model whose keras.io `reference` is
+    given, or a keras.io reference) on streams[conditional], sample, score, draw its grid."""
+    import keras
+
+    import benchmark_lib
+    import ganzoo
+
+    steps, batch_size = FLAGS.steps or 3000, FLAGS.batch_size or 64
+    if reference is None:
+        keras.utils.set_random_seed(seed)
+        model = benchmark_lib.KERAS_IO_REFERENCES[name](shape, len(class_names))
+        wall = _fit_reference(model, streams[model.conditional], steps)
+    else:
+        conditional = ganzoo.get_model_class(name).conditional
+        model_args = (
+            {"num_classes": len(class_names), "class_names": class_names} if conditional else {}
+        )
+        model, wall = _train_ganzoo(name, streams[conditional], steps, seed, model_args,
+                                    os.path.join(work, f"{name}_{seed}"), "fashion")
+    labels = requested if model.conditional else None
+    samples = model.generate(num_samples=len(test[0]) if labels is None else len(labels),
+                             labels=labels, seed=10_000 + seed)
+    row = {"name": name, "reference": reference, "seed": seed, "wall_seconds": wall,
+           "images_per_second": steps * batch_size / wall,
+           **_scores(samples, labels, test, extractor, class_names)}
+    if seed == 0 and FLAGS.fashion_grid_dir:
+        row["grid"] = _write_grid(os.path.join(FLAGS.fashion_grid_dir, f"{name}.png"), model,
+                                  class_names)
+    print(f"seed {seed} {name:24}: FID {row['fid']:.3f}, KID {row['kid']:.4f}, precision "
+          f"{row['precision']:.3f}, recall {row['recall']:.3f}, {wall:.0f} s", flush=True)
+    return row
+
+
+def fashion_suite():
+    import numpy as np
+
+    from ganzoo import data, evaluation
+    from ganzoo.configs import DataConfig
+    from ganzoo.errors import GanzooError
+
+    folder = FLAGS.fashion_dir
+    if not data.idx.is_idx_folder(folder):
+        raise GanzooError(f"no Fashion-MNIST idx files in --fashion_dir={folder}: apt-get "
+                          f"install dataset-fashion-mnist (it puts them in "
+                          f"/usr/share/datasets/fashion-mnist)")
+    steps, batch_size, seeds = FLAGS.steps or 3000, FLAGS.batch_size or 64, FLAGS.seeds or 1
+    class_names = [str(name) for name in data.class_names(folder)]
+    train = _labelled_arrays(folder, "train", None)
+    test = _labelled_arrays(folder, "test", None)
+    shape = train[0].shape[1:]
+    contenders = _fashion_contenders(FLAGS.models, shape)
+    with tempfile.TemporaryDirectory() as work:
+        extractor, classifier = _domain_classifier(
+            FLAGS.fashion_classifier, train, test, len(class_names), work
+        )
+        evaluation.check_classifier(extractor, class_names)
+        setting = {"dataset": os.path.abspath(folder), "train_images": len(train[0]),
+                   "test_images": len(test[0]), "image_shape": list(shape), "steps": steps,
+                   "batch_size": batch_size, "classifier": extractor.name}
+        results = _fashion_record(FLAGS.output_json, setting)
+        results["classifier"] = classifier
+        results["commands"].append(_command())
+        # The floor: as many random training images as there are test images (see the docstring).
+        pick = np.random.default_rng(0).permutation(len(train[0]))[: len(test[0])]
+        results["real_floor"] = _scores(train[0][pick], train[1][pick], test, extractor,
+                                        class_names)
+        requested = evaluation.balanced_labels(len(class_names), len(test[0]) // len(class_names))
+        data_config = DataConfig(dataset=folder, batch_size=batch_size)
+        for seed in range(seeds):
+            # The same images in the same order, with their labels for the conditional models.
+            streams = {conditional: data.load_training_stream(data_config, seed,
+                                                                 with_labels=conditional)[0]
+                       for conditional in (False, True)}
+            for name, reference in contenders:
+                if any((r["name"], r["seed"]) == (name, seed) for r in results["runs"]):
+                    print(f"seed {seed} {name}: in {FLAGS.output_json} already", flush=True)
+                    continue
+                results["runs"].append(_fashion_run(
+                    name, reference, seed, streams, shape, class_names, requested, test,
+                    extractor, work,
+                ))
+                cli.write_json(FLAGS.output_json, results)  # each row kept as soon as it exists
+    print(fashion_table(results), flush=True)
+    return results
+
+
+def _command():
+    """This process's command line, as a user would type it from the repository's root."""
+    return " ".join(["python scripts/benchmark_quality.py", *sys.argv[1:]])
+
+
+def _mean(rows, key, digits):
+    """Mean (+- std over seeds when several) of `key` over `rows`, or "-" where it is None."""
+    import numpy as np
+
+    values = np.array([row[key] for row in rows if row.get(key) is not None], dtype=float)
+    if not len(values):
+        return "-"
+    text = f"{values.mean():.{digits}f}"
+    return text + (f" ± {values.std():.{digits}f}" if len(values) > 1 else "")
+
+
+def fashion_table(results):
+    """The fashion suite's results as Markdown: a header line, the table (ganzoo models, the
+    keras.io references, the real-vs-real floor) and the commands that produced it."""
+    import benchmark_lib
+
+    setting, classifier, runs = results["setting"], results["classifier"], results["runs"]
+    names = list(dict.fromkeys(row["name"] for row in runs))
+    seeds = len({row["seed"] for row in runs})
+    fids = {name: _mean([r for r in runs if r["name"] == name], "fid", 2) for name in names}
+
+    def fid_ratio(name, reference):
+        if reference is None or reference not in names:
+            return "-"
+        ours = [r["fid"] for r in runs if r["name"] == name]
+        theirs = [r["fid"] for r in runs if r["name"] == reference]
+        return f"{(sum(ours) / len(ours)) / (sum(theirs) / len(theirs)):.2f}"
+
+    lines = [
+        f"Fashion-MNIST, {setting['image_shape'][0]}x{setting['image_shape'][1]}: "
+        f"{setting['steps']} generator steps at batch {setting['batch_size']} on the "
+        f"{setting['train_images']:,} training images, float32, {seeds} seed(s); "
+        f"{setting['test_images']:,} samples each against the {setting['test_images']:,} "
+        f"test images in the features of {classifier['name']} (test accuracy "
+        f"{classifier['test_accuracy']:.4f}). FID / ref.: ganzoo's FID over its keras.io "
+        f"reference's at the same steps (below 1: ganzoo's is better).",
+        "",
+        "| model | keras.io reference | FID ↓ | FID / ref. | KID ↓ | precision ↑ "
+        "| recall ↑ | class accuracy ↑ | wall s | images/s | samples |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name in names:
+        rows = [r for r in runs if r["name"] == name]
+        reference = rows[0]["reference"]
+        label = name if reference else f"{name} (`{benchmark_lib.KERAS_IO_EXAMPLES[name]}`)"
+        grid = rows[0].get("grid")
+        lines.append(
+            f"| {label} | {reference or '-'} | {fids[name]} | {fid_ratio(name, reference)} | "
+            f"{_mean(rows, 'kid', 4)} | {_mean(rows, 'precision', 3)} | "
+            f"{_mean(rows, 'recall', 3)} | {_mean(rows, 'class_accuracy', 3)} | "
+            f"{_mean(rows, 'wall_seconds', 0)} | {_mean(rows, 'images_per_second', 0)} | "
+            f"{f'![{name}]({grid})' if grid else '-'} |"
+        )
+    floor = results["real_floor"]
+    lines.append(
+        f"| real: {setting['test_images']:,} training vs test images (floor) | - | "
+        f"{floor['fid']:.2f} | - | "
+        f"{floor['kid']:.4f} | {floor['precision']:.3f} | {floor['recall']:.3f} | "
+        f"{floor['class_accuracy']:.3f} | - | - | - |"
+    )
+    lines += ["", "Produced by:", *[f"    {command}" for command in results["commands"]]]
+    return "\n".join(lines)
+
+
 def main(argv):
     del argv
     import numpy as np
@@ -397,6 +666,9 @@ def main(argv):
     if FLAGS.suite == "conditional":
         cli.write_json(FLAGS.output_json, conditional_suite())
         return
+    if FLAGS.suite == "fashion":
+        cli.write_json(FLAGS.output_json, fashion_suite())
+        return
     steps, batch_size, seeds = FLAGS.steps or 6000, FLAGS.batch_size or 256, FLAGS.seeds or 5
 
     from ganzoo import data, metrics, train_lib
@@ -405,7 +677,7 @@ def main(argv):
     results = []
     for dataset in FLAGS.datasets:
         centers, std = data.mode_centers(dataset)
-        for model_name in FLAGS.models:
+        for model_name in FLAGS.models or ["gan", "nsgan"]:
             runs = []
             for seed in range(seeds):
                 with tempfile.TemporaryDirectory() as model_dir:

@@ -280,3 +280,67 @@ def test_each_image_model_stands_against_the_keras_io_example_a_user_would_copy(
             for name in expected} == expected
     assert set(expected.values()) == set(benchmark_lib.KERAS_IO_REFERENCES)
 
+
+@pytest.fixture
+def tiny_fashion(tmp_path):
+    """An idx folder named like Fashion-MNIST's (so its classes get Fashion-MNIST's names): 320
+    train and 100 test random 28x28 images, labels cycling through the ten classes."""
+    from tests.test_idx import idx_bytes, write
+
+    folder = tmp_path / "fashion-tiny"
+    folder.mkdir()
+    rng = np.random.default_rng(0)
+    for prefix, count in (("train", 320), ("t10k", 100)):
+        images = rng.integers(0, 256, (count, 28, 28), dtype=np.uint8)
+        write(folder / f"{prefix}-images-idx3-ubyte", idx_bytes(images), gz=True)
+        labels = (np.arange(count) % 10).astype(np.uint8)
+        write(folder / f"{prefix}-labels-idx1-ubyte", idx_bytes(labels), gz=True)
+    return folder
+
+
+def test_fashion_suite_scores_a_model_and_its_keras_io_reference(tiny_fashion, tmp_path):
+    out, grids = tmp_path / "fashion.json", tmp_path / "grids"
+    result = run_script(
+        "benchmark_quality.py", "--suite=fashion", f"--fashion_dir={tiny_fashion}", "--steps=2",
+        "--batch_size=16", "--models=dcgan", "--classifier_epochs=1",
+        f"--fashion_classifier={tmp_path / 'classifier.keras'}", f"--fashion_grid_dir={grids}",
+        f"--output_json={out}", timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = json.loads(out.read_text())
+    assert report["setting"]["steps"] == 2 and report["setting"]["image_shape"] == [28, 28, 1]
+    assert 0 <= report["classifier"]["test_accuracy"] <= 1
+    rows = {row["name"]: row for row in report["runs"]}
+    assert set(rows) == {"dcgan", "keras_io_dcgan"}
+    assert (rows["dcgan"]["reference"], rows["keras_io_dcgan"]["reference"]) == (
+        "keras_io_dcgan", None
+    )
+    for row in [*rows.values(), report["real_floor"]]:
+        assert all(math.isfinite(row[key]) for key in ("fid", "kid", "precision", "recall")), row
+        assert (row["num_generated"], row["num_real"]) == (100, 100)
+    assert all(row["wall_seconds"] > 0 and (grids / f"{row['name']}.png").is_file()
+               for row in rows.values())
+    assert rows["dcgan"]["class_accuracy"] is None  # unconditional
+    assert "| dcgan | keras_io_dcgan |" in result.stdout
+    assert "| keras_io_dcgan (`dcgan_overriding_train_step.py`) | - |" in result.stdout
+    assert "--models=dcgan" in report["commands"][0]
+
+
+def test_fashion_suite_refuses_a_missing_folder_and_non_image_models_in_one_line(tiny_fashion):
+    result = run_script("benchmark_quality.py", "--suite=fashion", "--fashion_dir=/nonexistent",
+                        timeout=120)
+    assert result.returncode == 2
+    assert our_stderr_lines(result.stderr) == [
+        "error: no Fashion-MNIST idx files in --fashion_dir=/nonexistent: apt-get install "
+        "dataset-fashion-mnist (it puts them in /usr/share/datasets/fashion-mnist)"
+    ]
+    result = run_script("benchmark_quality.py", "--suite=fashion", f"--fashion_dir={tiny_fashion}",
+                        "--models=dcgan,gan,nope", timeout=120)
+    assert result.returncode == 2
+    (line,) = our_stderr_lines(result.stderr)
+    prefix = ("error: --models: gan, nope not among the zoo's image models (whose default "
+              "networks are convolutional): ")
+    assert line.startswith(prefix)
+    listed = set(line[len(prefix):].split(", "))
+    assert {"acgan", "cgan", "dcgan", "lsgan", "sngan", "wgan_gp"} <= listed
+    assert not listed & {"gan", "nsgan"}
