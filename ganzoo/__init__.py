@@ -9,6 +9,7 @@
 from ganzoo import models  # noqa: F401  (registers the zoo)
 from ganzoo.errors import GanzooError
 from ganzoo.models import arguments as _arguments
+from ganzoo.pretrained import load_pretrained
 from ganzoo.registry import get_model_class, list_models
 
 __version__ = "0.1.0"
@@ -30,4 +31,6 @@ def describe_model(name):
     )
 
 
-__all__ = ["GanzooError", "describe_model", "get_model", "list_models", "__version__"]
+__all__ = [
+    "GanzooError", "describe_model", "get_model", "list_models", "load_pretrained", "__version__"
+]

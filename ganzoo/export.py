@@ -368,13 +368,15 @@ def resolve_version_dir(path):
     return os.path.join(path, str(versions[-1]))
 
 
-def write_model_config(saved_models_root, base_path=None):
-    """Write `<root>/models.config`, a TF Serving model_config_list of every model under root.
+def write_model_config(saved_models_root, base_path=None, names=None):
+    """Write `<root>/models.config`, a TF Serving model_config_list of models under root.
 
     Args:
         saved_models_root: directory holding <name>/<version>/ SavedModels.
         base_path: where the server sees `saved_models_root` (e.g. "/models" inside the
             tensorflow/serving container); None uses the absolute local path.
+        names: the models to list (each must have a version under root); None lists every
+            model under root.
 
     Returns:
         (path written, sorted model names).
@@ -382,20 +384,28 @@ def write_model_config(saved_models_root, base_path=None):
     from google.protobuf import text_format
     from tensorflow_serving.config import model_server_config_pb2
 
-    names = sorted(
+    found = sorted(
         entry
         for entry in os.listdir(saved_models_root)
         if existing_versions(os.path.join(saved_models_root, entry))
     )
-    if not names:
+    if names is not None:
+        missing = sorted(set(names) - set(found))
+        if missing:
+            raise GanzooError(
+                f"no exported model {missing[0]!r} under {saved_models_root!r}; it has: "
+                f"{', '.join(found) or 'none'}"
+            )
+        found = sorted(names)
+    if not found:
         raise GanzooError(f"no exported models under {saved_models_root!r}")
     base_path = (base_path or os.path.abspath(saved_models_root)).rstrip("/")
     config = model_server_config_pb2.ModelServerConfig()
-    for name in names:
+    for name in found:
         config.model_config_list.config.add(
             name=name, base_path=f"{base_path}/{name}", model_platform="tensorflow"
         )
     path = os.path.join(saved_models_root, "models.config")
     with open(path, "w") as config_file:
         config_file.write(text_format.MessageToString(config))
-    return path, names
+    return path, found
