@@ -324,9 +324,9 @@ def export_generator(model, export_dir, version=None, overwrite=False, discrimin
     signatures = module.signatures()
     if not discriminate:
         del signatures["discriminate"]
+    # No archive.track(): it would store every variable a second time (under
+    # _all_variables/), doubling the SavedModel; the endpoints capture the variables they use.
     archive = keras.export.ExportArchive()
-    archive.track(module.generator)
-    archive.track(module.discriminator)
     for name, (function, input_signature) in signatures.items():
         archive.add_endpoint(name, function, input_signature=input_signature)
 
