@@ -75,23 +75,23 @@ SHIPPED = {
         ("--model=dcgan", "--dataset=digits", "--width=32", "--epochs=40", "--seed=0"), "images"),
     "acgan_digits": Shipped(
         ("--model=acgan", "--dataset=digits", "--width=32", "--epochs=40", "--seed=0"), "images"),
+    # 20 epochs: each generator step costs 5 critic steps with a gradient penalty.
     "wgan_gp_digits": Shipped(
-        ("--model=wgan_gp", "--dataset=digits", "--width=32", "--epochs=40", "--seed=0"),
+        ("--model=wgan_gp", "--dataset=digits", "--width=32", "--epochs=20", "--seed=0"),
         "images"),
     "lsgan_digits": Shipped(
         ("--model=lsgan", "--dataset=digits", "--width=32", "--epochs=40", "--seed=0"), "images"),
     "sngan_fashion_mnist": Shipped(
-        ("--model=sngan", f"--dataset={FASHION_MNIST}", "--width=32", "--steps=3000",
+        ("--model=sngan", f"--dataset={FASHION_MNIST}", "--width=32", "--steps=2000",
          "--seed=0"), "images"),
     "cgan_fashion_mnist": Shipped(
-        ("--model=cgan", f"--dataset={FASHION_MNIST}", "--width=32", "--steps=3000",
+        ("--model=cgan", f"--dataset={FASHION_MNIST}", "--width=32", "--steps=2000",
          "--seed=0"), "images"),
+    # The recipe's values for gan on 2-D points, spelled out so that the card does not depend
+    # on the recipe table (no grid model: no setting measured here covers the grid yet).
     "gan_ring": Shipped(
         ("--model=gan", "--dataset=ring", "--steps=4000", "--batch_size=256", "--width=128",
-         "--seed=0"), "modes"),
-    "nsgan_grid": Shipped(
-        ("--model=nsgan", "--dataset=grid", "--steps=6000", "--batch_size=256", "--width=128",
-         "--seed=0"), "modes"),
+         "--g_learning_rate=0.001", "--d_learning_rate=0.001", "--seed=0"), "modes"),
 }
 
 DATA = {
@@ -111,7 +111,6 @@ DATA = {
                          "--test_split=test", "--epochs=10", "--seed=0"),
     ),
     "ring": Data("the ring of 8 Gaussians (std 0.01) on the unit circle, drawn by ganzoo"),
-    "grid": Data("the grid of 25 Gaussians (std 0.05) at {-4, -2, 0, 2, 4}^2, drawn by ganzoo"),
 }
 
 MODE_SAMPLES = 2500  # PacGAN's protocol (see ganzoo.metrics.mode_coverage)
