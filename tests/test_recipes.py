@@ -35,13 +35,13 @@ def test_unset_values_come_from_the_recipe():
 def test_what_the_user_set_wins_over_the_recipe():
     data_config, model_config, train_config, taken = train_lib.with_recipe(
         DataConfig(dataset="grid", batch_size=32),
-        ModelConfig(model="gan", preset="tiny", model_args={"g_learning_rate": 5e-4}),
+        ModelConfig(model="nsgan", preset="tiny", model_args={"g_learning_rate": 5e-4}),
         TrainConfig(epochs=3),
     )
     assert model_config.model_args["g_learning_rate"] == 5e-4
     assert "width" not in model_config.model_args  # the preset sets width: it counts as given
     assert model_config.model_kwargs()["width"] == 8
-    assert model_config.model_args["d_learning_rate"] == recipes.recipe_for("gan", "grid").model_args["d_learning_rate"]
+    assert model_config.model_args["d_learning_rate"] == recipes.recipe_for("nsgan", "grid").model_args["d_learning_rate"]
     assert data_config.batch_size == 32 and train_config.epochs == 3 and train_config.steps is None
     assert not {"g_learning_rate", "width", "batch_size", "steps"} & set(taken)
 
@@ -57,14 +57,14 @@ def test_without_a_recipe_the_fallbacks_apply():
 
 
 def test_a_run_logs_and_uses_its_recipe(tmp_path, caplog):
-    recipe = recipes.recipe_for("gan", "ring")
+    recipe = recipes.recipe_for("nsgan", "ring")
     with caplog.at_level(logging.INFO, logger="ganzoo"):
         result = train_lib.train(
-            DataConfig(dataset="ring"), ModelConfig(model="gan", model_args={"latent_dim": 4}),
+            DataConfig(dataset="ring"), ModelConfig(model="nsgan", model_args={"latent_dim": 4}),
             TrainConfig(steps=2, model_dir=str(tmp_path / "run"), export_dir="", verbose=0),
         )
     line = next(r.getMessage() for r in caplog.records if r.getMessage().startswith("recipe"))
-    assert line.startswith("recipe for gan on points: ")
+    assert line.startswith("recipe for nsgan on points: ")
     assert f"g_learning_rate={recipe.model_args['g_learning_rate']}" in line
     assert "steps=" not in line  # the user gave steps
     model = result.model
