@@ -6,6 +6,8 @@
         --fashion_dir=/usr/share/datasets/fashion-mnist \
         --fashion_classifier=fashion_classifier.keras --fashion_grid_dir=fashion_grids \
         --output_json=quality_fashion.json
+    python scripts/benchmark_quality.py --suite=pacgan --seeds=5 --curve=50000 \
+        --output_json=quality_pacgan.json
 
 toy: for each data set (ring of 8, grid of 25 Gaussians), model (gan, nsgan) and seed, train
 with the given budget, draw 2,500 samples (as PacGAN does) and score them with
@@ -59,6 +61,25 @@ same small-sample bias of FID as the models'; the score of a generator that repr
 training distribution). --models picks a subset; rows are added to --output_json (a file of
 another setting is refused), so the table can be built a model at a time; the Markdown table
 printed at the end holds every row of that file, with the commands that produced it.
+
+pacgan: PacGAN's toy protocol (Lin et al. 2018, Sec. 5.1 and Table 1; the settings of its code,
+fjxmlzn/PacGAN synthetic_data_experiments) for each data set (ring of 8, grid of 25), model
+(default nsgan: the paper's "GAN" loss is the non-saturating one, its G descending
+softplus(-D(G(z))); --models=gan for the minimax loss) and packing (--packings, default 1 and
+2: the paper's GAN and PacGAN2): the paper's networks (architecture pacgan_mlp: G 4 x 400 ReLU
+with batch norm, linear output; D 3 x 200 maxout units of 5 pieces), a 2-D latent, Adam(1e-4,
+beta_1=0.8) for both, 100,000 training points per run drawn once (data.sample_toy with the
+run's seed) and batches of 100 packs (--batch_size) of consecutive points of a reshuffled stream
+of them, --budget generator updates (default the paper's 400 epochs of 1,000 batches = 400,000),
+--seeds runs (default 5). An update of these networks at 100 packs costs about 1 GFLOP: 40-80
+ms measured on this 2-core machine (under load), so the paper's budget is 5-9 hours a run;
+--curve on a shorter one shows where the modes stop changing. Each run draws --num_samples (2,500) samples from fixed noise and
+scores them with metrics.mode_coverage: a sample is high quality within 3 std of its nearest
+mode; a mode is covered by at least one high-quality sample (the paper's code), also reported
+with 1 % of the samples (25 of 2,500). Means +- standard errors over seeds beside Table 1;
+--curve=N scores every N updates of the same runs, a table of modes against updates. Departs
+from the paper: ganzoo alternates the D and G updates (its code updates both at once), G's
+batch norm averages with momentum 0.9 (0.95), Keras' default initialisers.
 """
 
 import os
@@ -70,19 +91,26 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # For `cli` in a
 import cli  # noqa: E402
 from absl import flags  # noqa: E402
 
-flags.DEFINE_enum("suite", "toy", ["toy", "mnist", "conditional", "fashion"], "Which benchmark.")
+flags.DEFINE_enum("suite", "toy", ["toy", "mnist", "conditional", "fashion", "pacgan"],
+                  "Which benchmark.")
 flags.DEFINE_string("mnist_dir", "../shared/data/mnist", "Folder with t10k-*-idx*-ubyte.gz (mnist suite).")
 flags.DEFINE_integer("mnist_epochs", 20, "dcgan epochs over the 8,000 training digits (mnist suite).")
 flags.DEFINE_string("grid_png", "mnist_dcgan_samples.png", "Sample grid of the mnist suite.")
 flags.DEFINE_list("datasets", ["ring", "grid"], "Toy data sets.")
 flags.DEFINE_list("models", None, "Models to compare; default gan,nsgan (toy), every image "
-                  "model (fashion).")
-flags.DEFINE_integer("seeds", None, "Seeds per (data set, model); default 5 (toy), 1 "
+                  "model (fashion), nsgan (pacgan).")
+flags.DEFINE_list("packings", ["1", "2"], "PacGAN packings of each model (pacgan suite): 1 is "
+                  "the paper's GAN, 2 its PacGAN2.")
+flags.DEFINE_integer("budget", 400_000, "Generator updates per run (pacgan suite); PacGAN: "
+                     "400 epochs of 1,000 batches = 400,000.", lower_bound=1)
+flags.DEFINE_integer("curve", None, "Also score every N updates (pacgan suite; N divides "
+                     "--budget): a table of modes against updates.", lower_bound=1)
+flags.DEFINE_integer("seeds", None, "Seeds per (data set, model); default 5 (toy, pacgan), 1 "
                      "(conditional, fashion).", lower_bound=1)
 flags.DEFINE_integer("steps", None, "Generator steps per run; default 6000 (toy), 3000 "
                      "(conditional, fashion).", lower_bound=1)
 flags.DEFINE_integer("batch_size", None, "Global batch size; default 256 (toy), 64 (conditional, "
-                     "fashion).", lower_bound=1)
+                     "fashion); pacgan: packs per batch, default 100 (PacGAN's).", lower_bound=1)
 flags.DEFINE_string("fashion_dir", "/usr/share/datasets/fashion-mnist", "Fashion-MNIST's idx "
                     "folder (fashion suite).")
 flags.DEFINE_string("fashion_classifier", None, "Domain classifier (.keras) of the fashion "
@@ -117,10 +145,12 @@ flags.DEFINE_integer("num_samples", 2500, "Samples scored per run (PacGAN: 2,500
 flags.DEFINE_string("output_json", None, "Also write the results here.")
 FLAGS = flags.FLAGS
 
-# PacGAN (Lin et al. 2018), Table 1: modes captured and high-quality samples (%).
+# PacGAN (Lin et al. 2018), Table 1: modes captured and high-quality samples (%), mean +-
+# standard error over its runs.
 PUBLISHED = {
-    "ring": {"GAN": "6.3 +- 0.5 modes, 98.2 %", "VEEGAN": "8 modes, 52.9 %"},
-    "grid": {"GAN": "17.3 +- 0.8 modes, 94.8 %", "VEEGAN": "24.6 modes, 40 %"},
+    "ring": {"GAN": "6.3 ± 0.5 modes, 98.2 %", "VEEGAN": "8 modes, 52.9 %"},
+    "grid": {"GAN": "17.3 ± 0.8 modes, 94.8 %", "PacGAN2": "23.8 modes",
+             "VEEGAN": "24.6 modes, 40 %"},
 }
 
 
@@ -656,6 +686,167 @@ def fashion_table(results):
     return "\n".join(lines)
 
 
+# PacGAN's toy protocol (Lin et al. 2018, Sec. 5.1 and its code, fjxmlzn/PacGAN
+# synthetic_data_experiments): 100,000 fixed points per run, batches of 100 packs, Adam(1e-4,
+# beta_1=0.8) for both networks, 400 epochs of 1,000 batches.
+PACGAN_TRAINING_POINTS = 100_000
+PACGAN_UPDATES = 400_000
+PACGAN_SETTINGS = {"architecture": "pacgan_mlp", "latent_dim": 2, "d_learning_rate": 1e-4,
+                   "g_learning_rate": 1e-4, "beta_1": 0.8, "beta_2": 0.999}
+# Steps per tf.function call (TrainConfig.steps_per_execution: 10 measured 1.4x faster for the
+# MLPs at batch 64).
+PACGAN_STEPS_PER_EXECUTION = 10
+
+
+def _curve_callback(dataset, chunk, seed, points):
+    """A Keras callback: at the end of every "epoch" of `chunk` updates (one point of the
+    curve), PacGAN's mode coverage of the model's samples from fixed noise, appended to
+    `points` as {"updates", "modes", "modes_1_percent", "high_quality_percent", "reverse_kl"}."""
+    import keras
+
+    from ganzoo import data, metrics
+
+    centers, std = data.mode_centers(dataset)
+
+    class ModeCoverageCurve(keras.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            # The same noise at every point of a run (PacGAN draws its 2,500 once).
+            samples = self.model.generate(FLAGS.num_samples, seed=10_000 + seed)
+            # A mode is covered by one high-quality sample (PacGAN's code), or by 1 % of them.
+            any_sample = metrics.mode_coverage(samples, centers, std, min_samples_per_2500=1)
+            one_percent = metrics.mode_coverage(samples, centers, std, min_samples_per_2500=25)
+            points.append({
+                "updates": (epoch + 1) * chunk, "modes": any_sample.modes_captured,
+                "modes_1_percent": one_percent.modes_captured,
+                "high_quality_percent": any_sample.high_quality_percent,
+                "reverse_kl": any_sample.reverse_kl,
+            })
+
+    return ModeCoverageCurve()
+
+
+def _pacgan_run(dataset, model_name, packing, seed, budget, chunk):
+    """One run of PacGAN's protocol: {"curve": [point every `chunk` updates], "wall_seconds"}."""
+    import math
+    import time
+
+    import keras
+    import tensorflow as tf
+
+    import ganzoo
+    from ganzoo import data
+
+    keras.utils.set_random_seed(seed)
+    points = data.sample_toy(dataset, PACGAN_TRAINING_POINTS, seed=seed)
+    # Packs of `packing` consecutive points of a stream reshuffled with a fixed seed: random
+    # packs of the fixed training points, as PacGAN's code draws them.
+    stream = (
+        tf.data.Dataset.from_tensor_slices(points).repeat()
+        .shuffle(PACGAN_TRAINING_POINTS, seed=seed, reshuffle_each_iteration=False)
+        .batch((FLAGS.batch_size or 100) * packing, drop_remainder=True).prefetch(tf.data.AUTOTUNE)
+    )
+    model = ganzoo.get_model(model_name, data_shape=(2,), packing=packing, seed=seed,
+                             precision="float32", **PACGAN_SETTINGS)
+    model.compile(steps_per_execution=math.gcd(chunk, PACGAN_STEPS_PER_EXECUTION))
+    curve = []
+    start = time.perf_counter()
+    model.fit(stream, epochs=budget // chunk, steps_per_epoch=chunk, verbose=0,
+              callbacks=[_curve_callback(dataset, chunk, seed, curve)])
+    return {"curve": curve, "wall_seconds": time.perf_counter() - start}
+
+
+def _standard_error(values):
+    import numpy as np
+
+    values = np.asarray(values, dtype=float)
+    return float(values.std(ddof=1) / np.sqrt(len(values))) if len(values) > 1 else float("nan")
+
+
+def pacgan_suite():
+    from ganzoo.errors import GanzooError
+
+    budget, seeds = FLAGS.budget, FLAGS.seeds or 5
+    chunk = FLAGS.curve or budget
+    if budget % chunk:
+        raise GanzooError(f"--curve={chunk} must divide --budget={budget}")
+    models = FLAGS.models or ["nsgan"]
+    packings = [int(p) for p in FLAGS.packings]
+    results = {"config": {"budget": budget, "curve_every": chunk, "seeds": seeds,
+                          "packs_per_batch": (FLAGS.batch_size or 100),
+                          "training_points": PACGAN_TRAINING_POINTS,
+                          "num_samples": FLAGS.num_samples, **PACGAN_SETTINGS},
+               "runs": []}
+    for dataset in FLAGS.datasets:
+        for model_name in models:
+            for packing in packings:
+                for seed in range(seeds):
+                    run = {"dataset": dataset, "model": model_name, "packing": packing,
+                           "seed": seed, **_pacgan_run(dataset, model_name, packing, seed,
+                                                       budget, chunk)}
+                    results["runs"].append(run)
+                    last = run["curve"][-1]
+                    print(f"{dataset} {model_name} packing {packing} seed {seed}: "
+                          f"{last['modes']} modes ({last['modes_1_percent']} with 1 % of the "
+                          f"samples), {last['high_quality_percent']:.1f} % high quality after "
+                          f"{last['updates']} updates, {run['wall_seconds']:.0f} s", flush=True)
+                    cli.write_json(FLAGS.output_json, results)
+    print(pacgan_table(results), flush=True)
+    return results
+
+
+def _published(dataset, packing):
+    """PacGAN Table 1's figure for its GAN (packing 1) or PacGAN<m> on `dataset`, or "-"."""
+    name = "GAN" if packing == 1 else f"PacGAN{packing}"
+    return f"{name}: {PUBLISHED[dataset][name]}" if name in PUBLISHED[dataset] else "-"
+
+
+def pacgan_table(results):
+    """Markdown: modes, high-quality samples and reverse KL after the budget (mean ± standard
+    error over seeds) beside PacGAN's Table 1, then modes against updates when curved."""
+    import numpy as np
+
+    config, runs = results["config"], results["runs"]
+    groups = {}
+    for run in runs:
+        groups.setdefault((run["dataset"], run["model"], run["packing"]), []).append(run)
+
+    def cell(group, key, index, digits):
+        values = [run["curve"][index][key] for run in group]
+        error = _standard_error(values)
+        return f"{np.mean(values):.{digits}f}" + ("" if np.isnan(error) else
+                                                  f" ± {error:.{digits}f}")
+
+    lines = [
+        f"PacGAN's toy protocol: {config['budget']:,} generator updates (PacGAN: "
+        f"{PACGAN_UPDATES:,}) at {config['packs_per_batch']} packs a batch on "
+        f"{config['training_points']:,} fixed points, {config['num_samples']:,} samples from "
+        f"fixed noise; mean ± standard error over seeds. A mode is covered by one "
+        f"high-quality sample (within 3 std of it; PacGAN's criterion) or by 1 % of them.",
+        "",
+        "| data | model | packing | seeds | modes | modes (1 %) | high quality % | reverse KL "
+        "| wall s | PacGAN Table 1 |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for (dataset, model, packing), group in groups.items():
+        lines.append(
+            f"| {dataset} | {model} | {packing} | {len(group)} | {cell(group, 'modes', -1, 1)} | "
+            f"{cell(group, 'modes_1_percent', -1, 1)} | "
+            f"{cell(group, 'high_quality_percent', -1, 1)} | {cell(group, 'reverse_kl', -1, 3)} "
+            f"| {np.mean([run['wall_seconds'] for run in group]):.0f} | "
+            f"{_published(dataset, packing)} |"
+        )
+    updates = [point["updates"] for point in runs[0]["curve"]] if runs else []
+    if len(updates) > 1:
+        lines += ["", "Modes covered (one high-quality sample) against generator updates:", "",
+                  "| data | model | packing | " + " | ".join(f"{u:,}" for u in updates) + " |",
+                  "|---|---|---|" + "---|" * len(updates)]
+        for (dataset, model, packing), group in groups.items():
+            cells = " | ".join(cell(group, "modes", i, 1) for i in range(len(updates)))
+            lines.append(f"| {dataset} | {model} | {packing} | {cells} |")
+    lines += ["", "Produced by:", f"    {_command()}"]
+    return "\n".join(lines)
+
+
 def main(argv):
     del argv
     import numpy as np
@@ -668,6 +859,9 @@ def main(argv):
         return
     if FLAGS.suite == "fashion":
         cli.write_json(FLAGS.output_json, fashion_suite())
+        return
+    if FLAGS.suite == "pacgan":
+        cli.write_json(FLAGS.output_json, pacgan_suite())
         return
     steps, batch_size, seeds = FLAGS.steps or 6000, FLAGS.batch_size or 256, FLAGS.seeds or 5
 

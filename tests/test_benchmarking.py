@@ -344,3 +344,30 @@ def test_fashion_suite_refuses_a_missing_folder_and_non_image_models_in_one_line
     listed = set(line[len(prefix):].split(", "))
     assert {"acgan", "cgan", "dcgan", "lsgan", "sngan", "wgan_gp"} <= listed
     assert not listed & {"gan", "nsgan"}
+
+
+def test_pacgan_suite_scores_gan_and_pacgan2_along_a_curve(tmp_path):
+    out = tmp_path / "pacgan.json"
+    result = run_script(
+        "benchmark_quality.py", "--suite=pacgan", "--datasets=ring", "--budget=20", "--curve=10",
+        "--seeds=2", "--batch_size=10", "--num_samples=200", f"--output_json={out}", timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = json.loads(out.read_text())
+    assert report["config"]["architecture"] == "pacgan_mlp" and report["config"]["budget"] == 20
+    assert [(r["model"], r["packing"], r["seed"]) for r in report["runs"]] == [
+        ("nsgan", 1, 0), ("nsgan", 1, 1), ("nsgan", 2, 0), ("nsgan", 2, 1)
+    ]
+    for run in report["runs"]:
+        assert [point["updates"] for point in run["curve"]] == [10, 20]
+        for point in run["curve"]:
+            assert 0 <= point["modes_1_percent"] <= point["modes"] <= 8
+            assert 0 <= point["high_quality_percent"] <= 100
+    assert "| ring | nsgan | 2 | 2 |" in result.stdout
+    assert "| data | model | packing | 10 | 20 |" in result.stdout
+    assert "GAN: 6.3 ± 0.5 modes, 98.2 %" in result.stdout
+
+    result = run_script("benchmark_quality.py", "--suite=pacgan", "--budget=20", "--curve=7",
+                        timeout=120)
+    assert result.returncode == 2
+    assert our_stderr_lines(result.stderr) == ["error: --curve=7 must divide --budget=20"]
