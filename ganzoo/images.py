@@ -329,3 +329,23 @@ def rows_by_label(labels, samples, names, columns=None):
 def write_png(path, picture):
     """Write a uint8 [H, W, C] array (C = 1 or 3) to `path` as PNG, creating no directories."""
     tf.io.write_file(path, tf.io.encode_png(np.asarray(picture, dtype=np.uint8)))
+
+
+def side_by_side(pictures, height=256, gap=8):
+    """uint8 pictures [H_i, W_i, C_i] (C_i = 1 or 3) -> one RGB uint8 [height, W, 3] row.
+
+    Each picture is scaled to `height` by nearest-neighbour sampling (pixel art stays sharp,
+    aspect ratio kept) and the pictures are joined left to right with `gap` white columns.
+    """
+    scaled = []
+    for picture in pictures:
+        picture = np.asarray(picture, np.uint8)
+        if picture.shape[-1] == 1:
+            picture = np.repeat(picture, 3, axis=-1)
+        width = max(1, round(picture.shape[1] * height / picture.shape[0]))
+        rows = np.arange(height) * picture.shape[0] // height
+        columns = np.arange(width) * picture.shape[1] // width
+        scaled.append(picture[rows][:, columns])
+    white = np.full((height, gap, 3), 255, np.uint8)
+    joined = [part for picture in scaled for part in (picture, white)][:-1]
+    return np.concatenate(joined, axis=1)

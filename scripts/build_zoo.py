@@ -75,18 +75,10 @@ SHIPPED = {
         ("--model=dcgan", "--dataset=digits", "--width=32", "--epochs=40", "--seed=0"), "images"),
     "acgan_digits": Shipped(
         ("--model=acgan", "--dataset=digits", "--width=32", "--epochs=40", "--seed=0"), "images"),
-    # 20 epochs: each generator step costs 5 critic steps with a gradient penalty.
-    "wgan_gp_digits": Shipped(
-        ("--model=wgan_gp", "--dataset=digits", "--width=32", "--epochs=20", "--seed=0"),
-        "images"),
     "lsgan_digits": Shipped(
         ("--model=lsgan", "--dataset=digits", "--width=32", "--epochs=40", "--seed=0"), "images"),
-    "sngan_fashion_mnist": Shipped(
-        ("--model=sngan", f"--dataset={FASHION_MNIST}", "--width=32", "--steps=2000",
-         "--seed=0"), "images"),
-    "cgan_fashion_mnist": Shipped(
-        ("--model=cgan", f"--dataset={FASHION_MNIST}", "--width=32", "--steps=2000",
-         "--seed=0"), "images"),
+    "sngan_digits": Shipped(
+        ("--model=sngan", "--dataset=digits", "--width=32", "--epochs=40", "--seed=0"), "images"),
     # The recipe's values for nsgan on 2-D points, spelled out so that the card does not depend
     # on the recipe table (no grid model: no setting measured here covers the grid yet; gan,
     # minimax, with these values captured 0 of 8 ring modes at seed 0).
@@ -103,6 +95,8 @@ DATA = {
         classifier_args=("--dataset=digits", "--train_split=train[:80%]",
                          "--test_split=train[80%:]", "--epochs=15", "--seed=0"),
     ),
+    # Ready for Fashion-MNIST models (sngan/cgan at 2,000 steps are the next to ship: their
+    # builds did not fit in the CPU time of the session that built the first zoo).
     FASHION_MNIST: Data(
         "Fashion-MNIST (Xiao et al. 2017, MIT licence): the 60,000 training images of the idx "
         f"files in {FASHION_MNIST} (Debian's dataset-fashion-mnist), 28x28x1, 10 classes. "
@@ -560,6 +554,8 @@ def refresh_root(root, log):
     if names:
         path, _ = export.write_model_config(root, FLAGS.serving_base_path, names)
         log(f"wrote {path} ({', '.join(names)})")
+    if names:
+        write_montage(root, names, log)
     readme = os.path.join(root, "README.md")
     if os.path.isfile(readme):
         rewrite(readme, README_MARKERS, readme_table(root))
@@ -571,6 +567,24 @@ def refresh_root(root, log):
         rewrite(gitignore, GITIGNORE_MARKERS,
                 "".join(f"!/{base}/{entry}\n" for entry in tracked + [f"{n}/" for n in names]))
         log(f"refreshed the shipped folders in {gitignore}")
+
+
+MONTAGE = "shipped_samples.png"  # the top-level README's first picture
+
+
+def write_montage(root, names, log):
+    """<root>/shipped_samples.png: every shipped samples.png in one row, in `names` order."""
+    import tensorflow as tf
+
+    from ganzoo import images
+
+    pictures = [
+        tf.io.decode_png(tf.io.read_file(os.path.join(root, name, "samples.png"))).numpy()
+        for name in names
+    ]
+    path = os.path.join(root, MONTAGE)
+    images.write_png(path, images.side_by_side(pictures, height=256))
+    log(f"wrote {path} ({', '.join(names)}, left to right)")
 
 
 def rewrite(path, markers, body):

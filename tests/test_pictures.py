@@ -125,3 +125,14 @@ def test_a_run_on_a_toy_set_draws_2500_points_over_its_modes_every_epoch(tmp_pat
     assert picture.shape == (512, 512, 3)
     np.testing.assert_array_equal(picture, expected)
     assert list((tmp_path / "run" / "logs" / "samples").iterdir())  # the TensorBoard image
+
+
+def test_side_by_side_scales_to_one_height_and_keeps_pixels_sharp():
+    gray = np.arange(4, dtype=np.uint8).reshape(2, 2, 1) * 60  # 2x2, four levels
+    colour = np.zeros((4, 8, 3), np.uint8)
+    colour[..., 0] = 200
+    row = images.side_by_side([gray, colour], height=8, gap=3)
+    assert row.shape == (8, 8 + 3 + 16, 3) and row.dtype == np.uint8
+    assert (row[:4, :4] == 0).all() and (row[4:, 4:8] == 180).all()  # each pixel -> 4x4 block
+    assert (row[:, 8:11] == 255).all()  # the gap
+    assert (row[:, 11:, 0] == 200).all() and (row[:, 11:, 1:] == 0).all()
