@@ -1,0 +1,102 @@
+"""benchmark_quality.py's fashion and pacgan suites end to end at toy sizes. (Its own module so
+that the two test processes share the benchmark tests: --dist loadscope keeps a module in one
+process.)"""
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+from tests.conftest import our_stderr_lines, run_script
+
+@pytest.fixture
+def tiny_fashion(tmp_path):
+    """An idx folder named like Fashion-MNIST's (so its classes get Fashion-MNIST's names): 320
+    train and 100 test random 28x28 images, labels cycling through the ten classes."""
+    from tests.test_idx import idx_bytes, write
+
+    folder = tmp_path / "fashion-tiny"
+    folder.mkdir()
+    rng = np.random.default_rng(0)
+    for prefix, count in (("train", 320), ("t10k", 100)):
+        images = rng.integers(0, 256, (count, 28, 28), dtype=np.uint8)
+        write(folder / f"{prefix}-images-idx3-ubyte", idx_bytes(images), gz=True)
+        labels = (np.arange(count) % 10).astype(np.uint8)
+        write(folder / f"{prefix}-labels-idx1-ubyte", idx_bytes(labels), gz=True)
+    return folder
+
+
+def test_fashion_suite_scores_a_model_and_its_keras_io_reference(tiny_fashion, tmp_path):
+    out, grids = tmp_path / "fashion.json", tmp_path / "grids"
+    result = run_script(
+        "benchmark_quality.py", "--suite=fashion", f"--fashion_dir={tiny_fashion}", "--steps=2",
+        "--batch_size=16", "--models=dcgan", "--classifier_epochs=1",
+        f"--fashion_classifier={tmp_path / 'classifier.keras'}", f"--fashion_grid_dir={grids}",
+        f"--output_json={out}", timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = json.loads(out.read_text())
+    assert report["setting"]["steps"] == 2 and report["setting"]["image_shape"] == [28, 28, 1]
+    assert 0 <= report["classifier"]["test_accuracy"] <= 1
+    rows = {row["name"]: row for row in report["runs"]}
+    assert set(rows) == {"dcgan", "keras_io_dcgan"}
+    assert (rows["dcgan"]["reference"], rows["keras_io_dcgan"]["reference"]) == (
+        "keras_io_dcgan", None
+    )
+    for row in [*rows.values(), report["real_floor"]]:
+        assert all(math.isfinite(row[key]) for key in ("fid", "kid", "precision", "recall")), row
+        assert (row["num_generated"], row["num_real"]) == (100, 100)
+    assert all(row["wall_seconds"] > 0 and (grids / f"{row['name']}.png").is_file()
+               for row in rows.values())
+    assert rows["dcgan"]["class_accuracy"] is None  # unconditional
+    assert "| dcgan | keras_io_dcgan |" in result.stdout
+    assert "| keras_io_dcgan (`dcgan_overriding_train_step.py`) | - |" in result.stdout
+    assert "--models=dcgan" in report["commands"][0]
+
+
+def test_fashion_suite_refuses_a_missing_folder_and_non_image_models_in_one_line(tiny_fashion):
+    result = run_script("benchmark_quality.py", "--suite=fashion", "--fashion_dir=/nonexistent",
+                        timeout=120)
+    assert result.returncode == 2
+    assert our_stderr_lines(result.stderr) == [
+        "error: no Fashion-MNIST idx files in --fashion_dir=/nonexistent: apt-get install "
+        "dataset-fashion-mnist (it puts them in /usr/share/datasets/fashion-mnist)"
+    ]
+    result = run_script("benchmark_quality.py", "--suite=fashion", f"--fashion_dir={tiny_fashion}",
+                        "--models=dcgan,gan,nope", timeout=120)
+    assert result.returncode == 2
+    (line,) = our_stderr_lines(result.stderr)
+    prefix = ("error: --models: gan, nope not among the zoo's image models (whose default "
+              "networks are convolutional): ")
+    assert line.startswith(prefix)
+    listed = set(line[len(prefix):].split(", "))
+    assert {"acgan", "cgan", "dcgan", "lsgan", "sngan", "wgan_gp"} <= listed
+    assert not listed & {"gan", "nsgan"}
+
+
+def test_pacgan_suite_scores_gan_and_pacgan2_along_a_curve(tmp_path):
+    out = tmp_path / "pacgan.json"
+    result = run_script(
+        "benchmark_quality.py", "--suite=pacgan", "--datasets=ring", "--budget=20", "--curve=10",
+        "--seeds=2", "--batch_size=10", "--num_samples=200", f"--output_json={out}", timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = json.loads(out.read_text())
+    assert report["config"]["architecture"] == "pacgan_mlp" and report["config"]["budget"] == 20
+    assert [(r["model"], r["packing"], r["seed"]) for r in report["runs"]] == [
+        ("nsgan", 1, 0), ("nsgan", 1, 1), ("nsgan", 2, 0), ("nsgan", 2, 1)
+    ]
+    for run in report["runs"]:
+        assert [point["updates"] for point in run["curve"]] == [10, 20]
+        for point in run["curve"]:
+            assert 0 <= point["modes_1_percent"] <= point["modes"] <= 8
+            assert 0 <= point["high_quality_percent"] <= 100
+    assert "| ring | nsgan | 2 | 2 |" in result.stdout
+    assert "| data | model | packing | 10 | 20 |" in result.stdout
+    assert "GAN: 6.3 ± 0.5 modes, 98.2 %" in result.stdout
+
+    result = run_script("benchmark_quality.py", "--suite=pacgan", "--budget=20", "--curve=7",
+                        timeout=120)
+    assert result.returncode == 2
+    assert our_stderr_lines(result.stderr) == ["error: --curve=7 must divide --budget=20"]
