@@ -851,17 +851,10 @@ def main(argv):
     del argv
     import numpy as np
 
-    if FLAGS.suite == "mnist":
-        cli.write_json(FLAGS.output_json, mnist_suite())
-        return
-    if FLAGS.suite == "conditional":
-        cli.write_json(FLAGS.output_json, conditional_suite())
-        return
-    if FLAGS.suite == "fashion":
-        cli.write_json(FLAGS.output_json, fashion_suite())
-        return
-    if FLAGS.suite == "pacgan":
-        cli.write_json(FLAGS.output_json, pacgan_suite())
+    suites = {"mnist": mnist_suite, "conditional": conditional_suite, "fashion": fashion_suite,
+              "pacgan": pacgan_suite}
+    if FLAGS.suite in suites:
+        cli.write_json(FLAGS.output_json, suites[FLAGS.suite]())
         return
     steps, batch_size, seeds = FLAGS.steps or 6000, FLAGS.batch_size or 256, FLAGS.seeds or 5
 
