@@ -22,7 +22,9 @@ STEPS, BACKUP_EVERY = 400, 25
 
 
 def test_sigkill_mid_epoch_then_rerun_resumes_and_matches_an_uninterrupted_run(tmp_path, tfds_dir):
-    args = [f"--steps={STEPS}", f"--backup_every_steps={BACKUP_EVERY}", "--export_dir="]
+    # With a decaying learning rate, so that a resume that restarted the schedule would differ.
+    args = [f"--steps={STEPS}", f"--backup_every_steps={BACKUP_EVERY}", "--export_dir=",
+            f"--lr_decay_steps={STEPS}"]
     reference = run_script("train.py", *tiny_train_args(tfds_dir, tmp_path / "whole", *args))
     assert reference.returncode == 0, reference.stderr[-3000:]
 

@@ -144,6 +144,11 @@ ARGUMENTS = {
     ),
     "d_learning_rate": _rate("Adam learning rate of D."),
     "g_learning_rate": _rate("Adam learning rate of G."),
+    "lr_decay_steps": Argument(
+        int, "Generator steps over which both learning rates fall linearly to 1 % of their "
+        "values (D's over as many of its own updates, d_steps per step), then stay; None = "
+        "constant.", low=1, optional=True,
+    ),
     "beta_1": _beta("Adam beta_1 of both optimizers."),
     "beta_2": _beta("Adam beta_2 of both optimizers."),
     "g_ema_decay": Argument(
