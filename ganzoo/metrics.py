@@ -105,9 +105,15 @@ def _squared_distances(x, y):
     return np.maximum((x * x).sum(1)[:, None] + (y * y).sum(1)[None] - 2.0 * x @ y.T, 0.0)
 
 
-def _kth_neighbour_radii(features, k):
-    distances = _squared_distances(features, features)
-    return np.sort(distances, axis=1)[:, k]  # column 0 is the point itself
+def _kth_neighbour_radii(features, k, batch=1024):
+    """Squared distance from each row to its k-th nearest other row (column 0 of a sorted row
+    is the point itself). In blocks of rows with a partial sort: the same values as sorting the
+    whole n x n matrix, without holding it (10,000 points: 0.8 GB, 2.2 GB while sorting)."""
+    radii = np.empty(len(features), dtype=np.result_type(features.dtype, np.float32))
+    for start in range(0, len(features), batch):
+        distances = _squared_distances(features[start : start + batch], features)
+        radii[start : start + batch] = np.partition(distances, k, axis=1)[:, k]
+    return radii
 
 
 def _fraction_inside(points, centres, radii, batch=1024):

@@ -158,3 +158,9 @@ def test_intra_class_fid_refuses_classes_with_too_few_samples_in_one_line():
         metrics.intra_class_frechet_distance(
             features[:11], labels[:11], features[:11], labels[:11], num_classes=3
         )
+
+
+def test_neighbour_radii_in_blocks_equal_a_full_sort():
+    points = np.random.default_rng(3).normal(size=(50, 4))
+    full = np.sort(metrics._squared_distances(points, points), axis=1)[:, 3]
+    assert np.array_equal(metrics._kth_neighbour_radii(points, 3, batch=7), full)
