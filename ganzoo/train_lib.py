@@ -364,6 +364,8 @@ def with_recipe(data_config, model_config, train_config):
     if recipe is not None:
         given = model_config.model_kwargs()  # the preset's values count as given
         taken.update({k: v for k, v in recipe.model_args.items() if k not in given})
+        if "lr_decay_steps" in taken and train_config.steps is not None:
+            taken["lr_decay_steps"] = train_config.steps  # the decay spans the run asked for
         model_config = dataclasses.replace(
             model_config, model_args={**taken, **model_config.model_args}
         )
@@ -405,7 +407,7 @@ def train(data_config=DataConfig(), model_config=ModelConfig(), train_config=Tra
     if taken:
         log.info(
             "recipe for %s on %s: %s (set any of them to override)", model_config.model,
-            recipes.data_kind(data_config.dataset),
+            recipes.recipe_data(model_config.model, data_config.dataset),
             ", ".join(f"{name}={value}" for name, value in taken.items()),
         )
     _strategy(train_config, data_config.batch_size)

@@ -9,10 +9,13 @@
     python scripts/benchmark_quality.py --suite=pacgan --seeds=5 --curve=50000 \
         --output_json=quality_pacgan.json
 
-toy: for each data set (ring of 8, grid of 25 Gaussians), model (gan, nsgan) and seed, train
-with the given budget, draw 2,500 samples (as PacGAN does) and score them with
-ganzoo.metrics.mode_coverage: mean +- std over seeds of modes captured, high-quality samples (%)
-and reverse KL over the modes, next to PacGAN's Table 1.
+toy: the README's ring and grid commands over seeds: for each data set (ring of 8, grid of 25
+Gaussians), model (default nsgan) and seed, train as `ganzoo-train --model=<model>
+--dataset=<data> --seed=<seed>` does (the recipe, ganzoo/models/recipes.py; --steps,
+--batch_size, --width, --latent_dim, --learning_rate override it), draw 2,500 samples (as PacGAN
+does) and score them with ganzoo.metrics.mode_coverage: per seed, and mean +- std over seeds of
+modes covered (by one high-quality sample, PacGAN's criterion, and by 1 % of the samples),
+high-quality samples (%) and reverse KL over the modes, beside PacGAN's Table 1.
 
 mnist: the 10,000 real MNIST test digits (IDX files), shuffled with seed 0: 8,000 train dcgan
 (28x28) and a domain classifier; 2,000 are held apart. FID/KID (domain-classifier features) of 2,000
@@ -107,15 +110,17 @@ flags.DEFINE_integer("curve", None, "Also score every N updates (pacgan suite; N
                      "--budget): a table of modes against updates.", lower_bound=1)
 flags.DEFINE_integer("seeds", None, "Seeds per (data set, model); default 5 (toy, pacgan), 1 "
                      "(conditional, fashion).", lower_bound=1)
-flags.DEFINE_integer("steps", None, "Generator steps per run; default 6000 (toy), 3000 "
+flags.DEFINE_integer("steps", None, "Generator steps per run; default the recipe's (toy), 3000 "
                      "(conditional, fashion).", lower_bound=1)
-flags.DEFINE_integer("batch_size", None, "Global batch size; default 256 (toy), 64 (conditional, "
+flags.DEFINE_integer("batch_size", None, "Global batch size; default the recipe's (toy), 64 (conditional, "
                      "fashion); pacgan: packs per batch, default 100 (PacGAN's).", lower_bound=1)
 flags.DEFINE_string("fashion_dir", "/usr/share/datasets/fashion-mnist", "Fashion-MNIST's idx "
                     "folder (fashion suite).")
 flags.DEFINE_string("fashion_classifier", None, "Domain classifier (.keras) of the fashion "
                     "suite: used if the file exists, else trained and kept there; default: "
                     "trained in a temporary folder.")
+flags.DEFINE_string("toy_picture_dir", None, "With a folder: seed 0's samples over the true "
+                    "modes as <folder>/<model>_<data>.png (toy suite).")
 flags.DEFINE_string("fashion_grid_dir", None, "With a folder: a sample grid per model and "
                     "reference (first seed) as <folder>/<name>.png (fashion suite).")
 flags.DEFINE_string("conditional_dataset", "digits", "Labelled data set of the conditional "
@@ -137,10 +142,10 @@ flags.DEFINE_integer("speed_repetitions", 3, "Alternating speed repetitions per 
                      lower_bound=1)
 flags.DEFINE_string("conditional_grid_png", None, "With a path: sample grids of both models "
                     "(one row per class) as <path stem>_<model>.png for the first seed.")
-flags.DEFINE_integer("width", 128, "Hidden units of G and D.")
-flags.DEFINE_integer("latent_dim", 8, "Latent width.")
-flags.DEFINE_float("learning_rate", 1e-3, "Adam learning rate of both networks (toy suite; the "
-                   "betas are the model's: gan and nsgan 0.5, 0.999).")
+flags.DEFINE_integer("width", None, "Hidden units of G and D (toy suite; default the recipe's).")
+flags.DEFINE_integer("latent_dim", None, "Latent width (toy suite; default the recipe's).")
+flags.DEFINE_float("learning_rate", None, "Adam learning rate of both networks (toy suite; "
+                   "default the recipe's).")
 flags.DEFINE_integer("num_samples", 2500, "Samples scored per run (PacGAN: 2,500).")
 flags.DEFINE_string("output_json", None, "Also write the results here.")
 FLAGS = flags.FLAGS
@@ -847,61 +852,98 @@ def pacgan_table(results):
     return "\n".join(lines)
 
 
-def main(argv):
-    del argv
+def toy_suite():
+    import time
+
     import numpy as np
 
-    suites = {"mnist": mnist_suite, "conditional": conditional_suite, "fashion": fashion_suite,
-              "pacgan": pacgan_suite}
-    if FLAGS.suite in suites:
-        cli.write_json(FLAGS.output_json, suites[FLAGS.suite]())
-        return
-    steps, batch_size, seeds = FLAGS.steps or 6000, FLAGS.batch_size or 256, FLAGS.seeds or 5
-
-    from ganzoo import data, metrics, train_lib
+    from ganzoo import data, images, metrics, train_lib
     from ganzoo.configs import DataConfig, ModelConfig, TrainConfig
 
+    seeds = FLAGS.seeds or 5
+    # Only the values given as flags override the recipe (the README's commands set none).
+    overrides = {name: FLAGS[flag].value for name, flag in (
+        ("latent_dim", "latent_dim"), ("width", "width"),
+        ("d_learning_rate", "learning_rate"), ("g_learning_rate", "learning_rate"),
+    ) if FLAGS[flag].value is not None}
     results = []
     for dataset in FLAGS.datasets:
         centers, std = data.mode_centers(dataset)
-        for model_name in FLAGS.models or ["gan", "nsgan"]:
+        for model_name in FLAGS.models or ["nsgan"]:
             runs = []
             for seed in range(seeds):
+                start = time.perf_counter()
                 with tempfile.TemporaryDirectory() as model_dir:
                     trained = train_lib.train(
-                        DataConfig(dataset=dataset, batch_size=batch_size),
-                        ModelConfig(
-                            model=model_name, precision="float32",  # as measured for the README
-                            model_args={
-                                "latent_dim": FLAGS.latent_dim, "width": FLAGS.width,
-                                "d_learning_rate": FLAGS.learning_rate,
-                                "g_learning_rate": FLAGS.learning_rate,
-                            },
-                        ),
-                        TrainConfig(steps=steps, seed=seed, model_dir=model_dir,
+                        DataConfig(dataset=dataset, batch_size=FLAGS.batch_size),
+                        ModelConfig(model=model_name, precision="float32",  # as in the README
+                                    model_args=overrides),
+                        TrainConfig(steps=FLAGS.steps, seed=seed, model_dir=model_dir,
                                     export_dir="", verbose=0),
                     )
                 samples = trained.model.generate(FLAGS.num_samples, seed=10_000 + seed)
-                coverage = metrics.mode_coverage(samples, centers, std)
-                runs.append(coverage)
+                # Covered by one high-quality sample (PacGAN's code), or by 1 % of them.
+                coverage = metrics.mode_coverage(samples, centers, std, min_samples_per_2500=1)
+                one_percent = metrics.mode_coverage(samples, centers, std,
+                                                    min_samples_per_2500=25)
+                if seed == 0 and FLAGS.toy_picture_dir:
+                    os.makedirs(FLAGS.toy_picture_dir, exist_ok=True)
+                    images.write_png(
+                        os.path.join(FLAGS.toy_picture_dir, f"{model_name}_{dataset}.png"),
+                        images.scatter_picture(samples, centers, std),
+                    )
+                runs.append({"seed": seed, "modes_captured": coverage.modes_captured,
+                             "modes_1_percent": one_percent.modes_captured,
+                             "samples_per_mode": coverage.samples_per_mode,
+                             "high_quality_percent": coverage.high_quality_percent,
+                             "reverse_kl": coverage.reverse_kl,
+                             "wall_seconds": time.perf_counter() - start})
                 print(f"{dataset} {model_name} seed {seed}: {coverage.modes_captured}/"
-                      f"{coverage.num_modes} modes, {coverage.high_quality_percent:.1f} % "
-                      f"high quality, reverse KL {coverage.reverse_kl:.3f}", flush=True)
-            summary = {"dataset": dataset, "model": model_name, "seeds": seeds}
-            for field in ("modes_captured", "high_quality_percent", "reverse_kl"):
-                values = np.array([getattr(run, field) for run in runs], dtype=float)
+                      f"{coverage.num_modes} modes ({one_percent.modes_captured} with 1 % of the "
+                      f"samples), {coverage.high_quality_percent:.1f} % high quality, reverse "
+                      f"KL {coverage.reverse_kl:.3f}", flush=True)
+            summary = {"dataset": dataset, "model": model_name, "num_modes": len(centers),
+                       "seeds": seeds, "runs": runs}
+            for field in ("modes_captured", "modes_1_percent", "high_quality_percent",
+                          "reverse_kl"):
+                values = np.array([run[field] for run in runs], dtype=float)
                 summary[field] = {"mean": float(values.mean()), "std": float(values.std())}
             results.append(summary)
+            cli.write_json(FLAGS.output_json, {"command": _command(), "results": results})
+    print(toy_table(results), flush=True)
+    return {"command": _command(), "results": results}
 
-    print(f"\n{'data':5} {'model':6} {'modes':>13} {'high quality %':>15} {'reverse KL':>13}   published (PacGAN Table 1)")
+
+def toy_table(results):
+    """Markdown: per (data, model) the figures of every seed, their mean ± std, PacGAN's. A mode
+    is covered by one high-quality sample (PacGAN's criterion) or, stricter, by 1 % of them."""
+    lines = ["| data | model | seeds | modes per seed | modes (mean ± std) | modes with 1 % per "
+             "seed | high-quality % per seed | high quality % (mean ± std) | reverse KL | "
+             "PacGAN Table 1 |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     for r in results:
-        m, h, k = r["modes_captured"], r["high_quality_percent"], r["reverse_kl"]
+        modes, quality, kl = r["modes_captured"], r["high_quality_percent"], r["reverse_kl"]
+
+        def per_seed(key, form="{}"):
+            return ", ".join(form.format(run[key]) for run in r["runs"])
+
         published = "; ".join(f"{key}: {value}" for key, value in PUBLISHED[r["dataset"]].items())
-        print(f"{r['dataset']:5} {r['model']:6} {m['mean']:6.1f} +- {m['std']:3.1f} "
-              f"{h['mean']:8.1f} +- {h['std']:4.1f} {k['mean']:6.3f} +- {k['std']:5.3f}   {published}")
-    config = {k: FLAGS[k].value for k in ("width", "latent_dim", "learning_rate", "num_samples")}
-    config.update(steps=steps, batch_size=batch_size)
-    cli.write_json(FLAGS.output_json, {"config": config, "results": results})
+        lines.append(
+            f"| {r['dataset']} | {r['model']} | {r['seeds']} | {per_seed('modes_captured')} (of "
+            f"{r['num_modes']}) | {modes['mean']:.1f} ± {modes['std']:.1f} | "
+            f"{per_seed('modes_1_percent')} | {per_seed('high_quality_percent', '{:.1f}')} | "
+            f"{quality['mean']:.1f} ± {quality['std']:.1f} | {kl['mean']:.3f} ± "
+            f"{kl['std']:.3f} | {published} |"
+        )
+    lines += ["", "Produced by:", f"    {_command()}"]
+    return "\n".join(lines)
+
+
+def main(argv):
+    del argv
+    suites = {"toy": toy_suite, "mnist": mnist_suite, "conditional": conditional_suite,
+              "fashion": fashion_suite, "pacgan": pacgan_suite}
+    cli.write_json(FLAGS.output_json, suites[FLAGS.suite]())
 
 
 def run():

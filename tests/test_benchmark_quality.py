@@ -1,4 +1,4 @@
-"""benchmark_quality.py's fashion and pacgan suites end to end at toy sizes. (Its own module so
+"""benchmark_quality.py's fashion, pacgan and toy suites end to end at toy sizes. (Its own module so
 that the two test processes share the benchmark tests: --dist loadscope keeps a module in one
 process.)"""
 
@@ -7,6 +7,7 @@ import math
 
 import numpy as np
 import pytest
+import tensorflow as tf
 
 from tests.conftest import our_stderr_lines, run_script
 
@@ -100,3 +101,24 @@ def test_pacgan_suite_scores_gan_and_pacgan2_along_a_curve(tmp_path):
                         timeout=120)
     assert result.returncode == 2
     assert our_stderr_lines(result.stderr) == ["error: --curve=7 must divide --budget=20"]
+
+
+def test_toy_suite_runs_the_recipe_per_seed(tmp_path):
+    out = tmp_path / "toy.json"
+    result = run_script(
+        "benchmark_quality.py", "--suite=toy", "--datasets=ring", "--seeds=2", "--steps=20",
+        "--width=8", "--num_samples=200", f"--output_json={out}",
+        f"--toy_picture_dir={tmp_path / 'pictures'}", timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    (summary,) = json.loads(out.read_text())["results"]
+    assert (summary["dataset"], summary["model"], summary["num_modes"]) == ("ring", "nsgan", 8)
+    assert [run["seed"] for run in summary["runs"]] == [0, 1]
+    modes = [run["modes_captured"] for run in summary["runs"]]
+    assert all(0 <= m <= 8 for m in modes) and summary["modes_captured"]["mean"] == np.mean(modes)
+    assert all(run["modes_1_percent"] <= run["modes_captured"] for run in summary["runs"])
+    # The recipe ran where no flag overrode it: packing 4 and lr_decay_steps set to --steps.
+    assert "packing=4" in result.stderr and "lr_decay_steps=20" in result.stderr
+    assert f"| ring | nsgan | 2 | {modes[0]}, {modes[1]} (of 8) |" in result.stdout
+    picture = tf.io.decode_png(tf.io.read_file(str(tmp_path / "pictures" / "nsgan_ring.png")))
+    assert picture.shape[:2] == (512, 512) and np.ptp(picture.numpy()) > 0

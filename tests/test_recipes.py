@@ -1,4 +1,4 @@
-"""Recipes: per (model, data kind) values used exactly where the user set nothing."""
+"""Recipes: per (model, data) values used exactly where the user set nothing."""
 
 import logging
 
@@ -6,15 +6,18 @@ import numpy as np
 import pytest
 
 import ganzoo
+import ganzoo.data
 from ganzoo import train_lib
 from ganzoo.configs import DEFAULT_BATCH_SIZE, DEFAULT_EPOCHS, DataConfig, ModelConfig, TrainConfig
 from ganzoo.models import arguments, recipes
+from ganzoo.models.base import FINAL_LR_FRACTION
 
 
 @pytest.mark.parametrize("key", sorted(recipes.RECIPES), ids="-".join)
 def test_every_recipe_is_valid_for_its_model(key):
-    model_name, kind = key
-    assert model_name in ganzoo.list_models() and kind in recipes.DATA_KINDS
+    model_name, data = key
+    assert model_name in ganzoo.list_models()
+    assert data in recipes.DATA_KINDS or data in ganzoo.data.TOY_DATASETS
     recipe = recipes.RECIPES[key]
     model_class = ganzoo.get_model_class(model_name)
     arguments.check_arguments(model_name, model_class.defaults, dict(recipe.model_args))
@@ -64,9 +67,19 @@ def test_a_run_logs_and_uses_its_recipe(tmp_path, caplog):
             TrainConfig(steps=2, model_dir=str(tmp_path / "run"), export_dir="", verbose=0),
         )
     line = next(r.getMessage() for r in caplog.records if r.getMessage().startswith("recipe"))
-    assert line.startswith("recipe for nsgan on points: ")
+    assert line.startswith("recipe for nsgan on ring: ")
     assert f"g_learning_rate={recipe.model_args['g_learning_rate']}" in line
-    assert "steps=" not in line  # the user gave steps
+    assert " steps=" not in line  # the user gave steps...
+    assert "lr_decay_steps=2," in line  # ...which the recipe's decay then spans
     model = result.model
-    assert np.isclose(float(model.g_optimizer.learning_rate), recipe.model_args["g_learning_rate"])
+    assert np.isclose(float(model.g_optimizer.learning_rate),
+                      recipe.model_args["g_learning_rate"] * FINAL_LR_FRACTION)
     assert model.generator.layers[1].units == recipe.model_args["width"]
+
+
+def test_describe_names_the_recipe_or_its_absence():
+    assert recipes.describe("nsgan", "grid").startswith("recipe for nsgan on grid: width=256, ")
+    assert "steps=" in recipes.describe("nsgan", "ring")
+    assert recipes.describe("dcgan", "digits") == (
+        "no recipe for dcgan on images: the model's defaults apply"
+    )
