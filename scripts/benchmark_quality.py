@@ -110,6 +110,9 @@ flags.DEFINE_integer("curve", None, "Also score every N updates (pacgan suite; N
                      "--budget): a table of modes against updates.", lower_bound=1)
 flags.DEFINE_integer("seeds", None, "Seeds per (data set, model); default 5 (toy, pacgan), 1 "
                      "(conditional, fashion).", lower_bound=1)
+flags.DEFINE_integer("first_seed", 0, "Seeds first_seed, first_seed + 1, ... (toy suite): "
+                     "so that runs of one table can be split over processes or machines.",
+                     lower_bound=0)
 flags.DEFINE_integer("steps", None, "Generator steps per run; default the recipe's (toy), 3000 "
                      "(conditional, fashion).", lower_bound=1)
 flags.DEFINE_integer("batch_size", None, "Global batch size; default the recipe's (toy), 64 (conditional, "
@@ -119,8 +122,8 @@ flags.DEFINE_string("fashion_dir", "/usr/share/datasets/fashion-mnist", "Fashion
 flags.DEFINE_string("fashion_classifier", None, "Domain classifier (.keras) of the fashion "
                     "suite: used if the file exists, else trained and kept there; default: "
                     "trained in a temporary folder.")
-flags.DEFINE_string("toy_picture_dir", None, "With a folder: seed 0's samples over the true "
-                    "modes as <folder>/<model>_<data>.png (toy suite).")
+flags.DEFINE_string("toy_picture_dir", None, "With a folder: the first seed's samples over the "
+                    "true modes as <folder>/<model>_<data>.png (toy suite).")
 flags.DEFINE_string("fashion_grid_dir", None, "With a folder: a sample grid per model and "
                     "reference (first seed) as <folder>/<name>.png (fashion suite).")
 flags.DEFINE_string("conditional_dataset", "digits", "Labelled data set of the conditional "
@@ -855,8 +858,6 @@ def pacgan_table(results):
 def toy_suite():
     import time
 
-    import numpy as np
-
     from ganzoo import data, images, metrics, train_lib
     from ganzoo.configs import DataConfig, ModelConfig, TrainConfig
 
@@ -871,7 +872,7 @@ def toy_suite():
         centers, std = data.mode_centers(dataset)
         for model_name in FLAGS.models or ["nsgan"]:
             runs = []
-            for seed in range(seeds):
+            for seed in range(FLAGS.first_seed, FLAGS.first_seed + seeds):
                 start = time.perf_counter()
                 with tempfile.TemporaryDirectory() as model_dir:
                     trained = train_lib.train(
@@ -886,7 +887,7 @@ def toy_suite():
                 coverage = metrics.mode_coverage(samples, centers, std, min_samples_per_2500=1)
                 one_percent = metrics.mode_coverage(samples, centers, std,
                                                     min_samples_per_2500=25)
-                if seed == 0 and FLAGS.toy_picture_dir:
+                if seed == FLAGS.first_seed and FLAGS.toy_picture_dir:
                     os.makedirs(FLAGS.toy_picture_dir, exist_ok=True)
                     images.write_png(
                         os.path.join(FLAGS.toy_picture_dir, f"{model_name}_{dataset}.png"),
@@ -902,16 +903,24 @@ def toy_suite():
                       f"{coverage.num_modes} modes ({one_percent.modes_captured} with 1 % of the "
                       f"samples), {coverage.high_quality_percent:.1f} % high quality, reverse "
                       f"KL {coverage.reverse_kl:.3f}", flush=True)
-            summary = {"dataset": dataset, "model": model_name, "num_modes": len(centers),
-                       "seeds": seeds, "runs": runs}
-            for field in ("modes_captured", "modes_1_percent", "high_quality_percent",
-                          "reverse_kl"):
-                values = np.array([run[field] for run in runs], dtype=float)
-                summary[field] = {"mean": float(values.mean()), "std": float(values.std())}
-            results.append(summary)
-            cli.write_json(FLAGS.output_json, {"command": _command(), "results": results})
+                # Kept after every seed: an interrupted suite loses no finished run.
+                cli.write_json(FLAGS.output_json, {"command": _command(), "results": [
+                    *results, _toy_summary(dataset, model_name, len(centers), runs)]})
+            results.append(_toy_summary(dataset, model_name, len(centers), runs))
     print(toy_table(results), flush=True)
     return {"command": _command(), "results": results}
+
+
+def _toy_summary(dataset, model_name, num_modes, runs):
+    """One (data set, model) of the toy suite: its runs, and mean and std over them."""
+    import numpy as np
+
+    summary = {"dataset": dataset, "model": model_name, "num_modes": num_modes,
+               "seeds": len(runs), "runs": runs}
+    for field in ("modes_captured", "modes_1_percent", "high_quality_percent", "reverse_kl"):
+        values = np.array([run[field] for run in runs], dtype=float)
+        summary[field] = {"mean": float(values.mean()), "std": float(values.std())}
+    return summary
 
 
 def toy_table(results):

@@ -106,14 +106,15 @@ def test_pacgan_suite_scores_gan_and_pacgan2_along_a_curve(tmp_path):
 def test_toy_suite_runs_the_recipe_per_seed(tmp_path):
     out = tmp_path / "toy.json"
     result = run_script(
-        "benchmark_quality.py", "--suite=toy", "--datasets=ring", "--seeds=2", "--steps=20",
+        "benchmark_quality.py", "--suite=toy", "--datasets=ring", "--seeds=2", "--first_seed=1",
+        "--steps=20",
         "--width=8", "--num_samples=200", f"--output_json={out}",
         f"--toy_picture_dir={tmp_path / 'pictures'}", timeout=120,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     (summary,) = json.loads(out.read_text())["results"]
     assert (summary["dataset"], summary["model"], summary["num_modes"]) == ("ring", "nsgan", 8)
-    assert [run["seed"] for run in summary["runs"]] == [0, 1]
+    assert [run["seed"] for run in summary["runs"]] == [1, 2]
     modes = [run["modes_captured"] for run in summary["runs"]]
     assert all(0 <= m <= 8 for m in modes) and summary["modes_captured"]["mean"] == np.mean(modes)
     assert all(run["modes_1_percent"] <= run["modes_captured"] for run in summary["runs"])
