@@ -1,5 +1,5 @@
-"""Replication must not change the mathematics (the per-model 2 replicas == 1 device test is in
-the contract suite, tests/test_models.py); here: noise per replica, the generator average, batch
+"""Replication must not change the mathematics (the per-model 2 replicas == 1 device test is
+tests/test_replicas.py); here: noise per replica, the generator average, batch
 norm options, strategy errors."""
 
 import numpy as np
