@@ -2,9 +2,9 @@
 
 A model's `defaults` are its paper's settings for images (Adam(2e-4, 0.5) for DCGAN, ...). They
 fail elsewhere: on the 2-D toy sets, nsgan at 2e-4 put all 2,500 samples of the ring on one arc.
-A recipe is the small set of values that, for one model on one kind of data, was measured over
-several seeds to give what the README promises; its `evidence` says what was measured and how
-to measure it again.
+A recipe is the small set of values that, for one model on one data set (or kind of data), was
+measured over several seeds to give what the README promises; its `evidence` says what was
+measured and how to measure it again.
 
 Precedence, value by value: what the user set (a flag, a key of `ModelConfig.model_args`, a
 `batch_size`/`steps`/`epochs` given in the configs) > the recipe > the model's defaults (and
@@ -21,7 +21,7 @@ DATA_KINDS = ("points", "images")  # 2-D toy mixtures; everything with pixels
 
 @dataclasses.dataclass(frozen=True)
 class Recipe:
-    """Values for one (model, data kind).
+    """Values for one (model, data set or data kind).
 
     model_args: constructor arguments (names from ganzoo.models.arguments.ARGUMENTS).
     batch_size: global batch size; None keeps the configs' fallback.
@@ -62,11 +62,15 @@ _FIVE_SEEDS = "python scripts/benchmark_quality.py --suite=toy --datasets={} --s
 RECIPES = {
     ("nsgan", "ring"): Recipe(
         {**_PACKED_MLP, "lr_decay_steps": 12000}, batch_size=256, steps=12000,
-        evidence="RING_EVIDENCE " + _FIVE_SEEDS.format("ring"),
+        evidence=("ring, seeds 0-4: 8 of 8 modes at every seed, each with at least 1 % of the "
+                  "samples; 92.7 +- 1.1 % high-quality samples (README, Quality benchmark): "
+                  + _FIVE_SEEDS.format("ring")),
     ),
     ("nsgan", "grid"): Recipe(
         {**_PACKED_MLP, "lr_decay_steps": 40000}, batch_size=256, steps=40000,
-        evidence="GRID_EVIDENCE " + _FIVE_SEEDS.format("grid"),
+        evidence=("grid, seeds 0-4: 24, 24, 24, 24, 25 of 25 modes; 90.3 +- 2.7 % "
+                  "high-quality samples (README, Quality benchmark): "
+                  + _FIVE_SEEDS.format("grid")),
     ),
 }
 
