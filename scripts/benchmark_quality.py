@@ -115,8 +115,9 @@ flags.DEFINE_integer("first_seed", 0, "Seeds first_seed, first_seed + 1, ... (to
                      lower_bound=0)
 flags.DEFINE_integer("steps", None, "Generator steps per run; default the recipe's (toy), 3000 "
                      "(conditional, fashion).", lower_bound=1)
-flags.DEFINE_integer("batch_size", None, "Global batch size; default the recipe's (toy), 64 (conditional, "
-                     "fashion); pacgan: packs per batch, default 100 (PacGAN's).", lower_bound=1)
+flags.DEFINE_integer("batch_size", None, "Global batch size; default the recipe's (toy), 64 "
+                     "(conditional, fashion); pacgan: packs per batch, default 100 (PacGAN's).",
+                     lower_bound=1)
 flags.DEFINE_string("fashion_dir", "/usr/share/datasets/fashion-mnist", "Fashion-MNIST's idx "
                     "folder (fashion suite).")
 flags.DEFINE_string("fashion_classifier", None, "Domain classifier (.keras) of the fashion "
@@ -706,13 +707,22 @@ PACGAN_SETTINGS = {"architecture": "pacgan_mlp", "latent_dim": 2, "d_learning_ra
 PACGAN_STEPS_PER_EXECUTION = 10
 
 
+def _coverage_both_ways(samples, centers, std):
+    """(mode_coverage with a mode covered by one high-quality sample, PacGAN's code; the same
+    with 1 % of the samples, 25 of 2,500)."""
+    from ganzoo import metrics
+
+    return (metrics.mode_coverage(samples, centers, std, min_samples_per_2500=1),
+            metrics.mode_coverage(samples, centers, std, min_samples_per_2500=25))
+
+
 def _curve_callback(dataset, chunk, seed, points):
     """A Keras callback: at the end of every "epoch" of `chunk` updates (one point of the
     curve), PacGAN's mode coverage of the model's samples from fixed noise, appended to
     `points` as {"updates", "modes", "modes_1_percent", "high_quality_percent", "reverse_kl"}."""
     import keras
 
-    from ganzoo import data, metrics
+    from ganzoo import data
 
     centers, std = data.mode_centers(dataset)
 
@@ -720,9 +730,7 @@ def _curve_callback(dataset, chunk, seed, points):
         def on_epoch_end(self, epoch, logs=None):
             # The same noise at every point of a run (PacGAN draws its 2,500 once).
             samples = self.model.generate(FLAGS.num_samples, seed=10_000 + seed)
-            # A mode is covered by one high-quality sample (PacGAN's code), or by 1 % of them.
-            any_sample = metrics.mode_coverage(samples, centers, std, min_samples_per_2500=1)
-            one_percent = metrics.mode_coverage(samples, centers, std, min_samples_per_2500=25)
+            any_sample, one_percent = _coverage_both_ways(samples, centers, std)
             points.append({
                 "updates": (epoch + 1) * chunk, "modes": any_sample.modes_captured,
                 "modes_1_percent": one_percent.modes_captured,
@@ -858,7 +866,7 @@ def pacgan_table(results):
 def toy_suite():
     import time
 
-    from ganzoo import data, images, metrics, train_lib
+    from ganzoo import data, images, train_lib
     from ganzoo.configs import DataConfig, ModelConfig, TrainConfig
 
     seeds = FLAGS.seeds or 5
@@ -883,10 +891,7 @@ def toy_suite():
                                     export_dir="", verbose=0),
                     )
                 samples = trained.model.generate(FLAGS.num_samples, seed=10_000 + seed)
-                # Covered by one high-quality sample (PacGAN's code), or by 1 % of them.
-                coverage = metrics.mode_coverage(samples, centers, std, min_samples_per_2500=1)
-                one_percent = metrics.mode_coverage(samples, centers, std,
-                                                    min_samples_per_2500=25)
+                coverage, one_percent = _coverage_both_ways(samples, centers, std)
                 if seed == FLAGS.first_seed and FLAGS.toy_picture_dir:
                     os.makedirs(FLAGS.toy_picture_dir, exist_ok=True)
                     images.write_png(
