@@ -6,6 +6,11 @@ import subprocess
 import sys
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# One thread per op, here and in the scripts the tests start (they inherit the environment): the
+# suite runs two workers, and often a script beside each, on 2 cores; ops on tiny models gain
+# nothing from more threads, and TensorFlow's thread pools spin while they wait for work, which
+# on an oversubscribed machine slows every other process down.
+os.environ.setdefault("TF_NUM_INTRAOP_THREADS", "1")
 
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
@@ -17,6 +22,20 @@ tf.config.set_logical_device_configuration(
     tf.config.list_physical_devices("CPU")[0], [tf.config.LogicalDeviceConfiguration()] * 2
 )
 TWO_CPUS = ["/cpu:0", "/cpu:1"]
+
+
+def pytest_collection_modifyitems(config, items):
+    """Modules with slow tests first, then the others from the most tests to the fewest.
+
+    `--dist loadscope --no-loadscope-reorder` (setup.cfg) hands whole modules to the two workers
+    in this order. xdist's own order (most tests first) would leave the modules of one or two
+    long script tests (multi-worker, SIGKILL, benchmarks) for the end, where one worker runs
+    them alone while the other idles."""
+    counts = {}
+    for item in items:
+        counts[item.module.__name__] = counts.get(item.module.__name__, 0) + 1
+    slow = {item.module.__name__ for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: (item.module.__name__ not in slow, -counts[item.module.__name__]))
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,8 @@ import tensorflow as tf
 
 from tests.conftest import our_stderr_lines, run_script
 
+pytestmark = pytest.mark.slow
+
 @pytest.fixture
 def tiny_fashion(tmp_path):
     """An idx folder named like Fashion-MNIST's (so its classes get Fashion-MNIST's names): 320

@@ -11,6 +11,8 @@ import ganzoo
 from ganzoo_scripts import benchmark_lib
 from tests.conftest import our_stderr_lines, run_script
 
+pytestmark = pytest.mark.slow
+
 def _finite_rates(summary):
     return all(math.isfinite(v) and v > 0 for v in summary.values()) and (
         summary["min"] <= summary["median"] <= summary["max"]
@@ -20,7 +22,7 @@ def _finite_rates(summary):
 def test_benchmark_script_reports_ratios_flops_and_sampling(tmp_path, tfds_dir):
     out = tmp_path / "bench.json"
     result = run_script(
-        "benchmark.py", "--models=gan", "--batch_sizes=32", "--steps=10", "--repetitions=3",
+        "benchmark.py", "--models=gan", "--batch_sizes=32", "--steps=10", "--repetitions=2",
         f"--data_dir={tfds_dir}", f"--output_json={out}",
     )
     assert result.returncode == 0, result.stderr[-3000:]
@@ -38,7 +40,7 @@ def test_benchmark_script_reports_ratios_flops_and_sampling(tmp_path, tfds_dir):
     assert "x1.00 of reference" in result.stdout and "GFLOP per step" in result.stdout
 
     result = run_script(
-        "benchmark.py", "--model=gan", "--sampling", "--repetitions=3",
+        "benchmark.py", "--model=gan", "--sampling", "--repetitions=2",
         f"--data_dir={tfds_dir}", f"--output_json={out}",
     )
     assert result.returncode == 0, result.stderr[-3000:]

@@ -59,23 +59,15 @@ def test_sample_writes_a_png_grid(trained_run):
     assert grid.std() > 0
 
 
+# What the command line itself refuses (absl's choices) and how a refusal from ganzoo reaches
+# the user: one line, no traceback, from the script as a user runs it.
 @pytest.mark.parametrize(
     "args, message",
     [
         (["--model=no_such_gan"], "--model=no_such_gan: value should be one of <acgan|cgan|dcgan|gan|"),
-        (["--dataset=mnsit", "--data_dir=/tmp"], "error: unknown dataset 'mnsit'"),
-        (["--dataset=ring"], "error: DCGAN cannot model data of shape (2,); supported"),
         (["--loss_family=vanilla"], "value should be one of <minimax|non_saturating|wasserstein|"),
-        (["--batch_size=0"], "error: --batch_size must be an integer >= 1, got 0"),
+        (["--dataset=mnsit", "--data_dir=/tmp"], "error: unknown dataset 'mnsit'"),
         (["--width=0"], "error: dcgan: width=0 is not allowed; width must be an integer >= 1"),
-        (["--seed=-1"], "error: --seed must be an integer >= 0, got -1"),
-        (["--g_learning_rate=-1"], "error: dcgan: g_learning_rate=-1.0 is not allowed; "),
-        (["--gp_weight=10"], "error: dcgan: gp_weight needs per-example input gradients"),
-        (
-            ["--model=gan", "--dataset=ring", "--steps=25", "--steps_per_execution=10"],
-            "error: steps_per_execution 10 does not divide the steps per epoch (25)",
-        ),
-        (["--precision=float8"], "--precision=float8: value should be one of <auto|float32|"),
     ],
 )
 def test_bad_flags_get_a_one_line_error(tmp_path, args, message):
@@ -84,6 +76,39 @@ def test_bad_flags_get_a_one_line_error(tmp_path, args, message):
     assert message in result.stderr
     assert "Traceback" not in result.stderr
     assert len(our_stderr_lines(result.stderr)) <= 2, result.stderr  # absl's flag errors add a "--helpshort" hint line
+
+
+# The other settings a flag carries are refused by train_lib before any work, with the message
+# the script prints after "error: " (as above); checked in this process, since each script
+# start costs seconds of TensorFlow's import.
+@pytest.mark.parametrize(
+    "data, model, train, message",
+    [
+        ({"dataset": "ring"}, {}, {}, "DCGAN cannot model data of shape (2,); supported"),
+        ({"batch_size": 0}, {}, {}, "--batch_size must be an integer >= 1, got 0"),
+        ({}, {}, {"seed": -1}, "--seed must be an integer >= 0, got -1"),
+        ({}, {"model_args": {"g_learning_rate": -1.0}}, {},
+         "dcgan: g_learning_rate=-1.0 is not allowed; "),
+        ({}, {"model_args": {"gp_weight": 10.0}}, {},
+         "dcgan: gp_weight needs per-example input gradients"),
+        ({"dataset": "ring"}, {"model": "gan"}, {"steps": 25, "steps_per_execution": 10},
+         "steps_per_execution 10 does not divide the steps per epoch (25)"),
+    ],
+)
+def test_bad_settings_are_refused_before_training(tmp_path, tfds_dir, data, model, train, message):
+    from ganzoo import train_lib
+    from ganzoo.configs import DataConfig, ModelConfig, TrainConfig
+    from ganzoo.errors import GanzooError
+
+    data = {"dataset": "digits", "image_size": 16, "batch_size": 32, "data_dir": tfds_dir, **data}
+    model = {"model": "dcgan", "preset": "tiny", **model}
+    train = {"steps": 5, "model_dir": str(tmp_path / "run"), "export_dir": "", "verbose": 0,
+             **train}
+    with pytest.raises(GanzooError) as refusal:
+        train_lib.train(DataConfig(**data), ModelConfig(**model), TrainConfig(**train))
+    assert message in str(refusal.value)
+    assert "\n" not in str(refusal.value)
+    assert not (tmp_path / "run" / "model.keras").exists()
 
 
 def test_the_first_run_on_a_machine_is_as_reproducible_as_later_ones(tmp_path):

@@ -18,7 +18,7 @@ from tests.conftest import (
 )
 
 pytestmark = pytest.mark.slow
-STEPS, BACKUP_EVERY = 400, 25
+STEPS, BACKUP_EVERY = 150, 25  # killed after 50 steps, with 100 (over a second) to go
 
 
 def test_sigkill_mid_epoch_then_rerun_resumes_and_matches_an_uninterrupted_run(tmp_path, tfds_dir):

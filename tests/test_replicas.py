@@ -11,6 +11,8 @@ from tests.test_models import (  # noqa: F401  (mirrored is a fixture)
     CONTRACT, CONTRACT_IDS, max_difference, mirrored, train_sgd,
 )
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.mark.parametrize("name, shape, overrides", CONTRACT, ids=CONTRACT_IDS)
 def test_two_replicas_equal_one_device(mirrored, name, shape, overrides):

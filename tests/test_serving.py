@@ -19,6 +19,8 @@ from tests.conftest import ROOT, our_stderr_lines, run_script, script_env
 from tests.serving_fakes import ServedModel, start_grpc_server, start_rest_server
 from tests.test_models import ZOO, batches, tiny
 
+pytestmark = pytest.mark.slow
+
 IMAGE_SHAPE = (16, 16, 1)
 SERVED = ("dcgan", "gan", "wgan_gp")
 
