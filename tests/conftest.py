@@ -25,17 +25,25 @@ TWO_CPUS = ["/cpu:0", "/cpu:1"]
 
 
 def pytest_collection_modifyitems(config, items):
-    """Modules with slow tests first, then the others from the most tests to the fewest.
+    """The module with the most tests first, then the modules with slow tests, then the rest
+    from the most tests to the fewest.
 
     `--dist loadscope --no-loadscope-reorder` (setup.cfg) hands whole modules to the two workers
-    in this order. xdist's own order (most tests first) would leave the modules of one or two
-    long script tests (multi-worker, SIGKILL, benchmarks) for the end, where one worker runs
-    them alone while the other idles."""
+    in this order, each taking the next when it runs out. The largest module (the zoo's contract,
+    about a fifth of the suite) must start first, or one worker ends up running it alone; and
+    xdist's own order (most tests first) would leave the modules of one or two long script tests
+    (multi-worker, SIGKILL, benchmarks) to the end, where they run alone too."""
     counts = {}
     for item in items:
         counts[item.module.__name__] = counts.get(item.module.__name__, 0) + 1
+    largest = max(counts, key=counts.get)
     slow = {item.module.__name__ for item in items if item.get_closest_marker("slow")}
-    items.sort(key=lambda item: (item.module.__name__ not in slow, -counts[item.module.__name__]))
+
+    def order(item):
+        module = item.module.__name__
+        return (module != largest, module not in slow, -counts[module])
+
+    items.sort(key=order)
 
 
 @pytest.fixture(scope="session")

@@ -22,7 +22,7 @@ def _finite_rates(summary):
 def test_benchmark_script_reports_ratios_flops_and_sampling(tmp_path, tfds_dir):
     out = tmp_path / "bench.json"
     result = run_script(
-        "benchmark.py", "--models=gan", "--batch_sizes=32", "--steps=10", "--repetitions=2",
+        "benchmark.py", "--models=gan", "--batch_sizes=32", "--steps=5", "--warmup=1", "--repetitions=2",
         f"--data_dir={tfds_dir}", f"--output_json={out}",
     )
     assert result.returncode == 0, result.stderr[-3000:]

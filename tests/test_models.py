@@ -136,7 +136,7 @@ def test_the_generator_step_never_updates_the_discriminator(name, shape, overrid
     )
 
 
-@pytest.mark.parametrize("name, shape, overrides", CONTRACT, ids=CONTRACT_IDS)
+@pytest.mark.parametrize("name, shape, overrides", ZOO, ids=ZOO_IDS)  # packing: config round trip
 def test_keras_save_and_load_resumes_training_exactly(tmp_path, name, shape, overrides):
     model = tiny(name, shape, overrides, d_steps=2)
     model.compile()  # Adam from the model's own settings: its moments must survive the trip.
