@@ -13,6 +13,7 @@ from tests.conftest import our_stderr_lines, run_script
 
 pytestmark = pytest.mark.slow
 
+
 @pytest.fixture
 def tiny_fashion(tmp_path):
     """An idx folder named like Fashion-MNIST's (so its classes get Fashion-MNIST's names): 320

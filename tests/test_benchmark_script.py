@@ -13,6 +13,7 @@ from tests.conftest import our_stderr_lines, run_script
 
 pytestmark = pytest.mark.slow
 
+
 def _finite_rates(summary):
     return all(math.isfinite(v) and v > 0 for v in summary.values()) and (
         summary["min"] <= summary["median"] <= summary["max"]
@@ -22,7 +23,8 @@ def _finite_rates(summary):
 def test_benchmark_script_reports_ratios_flops_and_sampling(tmp_path, tfds_dir):
     out = tmp_path / "bench.json"
     result = run_script(
-        "benchmark.py", "--models=gan", "--batch_sizes=32", "--steps=5", "--warmup=1", "--repetitions=2",
+        "benchmark.py", "--models=gan", "--batch_sizes=32", "--steps=5", "--warmup=1",
+        "--repetitions=2",
         f"--data_dir={tfds_dir}", f"--output_json={out}",
     )
     assert result.returncode == 0, result.stderr[-3000:]

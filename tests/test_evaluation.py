@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from ganzoo import data, evaluation, features, train_lib
+from ganzoo.data import digits
 from ganzoo.configs import DataConfig, ModelConfig, TrainConfig
 from ganzoo.errors import GanzooError
 from tests.conftest import TWO_CPUS, our_stderr_lines, run_script
@@ -48,8 +49,9 @@ def test_kid_and_fid_are_logged_during_fit_under_mirrored_strategy(classifier, t
     result = train_lib.train(
         DataConfig(dataset="digits", image_size=16, batch_size=64, data_dir=tfds_dir),
         ModelConfig(model="dcgan", preset="tiny"),
-        TrainConfig(  # two epochs of the 1,797 digits in batches of 64
-            steps=2 * (1797 // 64), strategy="mirrored", devices=",".join(TWO_CPUS), model_dir=str(tmp_path),
+        TrainConfig(  # two epochs of the embedded digits in batches of 64
+            steps=2 * (digits.NUM_EXAMPLES // 64), strategy="mirrored", devices=",".join(TWO_CPUS),
+            model_dir=str(tmp_path),
             export_dir="", verbose=0, eval_every=1, eval_features=f"domain:{classifier[0]}",
             eval_samples=200,
         ),

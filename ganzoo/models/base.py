@@ -75,7 +75,8 @@ class GANModel(keras.Model):
     (`loss_family`, `d_steps`, `gp_weight`, `r1_weight`, `packing`); the optimizers
     (`d_learning_rate`, `g_learning_rate`, `beta_1`, `beta_2`: Adam for both networks, built by
     `compile()`; `lr_decay_steps`: both rates falling linearly to 1 % over that many steps);
-    `g_ema_decay` (an exponential moving average of G's weights, used by `generate`, the sample grids, evaluation and export); `seed`; `precision` ("float32",
+    `g_ema_decay` (an exponential moving average of G's weights, used by `generate`, the sample
+    grids, evaluation and export); `seed`; `precision` ("float32",
     "mixed_bfloat16" or "mixed_float16": variables, G's output, D's output and the losses stay
     float32; mixed_float16 adds dynamic loss scaling to both optimizers).
 
