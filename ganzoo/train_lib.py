@@ -473,7 +473,7 @@ def train_on_stream(stream, batches_per_epoch, model_config=ModelConfig(),
 
     # Seed after loading: preparing a tfds data set on first use draws from the global RNGs,
     # which would make the first run on a machine start from other weights than later runs.
-    # (The data pipeline has its own explicit seeds.)
+    # (The data's order depends on its own seed alone: see ganzoo.data.pipeline._shuffle.)
     keras.utils.set_random_seed(train_config.seed)
     model = build_model(model_config, ganzoo_data.example_shape(stream), train_config, strategy)
     log.info(
