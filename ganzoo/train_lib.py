@@ -415,6 +415,11 @@ def train(data_config=DataConfig(), model_config=ModelConfig(), train_config=Tra
     conditional = ganzoo.get_model_class(model_config.model).conditional
     if conditional:
         model_config = _with_data_classes(model_config, data_config)
+    # tf.data pairs the shuffle's seed with TensorFlow's global one: (87654321, seed) while none
+    # is set, (seed of the last run, seed) after one. Cleared, a second run in this process
+    # reads the data in the order of the first (and of the command line); train_on_stream
+    # seeds everything again once the data is loaded.
+    tf.random.set_seed(None)
     stream, batches_per_epoch = ganzoo_data.load_training_stream(
         data_config, train_config.seed, with_labels=conditional
     )
@@ -473,7 +478,8 @@ def train_on_stream(stream, batches_per_epoch, model_config=ModelConfig(),
 
     # Seed after loading: preparing a tfds data set on first use draws from the global RNGs,
     # which would make the first run on a machine start from other weights than later runs.
-    # (The data's order depends on its own seed alone: see ganzoo.data.pipeline._shuffle.)
+    # (The data's order depends on its own seed and, through tf.data, on the global seed: see
+    # `train`.)
     keras.utils.set_random_seed(train_config.seed)
     model = build_model(model_config, ganzoo_data.example_shape(stream), train_config, strategy)
     log.info(

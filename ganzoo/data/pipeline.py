@@ -405,21 +405,6 @@ def _finish(batches, are_images, with_labels):
     return batches.prefetch(tf.data.AUTOTUNE)
 
 
-def _shuffle(examples, buffer_size, seed, reshuffle_each_iteration):
-    """`examples.shuffle` whose order depends on `seed` alone.
-
-    tf.data pairs the op seed with TensorFlow's global seed: (87654321, seed) while none is set,
-    (global, seed) after `tf.random.set_seed` or `keras.utils.set_random_seed`. So a second
-    `train_lib.train` in one process (which seeds TensorFlow after loading its data) read the
-    data in another order than the first, and ended with other weights. The global seed is
-    cleared first, giving the order of a fresh process; callers that want a global seed set it
-    after building their data (as `train_lib.train` does).
-    """
-    tf.random.set_seed(None)
-    return examples.shuffle(buffer_size, seed=seed,
-                            reshuffle_each_iteration=reshuffle_each_iteration)
-
-
 def load_dataset(
     name=EMBEDDED_DATASET,
     batch_size=64,
@@ -446,8 +431,7 @@ def load_dataset(
             their "train" and "test" (t10k) files, e.g. "train+test".
         data_dir: tfds data directory (None: tfds' default, ~/tensorflow_datasets).
         shuffle_buffer: examples in the shuffle buffer.
-        seed: shuffle seed, for reproducible runs (TensorFlow's global seed is cleared; see
-            `_shuffle`).
+        seed: shuffle seed, for reproducible runs.
         with_labels: yield {"images": ..., "labels": int32 [batch_size]} instead of the images
             alone; label i is named by `class_names(name)[i]`. The images are the ones (in the
             same order) that `with_labels=False` gives.
@@ -464,12 +448,16 @@ def load_dataset(
         name, image_size, channels, split, data_dir, seed, with_labels
     )
     _, num_examples = _batches_per_epoch(examples, batch_size, name)
-    shuffled = _shuffle(examples, min(shuffle_buffer, max(num_examples, 1)), seed, True)
+    shuffled = examples.shuffle(
+        min(shuffle_buffer, max(num_examples, 1)), seed=seed, reshuffle_each_iteration=True
+    )
     return _finish(shuffled.batch(batch_size, drop_remainder=True), are_images, with_labels)
 
 
 def load_training_stream(data_config, seed=0, with_labels=False):
-    """An endless stream of batches whose order depends only on (seed, position in the stream).
+    """An endless stream of batches whose order depends only on (seed, position in the stream),
+    and on TensorFlow's global seed when it is built: tf.data pairs the two seeds (train_lib.train
+    clears the global one first, so every run sees the order of a fresh process).
 
     The data is repeated, then shuffled with a FIXED seed (`reshuffle_each_iteration=False`),
     so every iterator of the stream yields the same batches however many iterators were made
@@ -481,7 +469,7 @@ def load_training_stream(data_config, seed=0, with_labels=False):
 
     Args:
         data_config: a ganzoo.configs.DataConfig (its fields mean what load_dataset's do).
-        seed: shuffle seed (TensorFlow's global seed is cleared; see `_shuffle`).
+        seed: shuffle seed.
         with_labels: as in load_dataset: {"images", "labels"} dicts, the labels shuffled with
             their images (the same images, in the same order, as without labels).
 
@@ -498,7 +486,9 @@ def load_training_stream(data_config, seed=0, with_labels=False):
     )
     batch_size = c.batch_size or configs.DEFAULT_BATCH_SIZE
     batches_per_epoch, num_examples = _batches_per_epoch(examples, batch_size, c.dataset)
-    stream = _shuffle(examples.repeat(), min(c.shuffle_buffer, max(num_examples, 1)), seed, False)
+    stream = examples.repeat().shuffle(
+        min(c.shuffle_buffer, max(num_examples, 1)), seed=seed, reshuffle_each_iteration=False
+    )
     batches = stream.batch(batch_size, drop_remainder=True)
     return _finish(batches, are_images, with_labels), batches_per_epoch
 
