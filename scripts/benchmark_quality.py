@@ -125,6 +125,9 @@ flags.DEFINE_string("fashion_classifier", None, "Domain classifier (.keras) of t
                     "trained in a temporary folder.")
 flags.DEFINE_string("toy_picture_dir", None, "With a folder: the first seed's samples over the "
                     "true modes as <folder>/<model>_<data>.png (toy suite).")
+flags.DEFINE_boolean("fashion_references", True, "Train each model's keras.io reference too "
+                     "(fashion suite); --nofashion_references scores the ganzoo models alone, "
+                     "e.g. more seeds of them beside references already in --output_json.")
 flags.DEFINE_string("fashion_grid_dir", None, "With a folder: a sample grid per model and "
                     "reference (first seed) as <folder>/<name>.png (fashion suite).")
 flags.DEFINE_string("conditional_dataset", "digits", "Labelled data set of the conditional "
@@ -513,7 +516,7 @@ def _fashion_contenders(requested, data_shape):
     for name in dict.fromkeys(models):
         reference = benchmark_lib.keras_io_reference_name(ganzoo.get_model_class(name))
         contenders.append((name, reference))
-        if (reference, None) not in contenders:
+        if FLAGS.fashion_references and (reference, None) not in contenders:
             contenders.append((reference, None))
     return contenders
 
@@ -546,6 +549,7 @@ def _fashion_run(name, reference, seed, streams, shape, class_names, requested, 
 
     import benchmark_lib
     import ganzoo
+    from ganzoo.models import recipes
 
     steps, batch_size = FLAGS.steps or 3000, FLAGS.batch_size or 64
     if reference is None:
@@ -554,15 +558,19 @@ def _fashion_run(name, reference, seed, streams, shape, class_names, requested, 
         wall = _fit_reference(model, streams[model.conditional], steps)
     else:
         conditional = ganzoo.get_model_class(name).conditional
-        model_args = (
-            {"num_classes": len(class_names), "class_names": class_names} if conditional else {}
-        )
+        # What `ganzoo-train --dataset=<the folder>` would use: the recipe's values, if any.
+        recipe = recipes.recipe_for(name, FLAGS.fashion_dir)
+        recipe_args = dict(recipe.model_args) if recipe else {}
+        model_args = dict(recipe_args)
+        if conditional:
+            model_args.update(num_classes=len(class_names), class_names=class_names)
         model, wall = _train_ganzoo(name, streams[conditional], steps, seed, model_args,
                                     os.path.join(work, f"{name}_{seed}"), "fashion")
     labels = requested if model.conditional else None
     samples = model.generate(num_samples=len(test[0]) if labels is None else len(labels),
                              labels=labels, seed=10_000 + seed)
     row = {"name": name, "reference": reference, "seed": seed, "wall_seconds": wall,
+           "recipe": recipe_args if reference is not None else None,
            "images_per_second": steps * batch_size / wall,
            **_scores(samples, labels, test, extractor, class_names)}
     if seed == 0 and FLAGS.fashion_grid_dir:
@@ -575,6 +583,7 @@ def _fashion_run(name, reference, seed, streams, shape, class_names, requested, 
 
 def fashion_suite():
     import numpy as np
+    import tensorflow as tf
 
     from ganzoo import data, evaluation
     from ganzoo.configs import DataConfig
@@ -609,7 +618,9 @@ def fashion_suite():
         requested = evaluation.balanced_labels(len(class_names), len(test[0]) // len(class_names))
         data_config = DataConfig(dataset=folder, batch_size=batch_size)
         for seed in range(seeds):
-            # The same images in the same order, with their labels for the conditional models.
+            # The same images in the same order, with their labels for the conditional models;
+            # the order `ganzoo-train --seed` gives (it clears TensorFlow's global seed first).
+            tf.random.set_seed(None)
             streams = {conditional: data.load_training_stream(data_config, seed,
                                                                  with_labels=conditional)[0]
                        for conditional in (False, True)}
@@ -649,7 +660,6 @@ def fashion_table(results):
 
     setting, classifier, runs = results["setting"], results["classifier"], results["runs"]
     names = list(dict.fromkeys(row["name"] for row in runs))
-    seeds = len({row["seed"] for row in runs})
     fids = {name: _mean([r for r in runs if r["name"] == name], "fid", 2) for name in names}
 
     def fid_ratio(name, reference):
@@ -662,23 +672,27 @@ def fashion_table(results):
     lines = [
         f"Fashion-MNIST, {setting['image_shape'][0]}x{setting['image_shape'][1]}: "
         f"{setting['steps']} generator steps at batch {setting['batch_size']} on the "
-        f"{setting['train_images']:,} training images, float32, {seeds} seed(s); "
+        f"{setting['train_images']:,} training images, float32, mean ± std over a row's "
+        f"seeds; "
         f"{setting['test_images']:,} samples each against the {setting['test_images']:,} "
         f"test images in the features of {classifier['name']} (test accuracy "
         f"{classifier['test_accuracy']:.4f}). FID / ref.: ganzoo's FID over its keras.io "
         f"reference's at the same steps (below 1: ganzoo's is better).",
         "",
-        "| model | keras.io reference | FID ↓ | FID / ref. | KID ↓ | precision ↑ "
+        "| model | keras.io reference | seeds | FID ↓ | FID / ref. | KID ↓ | precision ↑ "
         "| recall ↑ | class accuracy ↑ | wall s | images/s | samples |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name in names:
         rows = [r for r in runs if r["name"] == name]
         reference = rows[0]["reference"]
         label = name if reference else f"{name} (`{benchmark_lib.KERAS_IO_EXAMPLES[name]}`)"
+        if rows[0].get("recipe"):  # the Fashion-MNIST recipe ganzoo-train applies too
+            label += " (recipe: " + ", ".join(f"{k}={v}" for k, v in rows[0]["recipe"].items()) + ")"
         grid = rows[0].get("grid")
         lines.append(
-            f"| {label} | {reference or '-'} | {fids[name]} | {fid_ratio(name, reference)} | "
+            f"| {label} | {reference or '-'} | {len(rows)} | {fids[name]} | "
+            f"{fid_ratio(name, reference)} | "
             f"{_mean(rows, 'kid', 4)} | {_mean(rows, 'precision', 3)} | "
             f"{_mean(rows, 'recall', 3)} | {_mean(rows, 'class_accuracy', 3)} | "
             f"{_mean(rows, 'wall_seconds', 0)} | {_mean(rows, 'images_per_second', 0)} | "
@@ -686,7 +700,7 @@ def fashion_table(results):
         )
     floor = results["real_floor"]
     lines.append(
-        f"| real: {setting['test_images']:,} training vs test images (floor) | - | "
+        f"| real: {setting['test_images']:,} training vs test images (floor) | - | - | "
         f"{floor['fid']:.2f} | - | "
         f"{floor['kid']:.4f} | {floor['precision']:.3f} | {floor['recall']:.3f} | "
         f"{floor['class_accuracy']:.3f} | - | - | - |"

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+from ganzoo.models import recipes
 from tests.conftest import our_stderr_lines, run_script
 
 pytestmark = pytest.mark.slow
@@ -54,8 +55,13 @@ def test_fashion_suite_scores_a_model_and_its_keras_io_reference(tiny_fashion, t
     assert all(row["wall_seconds"] > 0 and (grids / f"{row['name']}.png").is_file()
                for row in rows.values())
     assert rows["dcgan"]["class_accuracy"] is None  # unconditional
-    assert "| dcgan | keras_io_dcgan |" in result.stdout
-    assert "| keras_io_dcgan (`dcgan_overriding_train_step.py`) | - |" in result.stdout
+    # The folder is named like Fashion-MNIST's, so dcgan trains with its Fashion-MNIST recipe,
+    # as ganzoo-train would, and the table says so.
+    recipe = recipes.recipe_for("dcgan", "fashion_mnist").model_args
+    assert rows["dcgan"]["recipe"] == recipe and rows["keras_io_dcgan"]["recipe"] is None
+    shown = ", ".join(f"{k}={v}" for k, v in recipe.items())
+    assert f"| dcgan (recipe: {shown}) | keras_io_dcgan | 1 |" in result.stdout
+    assert "| keras_io_dcgan (`dcgan_overriding_train_step.py`) | - | 1 |" in result.stdout
     assert "--models=dcgan" in report["commands"][0]
 
 

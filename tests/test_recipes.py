@@ -17,7 +17,8 @@ from ganzoo.models.base import FINAL_LR_FRACTION
 def test_every_recipe_is_valid_for_its_model(key):
     model_name, data = key
     assert model_name in ganzoo.list_models()
-    assert data in recipes.DATA_KINDS or data in ganzoo.data.TOY_DATASETS
+    assert (data in recipes.DATA_KINDS or data in ganzoo.data.TOY_DATASETS
+            or data in recipes.NAMED_IMAGE_DATA)
     recipe = recipes.RECIPES[key]
     model_class = ganzoo.get_model_class(model_name)
     arguments.check_arguments(model_name, model_class.defaults, dict(recipe.model_args))
@@ -83,3 +84,24 @@ def test_describe_names_the_recipe_or_its_absence():
     assert recipes.describe("dcgan", "digits") == (
         "no recipe for dcgan on images: the model's defaults apply"
     )
+
+
+def test_fashion_mnist_has_its_own_recipes_under_either_source(tmp_path):
+    from tests.test_idx import make_split
+
+    fashion = tmp_path / "fashion-mnist"
+    make_split(fashion, "train", 8, seed=0)
+    lookalike = tmp_path / "fashion-pictures"  # named like it, but no idx files
+    lookalike.mkdir()
+    digits_idx = tmp_path / "mnist"
+    make_split(digits_idx, "train", 8, seed=0)
+    expected = recipes.RECIPES[("dcgan", "fashion_mnist")]
+    for dataset in ("fashion_mnist", "fashion_mnist:3.0.1", str(fashion)):
+        assert recipes.recipe_data("dcgan", dataset) == "fashion_mnist", dataset
+        assert recipes.recipe_for("dcgan", dataset) is expected
+    for dataset in (str(lookalike), str(digits_idx), "mnist", "digits"):
+        assert recipes.recipe_data("dcgan", dataset) == "images", dataset
+        assert recipes.recipe_for("dcgan", dataset) is None
+    # A model without a Fashion-MNIST recipe keeps its kind's (none for images).
+    assert recipes.recipe_for("wgan_gp", str(fashion)) is None
+

@@ -287,6 +287,12 @@ def read_split(folder, split="train"):
     return np.concatenate(images), all_labels
 
 
+def is_fashion_folder(folder):
+    """Whether the folder's own name contains "fashion" (case-insensitive): taken as holding
+    Fashion-MNIST, for its class names and its recipes (ganzoo.models.recipes)."""
+    return "fashion" in os.path.basename(os.path.normpath(os.path.abspath(folder))).lower()
+
+
 def class_names(folder):
     """Class names of an idx folder's labels, label i named by element i (see module docstring).
 
@@ -300,7 +306,7 @@ def class_names(folder):
             names = tuple(line.strip() for line in file if line.strip())
         if not names:
             raise GanzooError(f"class names file {names_path!r} is empty")
-    elif "fashion" in os.path.basename(os.path.normpath(os.path.abspath(folder))).lower():
+    elif is_fashion_folder(folder):
         names = FASHION_MNIST_CLASS_NAMES
     else:
         names = None
