@@ -45,7 +45,8 @@ process, --speed_repetitions x --speed_steps timed steps after --speed_warmup (i
 the ratio cgan / reference).
 
 fashion: every image model of the zoo (those whose default networks are convolutional for
-images: not gan and nsgan, MLPs by default) at its defaults, float32, against the keras.io
+images: not gan and nsgan, MLPs by default) at what `ganzoo-train` would use on the folder (its
+defaults and its Fashion-MNIST recipe, ganzoo.models.recipes), float32, against the keras.io
 example a user would copy instead (benchmark_lib.keras_io_reference_name): dcgan, lsgan and
 sngan against `dcgan_overriding_train_step.py`, wgan_gp against `wgan_gp.py`, cgan and acgan
 against `conditional_gan.py`, each with the example's own networks (sized to 28x28), train
@@ -54,7 +55,8 @@ install dataset-fashion-mnist`) at its native 28x28 (ganzoo's DCGAN networks go 
 as keras.io's): every contender trains --steps generator steps (default 3,000) at --batch_size
 (default 64) on the same stream of the 60,000 training images (same order; labels beside them
 for the conditional ones), ganzoo's through train_lib.train_on_stream (checkpoints and backups
-included in its wall time), each reference once per seed, with its own `fit`. A domain
+included in its wall time), each reference once per seed (none with --nofashion_references),
+with its own `fit`. A domain
 classifier (ganzoo.features, versioned; trained on the 60,000 training images for
 --classifier_epochs, or reused from --fashion_classifier) scores 10,000 samples of each against
 the 10,000 test images: FID, KID, precision and recall in its features, and for conditional
