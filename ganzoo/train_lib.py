@@ -385,6 +385,19 @@ def with_recipe(data_config, model_config, train_config):
     return data_config, model_config, train_config, taken
 
 
+def training_stream(data_config, seed, with_labels=False):
+    """(stream, batches per epoch) of ganzoo.data.load_training_stream, in the order `train`
+    reads it at `seed` in any process.
+
+    tf.data pairs the shuffle's seed with TensorFlow's global one: (87654321, seed) while none
+    is set, (seed of the last run, seed) after one. The global seed is cleared first, so a
+    second run in one process reads the data in the order of the first (and of the command
+    line); train_on_stream seeds everything again once the data is loaded.
+    """
+    tf.random.set_seed(None)
+    return ganzoo_data.load_training_stream(data_config, seed, with_labels=with_labels)
+
+
 def train(data_config=DataConfig(), model_config=ModelConfig(), train_config=TrainConfig(),
           overwrite_run=False):
     """Train, checkpoint and export one model on the data set `data_config` names.
@@ -415,14 +428,7 @@ def train(data_config=DataConfig(), model_config=ModelConfig(), train_config=Tra
     conditional = ganzoo.get_model_class(model_config.model).conditional
     if conditional:
         model_config = _with_data_classes(model_config, data_config)
-    # tf.data pairs the shuffle's seed with TensorFlow's global one: (87654321, seed) while none
-    # is set, (seed of the last run, seed) after one. Cleared, a second run in this process
-    # reads the data in the order of the first (and of the command line); train_on_stream
-    # seeds everything again once the data is loaded.
-    tf.random.set_seed(None)
-    stream, batches_per_epoch = ganzoo_data.load_training_stream(
-        data_config, train_config.seed, with_labels=conditional
-    )
+    stream, batches_per_epoch = training_stream(data_config, train_config.seed, conditional)
     data_description = {
         name: getattr(data_config, name)
         for name in ("dataset", "split", "image_size", "channels", "batch_size")
@@ -479,7 +485,7 @@ def train_on_stream(stream, batches_per_epoch, model_config=ModelConfig(),
     # Seed after loading: preparing a tfds data set on first use draws from the global RNGs,
     # which would make the first run on a machine start from other weights than later runs.
     # (The data's order depends on its own seed and, through tf.data, on the global seed: see
-    # `train`.)
+    # `training_stream`.)
     keras.utils.set_random_seed(train_config.seed)
     model = build_model(model_config, ganzoo_data.example_shape(stream), train_config, strategy)
     log.info(

@@ -585,9 +585,8 @@ def _fashion_run(name, reference, seed, streams, shape, class_names, requested, 
 
 def fashion_suite():
     import numpy as np
-    import tensorflow as tf
 
-    from ganzoo import data, evaluation
+    from ganzoo import data, evaluation, train_lib
     from ganzoo.configs import DataConfig
     from ganzoo.errors import GanzooError
 
@@ -620,11 +619,9 @@ def fashion_suite():
         requested = evaluation.balanced_labels(len(class_names), len(test[0]) // len(class_names))
         data_config = DataConfig(dataset=folder, batch_size=batch_size)
         for seed in range(seeds):
-            # The same images in the same order, with their labels for the conditional models;
-            # the order `ganzoo-train --seed` gives (it clears TensorFlow's global seed first).
-            tf.random.set_seed(None)
-            streams = {conditional: data.load_training_stream(data_config, seed,
-                                                                 with_labels=conditional)[0]
+            # The same images in the same order (the one `ganzoo-train --seed` reads), with their
+            # labels for the conditional models.
+            streams = {conditional: train_lib.training_stream(data_config, seed, conditional)[0]
                        for conditional in (False, True)}
             for name, reference in contenders:
                 if any((r["name"], r["seed"]) == (name, seed) for r in results["runs"]):
@@ -690,7 +687,8 @@ def fashion_table(results):
         reference = rows[0]["reference"]
         label = name if reference else f"{name} (`{benchmark_lib.KERAS_IO_EXAMPLES[name]}`)"
         if rows[0].get("recipe"):  # the Fashion-MNIST recipe ganzoo-train applies too
-            label += " (recipe: " + ", ".join(f"{k}={v}" for k, v in rows[0]["recipe"].items()) + ")"
+            shown = ", ".join(f"{k}={v}" for k, v in rows[0]["recipe"].items())
+            label += f" (recipe: {shown})"
         grid = rows[0].get("grid")
         lines.append(
             f"| {label} | {reference or '-'} | {len(rows)} | {fids[name]} | "

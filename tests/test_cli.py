@@ -9,7 +9,7 @@ import tensorflow as tf
 
 import ganzoo  # noqa: F401  (registers the classes that load_model needs)
 from ganzoo import export
-from tests.conftest import our_stderr_lines, run_script, tiny_train_args
+from tests.conftest import our_stderr_lines, run_script, tiny_train_args, train_tiny
 
 
 @pytest.fixture(scope="module")
@@ -116,17 +116,8 @@ def test_the_first_run_on_a_machine_is_as_reproducible_as_later_ones(tmp_path):
     # second only reads it. Same seed, same weights. In one process, which also checks that
     # the first run's seeding does not change the second's data order (it did: tf.data pairs
     # its shuffle seed with TensorFlow's global seed).
-    from ganzoo import train_lib
-    from ganzoo.configs import DataConfig, ModelConfig, TrainConfig
-
-    fresh_tfds = str(tmp_path / "tfds")
     fingerprints = [
-        train_lib.train(
-            DataConfig(dataset="digits", image_size=16, batch_size=32, data_dir=fresh_tfds),
-            ModelConfig(model="dcgan", preset="tiny"),
-            TrainConfig(steps=5, model_dir=str(tmp_path / f"run{i}"), export_dir="", verbose=0),
-        ).fingerprint
-        for i in range(2)
+        train_tiny(tmp_path / "tfds", tmp_path / f"run{i}", steps=5).fingerprint for i in range(2)
     ]
     assert (tmp_path / "tfds" / "ganzoo_digits").is_dir()  # the first run did prepare it
     assert fingerprints[0] == fingerprints[1]

@@ -104,4 +104,3 @@ def test_fashion_mnist_has_its_own_recipes_under_either_source(tmp_path):
         assert recipes.recipe_for("dcgan", dataset) is None
     # A model without a Fashion-MNIST recipe keeps its kind's (none for images).
     assert recipes.recipe_for("wgan_gp", str(fashion)) is None
-

@@ -10,11 +10,9 @@ import time
 
 import pytest
 
-from ganzoo import train_lib
-from ganzoo.configs import DataConfig, ModelConfig, TrainConfig
 from ganzoo.errors import GanzooError
 from tests.conftest import (
-    ROOT, our_stderr_lines, run_script, script_command, script_env, tiny_train_args,
+    ROOT, our_stderr_lines, run_script, script_command, script_env, tiny_train_args, train_tiny,
 )
 
 pytestmark = pytest.mark.slow
@@ -30,18 +28,6 @@ def tree_digest(directory):
             with open(path, "rb") as handle:
                 digest.update(handle.read())
     return digest.hexdigest()
-
-
-def _train_tiny(tfds_dir, run_dir, steps, width=None, overwrite_run=False):
-    """train_lib.train with the configuration `tiny_train_args` gives the script (plus a width),
-    backups every 20 steps, no export."""
-    return train_lib.train(
-        DataConfig(dataset="digits", image_size=16, batch_size=32, data_dir=str(tfds_dir)),
-        ModelConfig(model="dcgan", preset="tiny", model_args={"width": width} if width else {}),
-        TrainConfig(steps=steps, backup_every_steps=20, model_dir=str(run_dir), export_dir="",
-                    verbose=0),
-        overwrite_run=overwrite_run,
-    )
 
 
 def test_ctrl_c_prints_one_line_and_a_different_configuration_leaves_the_run_intact(
@@ -82,7 +68,7 @@ def test_ctrl_c_prints_one_line_and_a_different_configuration_leaves_the_run_int
     # (In-process, as the two runs below the resume: how a refusal reaches the command line
     # is tested in test_cli.)
     with pytest.raises(GanzooError) as other:
-        _train_tiny(tfds_dir, run_dir, steps=3000, width=16)
+        train_tiny(tfds_dir, run_dir, steps=3000, width=16, backup_every_steps=20)
     assert "holds a dcgan run with width=8; this command asks for width=16" in str(other.value)
     assert "--overwrite_run" in str(other.value) and "\n" not in str(other.value)
     assert tree_digest(run_dir) == before
@@ -96,7 +82,8 @@ def test_ctrl_c_prints_one_line_and_a_different_configuration_leaves_the_run_int
     assert f"at step {resume}" in resumed.stderr.split("resuming from the backup")[1]
 
     # --overwrite_run discards the old run and starts afresh.
-    fresh = _train_tiny(tfds_dir, run_dir, steps=5, width=16, overwrite_run=True)
+    fresh = train_tiny(tfds_dir, run_dir, steps=5, width=16, overwrite_run=True,
+                       backup_every_steps=20)
     assert int(fresh.model.g_optimizer.iterations) == 5  # from step 0, not from the backup
     assert json.loads((run_dir / "run.json").read_text())["model_arguments"]["width"] == 16
 

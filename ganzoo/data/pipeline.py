@@ -456,8 +456,8 @@ def load_dataset(
 
 def load_training_stream(data_config, seed=0, with_labels=False):
     """An endless stream of batches whose order depends only on (seed, position in the stream),
-    and on TensorFlow's global seed when it is built: tf.data pairs the two seeds (train_lib.train
-    clears the global one first, so every run sees the order of a fresh process).
+    and on TensorFlow's global seed when it is built: tf.data pairs the two seeds
+    (train_lib.training_stream clears the global one first: the order of a fresh process).
 
     The data is repeated, then shuffled with a FIXED seed (`reshuffle_each_iteration=False`),
     so every iterator of the stream yields the same batches however many iterators were made

@@ -121,7 +121,7 @@ RECIPES.update({
 
 def data_name(dataset):
     """The name a data set's own recipes are filed under: a toy set's name; "fashion_mnist" for
-    tfds' fashion_mnist (any version or split) and for an idx folder whose name contains
+    tfds' fashion_mnist (any version or config) and for an idx folder whose name contains
     "fashion" (the rule that also names its classes, ganzoo.data.idx.is_fashion_folder); else
     the `dataset` string itself."""
     if dataset.split(":")[0].split("/")[0] == "fashion_mnist":
