@@ -135,19 +135,14 @@ def _class_folders(root, names, per_class=16, size=16):
 
 
 @pytest.mark.slow
-def test_conditional_models_train_from_the_cli_on_digits_and_on_a_labelled_folder(
-    tmp_path, tfds_dir
-):
+def test_conditional_models_train_on_digits_and_on_a_labelled_folder(tmp_path, tfds_dir):
     import json
 
-    digits = run_script("train.py", *tiny_train_args(
-        tfds_dir, tmp_path / "cgan", "--model=cgan", "--steps=4", f"--export_dir={tmp_path / 'e1'}"))
-    assert digits.returncode == 0, digits.stderr[-3000:]
-    run = json.loads((tmp_path / "cgan" / "run.json").read_text())
-    assert run["model_arguments"]["class_names"] == [str(i) for i in range(10)]
-    names = export.load_signature(str(tmp_path / "e1" / "1"), "class_names")()["class_names"]
-    assert [n.decode() for n in names.numpy()] == [str(i) for i in range(10)]
+    from ganzoo import train_lib
+    from ganzoo.configs import DataConfig, ModelConfig, TrainConfig
+    from ganzoo.errors import GanzooError
 
+    # The CLI, on a folder with one sub-folder per class: the classes come from the folder.
     folder = _class_folders(tmp_path / "shapes", ["circle", "square"])
     labelled = run_script(
         "train.py", "--model=acgan", f"--dataset={folder}", "--image_size=16", "--preset=tiny",
@@ -158,14 +153,26 @@ def test_conditional_models_train_from_the_cli_on_digits_and_on_a_labelled_folde
     model = keras.models.load_model(str(tmp_path / "acgan" / "model.keras"))
     assert (model.num_classes, model.class_names) == (2, ["circle", "square"])
 
+    # The same path in this process: the digits' names reach run.json and the export.
+    tiny = dict(image_size=16, batch_size=32, data_dir=str(tfds_dir))
+    train_lib.train(
+        DataConfig(dataset="digits", **tiny), ModelConfig(model="cgan", preset="tiny"),
+        TrainConfig(steps=2, model_dir=str(tmp_path / "cgan"), export_dir=str(tmp_path / "e1"),
+                    verbose=0),
+    )
+    run = json.loads((tmp_path / "cgan" / "run.json").read_text())
+    assert run["model_arguments"]["class_names"] == [str(i) for i in range(10)]
+    names = export.load_signature(str(tmp_path / "e1" / "1"), "class_names")()["class_names"]
+    assert [n.decode() for n in names.numpy()] == [str(i) for i in range(10)]
+
     unlabelled = tmp_path / "flat"
     unlabelled.mkdir()
     for i in range(4):
         tf.io.write_file(str(unlabelled / f"{i}.png"), tf.io.encode_png(np.zeros((16, 16, 1), np.uint8)))
-    refused = run_script(
-        "train.py", "--model=cgan", f"--dataset={unlabelled}", "--image_size=16", "--preset=tiny",
-        "--batch_size=2", "--steps=2", f"--model_dir={tmp_path / 'flat_run'}", "--export_dir=",
-    )
-    assert refused.returncode == 2
-    assert "has no class labels" in refused.stderr and "Traceback" not in refused.stderr
-    assert len(our_stderr_lines(refused.stderr)) == 1, refused.stderr
+    with pytest.raises(GanzooError, match="has no class labels") as refusal:
+        train_lib.train(
+            DataConfig(dataset=str(unlabelled), image_size=16, batch_size=2),
+            ModelConfig(model="cgan", preset="tiny"),
+            TrainConfig(steps=2, model_dir=str(tmp_path / "flat_run"), export_dir="", verbose=0),
+        )
+    assert "\n" not in str(refusal.value) and not (tmp_path / "flat_run").exists()

@@ -15,6 +15,7 @@ import pytest
 
 from tests.conftest import (
     ROOT, load_weights, our_stderr_lines, run_script, script_command, script_env, tiny_train_args,
+    train_tiny,
 )
 
 pytestmark = pytest.mark.slow
@@ -25,8 +26,10 @@ def test_sigkill_mid_epoch_then_rerun_resumes_and_matches_an_uninterrupted_run(t
     # With a decaying learning rate, so that a resume that restarted the schedule would differ.
     args = [f"--steps={STEPS}", f"--backup_every_steps={BACKUP_EVERY}", "--export_dir=",
             f"--lr_decay_steps={STEPS}"]
-    reference = run_script("train.py", *tiny_train_args(tfds_dir, tmp_path / "whole", *args))
-    assert reference.returncode == 0, reference.stderr[-3000:]
+    # The uninterrupted run in this process (the command's run is the same: test_cli's
+    # first-run test and the fingerprint below).
+    whole = train_tiny(tfds_dir, tmp_path / "whole", STEPS, {"lr_decay_steps": STEPS},
+                       backup_every_steps=BACKUP_EVERY)
 
     run_dir = tmp_path / "killed"
     command = script_command("train.py", *tiny_train_args(tfds_dir, run_dir, *args))
@@ -66,18 +69,16 @@ def test_sigkill_mid_epoch_then_rerun_resumes_and_matches_an_uninterrupted_run(t
     assert 0 < step < newest_step and step % BACKUP_EVERY == 0
     assert not (run_dir / "backup").exists()  # removed once the run completed
 
-    whole = load_weights(tmp_path / "whole" / "model.keras")
+    uninterrupted = load_weights(tmp_path / "whole" / "model.keras")
     interrupted = load_weights(run_dir / "model.keras")
-    difference = max(float(np.max(np.abs(a - b))) for a, b in zip(whole, interrupted))
+    difference = max(float(np.max(np.abs(a - b))) for a, b in zip(uninterrupted, interrupted))
     assert difference < 1e-5, difference
-    fingerprint = lambda out: out.split("weights fingerprint: ")[1].split()[0]  # noqa: E731
-    assert fingerprint(resumed.stdout) == fingerprint(reference.stdout)
+    assert resumed.stdout.split("weights fingerprint: ")[1].split()[0] == whole.fingerprint
 
 
 def test_a_diverging_run_stops_with_one_line_and_leaves_the_checkpoint_intact(tmp_path, tfds_dir):
     run_dir = tmp_path / "run"
-    good = run_script("train.py", *tiny_train_args(tfds_dir, run_dir, "--steps=20", "--export_dir="))
-    assert good.returncode == 0, good.stderr[-3000:]
+    train_tiny(tfds_dir, run_dir, 20)
     # The good checkpoint, in a directory the diverging configuration may use (run.json would
     # refuse a different configuration in the good run's own directory).
     diverging_dir = tmp_path / "diverging"

@@ -68,7 +68,8 @@ def test_ctrl_c_prints_one_line_and_a_different_configuration_leaves_the_run_int
     # (In-process, as the two runs below the resume: how a refusal reaches the command line
     # is tested in test_cli.)
     with pytest.raises(GanzooError) as other:
-        train_tiny(tfds_dir, run_dir, steps=3000, width=16, backup_every_steps=20)
+        train_tiny(tfds_dir, run_dir, steps=3000, model_args={"width": 16},
+                   backup_every_steps=20)
     assert "holds a dcgan run with width=8; this command asks for width=16" in str(other.value)
     assert "--overwrite_run" in str(other.value) and "\n" not in str(other.value)
     assert tree_digest(run_dir) == before
@@ -82,7 +83,7 @@ def test_ctrl_c_prints_one_line_and_a_different_configuration_leaves_the_run_int
     assert f"at step {resume}" in resumed.stderr.split("resuming from the backup")[1]
 
     # --overwrite_run discards the old run and starts afresh.
-    fresh = train_tiny(tfds_dir, run_dir, steps=5, width=16, overwrite_run=True,
+    fresh = train_tiny(tfds_dir, run_dir, steps=5, model_args={"width": 16}, overwrite_run=True,
                        backup_every_steps=20)
     assert int(fresh.model.g_optimizer.iterations) == 5  # from step 0, not from the backup
     assert json.loads((run_dir / "run.json").read_text())["model_arguments"]["width"] == 16
