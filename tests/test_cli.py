@@ -8,7 +8,9 @@ import pytest
 import tensorflow as tf
 
 import ganzoo  # noqa: F401  (registers the classes that load_model needs)
-from ganzoo import export
+from ganzoo import export, train_lib
+from ganzoo.configs import DataConfig, ModelConfig, TrainConfig
+from ganzoo.errors import GanzooError
 from tests.conftest import our_stderr_lines, run_script, tiny_train_args, train_tiny
 
 
@@ -96,10 +98,6 @@ def test_bad_flags_get_a_one_line_error(tmp_path, args, message):
     ],
 )
 def test_bad_settings_are_refused_before_training(tmp_path, tfds_dir, data, model, train, message):
-    from ganzoo import train_lib
-    from ganzoo.configs import DataConfig, ModelConfig, TrainConfig
-    from ganzoo.errors import GanzooError
-
     data = {"dataset": "digits", "image_size": 16, "batch_size": 32, "data_dir": tfds_dir, **data}
     model = {"model": "dcgan", "preset": "tiny", **model}
     train = {"steps": 5, "model_dir": str(tmp_path / "run"), "export_dir": "", "verbose": 0,
@@ -137,10 +135,6 @@ def _class_folders(root, names, per_class=16, size=16):
 @pytest.mark.slow
 def test_conditional_models_train_on_digits_and_on_a_labelled_folder(tmp_path, tfds_dir):
     import json
-
-    from ganzoo import train_lib
-    from ganzoo.configs import DataConfig, ModelConfig, TrainConfig
-    from ganzoo.errors import GanzooError
 
     # The CLI, on a folder with one sub-folder per class: the classes come from the folder.
     folder = _class_folders(tmp_path / "shapes", ["circle", "square"])

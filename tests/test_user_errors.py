@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from ganzoo import data, distribute, features
-from ganzoo.configs import DataConfig, TrainConfig
+from ganzoo import data, distribute, features, train_lib
+from ganzoo.configs import DataConfig, ModelConfig, TrainConfig
 from ganzoo.errors import GanzooError
 from tests.conftest import ROOT, our_stderr_lines, run_script, script_command
 
@@ -153,9 +153,6 @@ def test_many_corrupt_images_are_counted_and_a_fixed_folder_loads(tmp_path):
 def test_training_on_a_folder_with_a_corrupt_image_writes_nothing(tmp_path):
     # In this process: how a GanzooError reaches the command line as one line is the same for
     # every error (test_cli, and the script runs in this module).
-    from ganzoo import train_lib
-    from ganzoo.configs import ModelConfig
-
     files = _image_folder(tmp_path / "images")
     with pytest.raises(GanzooError) as error:
         train_lib.train(
@@ -245,9 +242,6 @@ def test_a_missing_domain_classifier_names_the_command_that_trains_one(tmp_path)
 @pytest.fixture(scope="module")
 def ring_model(tmp_path_factory):
     """(model_dir, export_dir) of a 2-D gan trained for 4 steps (in this process) and exported."""
-    from ganzoo import train_lib
-    from ganzoo.configs import ModelConfig
-
     work = tmp_path_factory.mktemp("ring")
     train_lib.train(
         DataConfig(dataset="ring", batch_size=32), ModelConfig(model="gan"),
