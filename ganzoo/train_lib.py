@@ -421,7 +421,7 @@ def train(data_config=DataConfig(), model_config=ModelConfig(), train_config=Tra
         log.info(
             "recipe for %s on %s: %s (set any of them to override)", model_config.model,
             recipes.recipe_data(model_config.model, data_config.dataset),
-            ", ".join(f"{name}={value}" for name, value in taken.items()),
+            recipes.format_values(taken),
         )
     _strategy(train_config, data_config.batch_size)
     _directories(model_config, train_config, data_config.dataset)

@@ -656,6 +656,7 @@ def fashion_table(results):
     """The fashion suite's results as Markdown: a header line, the table (ganzoo models, the
     keras.io references, the real-vs-real floor) and the commands that produced it."""
     import benchmark_lib
+    from ganzoo.models import recipes
 
     setting, classifier, runs = results["setting"], results["classifier"], results["runs"]
     names = list(dict.fromkeys(row["name"] for row in runs))
@@ -687,8 +688,7 @@ def fashion_table(results):
         reference = rows[0]["reference"]
         label = name if reference else f"{name} (`{benchmark_lib.KERAS_IO_EXAMPLES[name]}`)"
         if rows[0].get("recipe"):  # the Fashion-MNIST recipe ganzoo-train applies too
-            shown = ", ".join(f"{k}={v}" for k, v in rows[0]["recipe"].items())
-            label += f" (recipe: {shown})"
+            label += f" (recipe: {recipes.format_values(rows[0]['recipe'])})"
         grid = rows[0].get("grid")
         lines.append(
             f"| {label} | {reference or '-'} | {len(rows)} | {fids[name]} | "

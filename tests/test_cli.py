@@ -1,4 +1,6 @@
-"""The scripts, run as a user runs them: subprocesses, flags, files on disk."""
+"""The scripts, run as a user runs them: subprocesses, flags, files on disk. Where a test needs a
+trained run only as input to the script under test, it trains in-process with train_lib.train
+(what ganzoo-train calls), which saves a TensorFlow start."""
 
 import os
 

@@ -71,11 +71,17 @@ def _source_kind(name):
     return "tfds"
 
 
+def tfds_base_name(name):
+    """A tfds name without its version or config: "fashion_mnist:3.0.1" and
+    "fashion_mnist/plain" -> "fashion_mnist"."""
+    return name.split(":")[0].split("/")[0]
+
+
 def _check_tfds_name(name):
     # Without the community list: fetching it from GCS retried for minutes behind a dead proxy,
     # and a community name ("namespace:name") is not accepted below anyway.
     known = tfds.list_builders(with_community_datasets=False)
-    base_name = name.split(":")[0].split("/")[0]
+    base_name = tfds_base_name(name)
     if base_name not in known:
         close = difflib.get_close_matches(base_name, known, n=3)
         hint = f" (did you mean {', '.join(close)}?)" if close else ""
@@ -134,7 +140,7 @@ def _unreachable(targets, timeout):
 
 
 def _local_hint(name):
-    folder = LOCAL_IDX_FOLDERS.get(name.split(":")[0].split("/")[0])
+    folder = LOCAL_IDX_FOLDERS.get(tfds_base_name(name))
     if folder and idx.is_idx_folder(folder):
         return f"; its idx files are in {folder}: pass that folder as the dataset"
     return ""

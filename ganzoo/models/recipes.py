@@ -16,6 +16,7 @@ import dataclasses
 import os
 
 from ganzoo.data import idx
+from ganzoo.data.pipeline import tfds_base_name
 from ganzoo.data.toy import TOY_DATASETS
 
 DATA_KINDS = ("points", "images")  # 2-D toy mixtures; everything with pixels
@@ -124,7 +125,7 @@ def data_name(dataset):
     tfds' fashion_mnist (any version or config) and for an idx folder whose name contains
     "fashion" (the rule that also names its classes, ganzoo.data.idx.is_fashion_folder); else
     the `dataset` string itself."""
-    if dataset.split(":")[0].split("/")[0] == "fashion_mnist":
+    if tfds_base_name(dataset) == "fashion_mnist":
         return "fashion_mnist"
     if os.path.isdir(dataset) and idx.is_idx_folder(dataset) and idx.is_fashion_folder(dataset):
         return "fashion_mnist"
@@ -156,5 +157,11 @@ def describe(model_name, dataset):
     if recipe is None:
         return f"no recipe for {model_name} on {subject}: the model's defaults apply"
     values = {**recipe.model_args, "batch_size": recipe.batch_size, "steps": recipe.steps}
-    shown = ", ".join(f"{k}={v}" for k, v in values.items() if v is not None)
-    return f"recipe for {model_name} on {subject}: {shown}"
+    return f"recipe for {model_name} on {subject}: {format_values(values)}"
+
+
+def format_values(values):
+    """{"g_learning_rate": 0.0005, "d_steps": 2} -> "g_learning_rate=0.0005, d_steps=2", the
+    form recipes are shown in everywhere (start of a run, README, Fashion-MNIST table); None
+    values are left out."""
+    return ", ".join(f"{name}={value}" for name, value in values.items() if value is not None)
