@@ -4,6 +4,12 @@ Stateless draws depend only on their key, so (a) the same key gives the same noi
 machine, in any process, inside or outside a graph (the SavedModel's in-graph sampler uses the
 same function), and (b) no RNG state needs checkpointing: keying on the optimizer's step counter
 makes a resumed run draw exactly what an uninterrupted one would have.
+
+Compiled with XLA (jit_compile; Keras' "auto" on a GPU), TensorFlow turns the same random bits
+into other floats (seen on CPU with TF 2.21, with the key computed in the graph and "philox"
+named or not; integer draws agree): a step compiled with XLA draws other, equally distributed
+noise for the same key. An XLA run is reproducible under XLA, and equals a run without XLA only
+when the latent batch comes with the data.
 """
 
 import tensorflow as tf

@@ -76,9 +76,11 @@ with batch norm, linear output; D 3 x 200 maxout units of 5 pieces), a 2-D laten
 beta_1=0.8) for both, 100,000 training points per run drawn once (data.sample_toy with the
 run's seed) and batches of 100 packs (--batch_size) of consecutive points of a reshuffled stream
 of them, --budget generator updates (default the paper's 400 epochs of 1,000 batches = 400,000),
---seeds runs (default 5). An update of these networks at 100 packs costs about 1 GFLOP: 40-80
-ms measured on this 2-core machine (under load), so the paper's budget is 5-9 hours a run;
---curve on a shorter one shows where the modes stop changing. Each run draws --num_samples (2,500) samples from fixed noise and
+--seeds runs (default 5; --first_seed splits them over processes). An update of these networks
+at 100 packs costs about 1 GFLOP; compiled with XLA (--xla, the default) it took 6.8 ms on an
+idle 2-core CPU (13.7 ms without), so the paper's budget is about 45 minutes a run there (40-80
+ms an update were measured without XLA under load); --curve on a shorter one shows where the
+modes stop changing. Each run draws --num_samples (2,500) samples from fixed noise and
 scores them with metrics.mode_coverage: a sample is high quality within 3 std of its nearest
 mode; a mode is covered by at least one high-quality sample (the paper's code), also reported
 with 1 % of the samples (25 of 2,500). Means +- standard errors over seeds beside Table 1;
@@ -108,11 +110,13 @@ flags.DEFINE_list("packings", ["1", "2"], "PacGAN packings of each model (pacgan
                   "the paper's GAN, 2 its PacGAN2.")
 flags.DEFINE_integer("budget", 400_000, "Generator updates per run (pacgan suite); PacGAN: "
                      "400 epochs of 1,000 batches = 400,000.", lower_bound=1)
+flags.DEFINE_boolean("xla", True, "Compile the pacgan suite's training steps with XLA (2x faster "
+                     "on a CPU; --noxla skips the compile, seconds a run, in short test runs).")
 flags.DEFINE_integer("curve", None, "Also score every N updates (pacgan suite; N divides "
                      "--budget): a table of modes against updates.", lower_bound=1)
 flags.DEFINE_integer("seeds", None, "Seeds per (data set, model); default 5 (toy, pacgan), 1 "
                      "(conditional, fashion).", lower_bound=1)
-flags.DEFINE_integer("first_seed", 0, "Seeds first_seed, first_seed + 1, ... (toy suite): "
+flags.DEFINE_integer("first_seed", 0, "Seeds first_seed, first_seed + 1, ... (toy, pacgan): "
                      "so that runs of one table can be split over processes or machines.",
                      lower_bound=0)
 flags.DEFINE_integer("steps", None, "Generator steps per run; default the recipe's (toy), 3000 "
@@ -523,23 +527,59 @@ def _fashion_contenders(requested, data_shape):
     return contenders
 
 
-def _fashion_record(path, setting):
-    """The results already in `path` when they were made with `setting` (rows are added to
-    them), a new record when there is no such file; one line for a file of another setting."""
+def _results_record(path, suite, setting):
+    """The results already in `path` when they were made with `setting` (runs are added to
+    them), a new record {"suite", "setting", "commands", "runs"} when there is no such file; one
+    line for a file of another setting or suite."""
     import json
 
     from ganzoo.errors import GanzooError
 
     if not (path and os.path.exists(path)):
-        return {"suite": "fashion", "setting": setting, "commands": [], "runs": []}
+        return {"suite": suite, "setting": setting, "commands": [], "runs": []}
     with open(path) as file:
         record = json.load(file)
     previous = record.get("setting") or {}
     differing = [key for key in setting if previous.get(key) != setting[key]]
-    if differing:
-        raise GanzooError(f"--output_json={path} holds results of another setting "
-                          f"({', '.join(differing)} differ{'s' if len(differing) == 1 else ''}); "
-                          f"give the same flags and --fashion_classifier, or another file")
+    if record.get("suite") != suite or differing:
+        what = (f"{', '.join(differing)} differ{'s' if len(differing) == 1 else ''}"
+                if record.get("suite") == suite else f"of suite {record.get('suite')}")
+        raise GanzooError(f"--output_json={path} holds results of another setting ({what}); "
+                          f"give the same flags, or another file")
+    return record
+
+
+def _has_run(record, key, identity):
+    """True if `record` holds a run whose `key` fields equal the tuple `identity`."""
+    return any(_identity(row, key) == identity for row in record["runs"])
+
+
+def _identity(run, key):
+    return tuple(run[field] for field in key)
+
+
+def _keep_run(path, record, run, key):
+    """Add `run` to `record` and write it to `path` (None: only add), merged with the runs other
+    processes have written there meanwhile (a file lock makes the read-merge-write one step), so
+    that several processes given the same --output_json, say one per seed range, build one
+    table. `key` names the fields that identify a run; a run with the same ones is replaced.
+    Returns the merged record."""
+    import fcntl
+    import json
+
+    if not path:
+        record["runs"].append(run)
+        return record
+    with open(f"{path}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if os.path.exists(path):
+            with open(path) as file:
+                on_disk = json.load(file)
+            commands = list(dict.fromkeys(on_disk["commands"] + record["commands"]))
+            record = {**on_disk, **record, "commands": commands, "runs": on_disk["runs"]}
+        others = [row for row in record["runs"] if _identity(row, key) != _identity(run, key)]
+        record["runs"] = others + [run]
+        cli.write_json(path, record)
     return record
 
 
@@ -609,7 +649,7 @@ def fashion_suite():
         setting = {"dataset": os.path.abspath(folder), "train_images": len(train[0]),
                    "test_images": len(test[0]), "image_shape": list(shape), "steps": steps,
                    "batch_size": batch_size, "classifier": extractor.name}
-        results = _fashion_record(FLAGS.output_json, setting)
+        results = _results_record(FLAGS.output_json, "fashion", setting)
         results["classifier"] = classifier
         results["commands"].append(_command())
         # The floor: as many random training images as there are test images (see the docstring).
@@ -624,14 +664,13 @@ def fashion_suite():
             streams = {conditional: train_lib.training_stream(data_config, seed, conditional)[0]
                        for conditional in (False, True)}
             for name, reference in contenders:
-                if any((r["name"], r["seed"]) == (name, seed) for r in results["runs"]):
+                if _has_run(results, ("name", "seed"), (name, seed)):
                     print(f"seed {seed} {name}: in {FLAGS.output_json} already", flush=True)
                     continue
-                results["runs"].append(_fashion_run(
-                    name, reference, seed, streams, shape, class_names, requested, test,
-                    extractor, work,
-                ))
-                cli.write_json(FLAGS.output_json, results)  # each row kept as soon as it exists
+                row = _fashion_run(name, reference, seed, streams, shape, class_names,
+                                   requested, test, extractor, work)
+                # Each row kept as soon as it exists.
+                results = _keep_run(FLAGS.output_json, results, row, ("name", "seed"))
     print(fashion_table(results), flush=True)
     return results
 
@@ -716,9 +755,11 @@ PACGAN_TRAINING_POINTS = 100_000
 PACGAN_UPDATES = 400_000
 PACGAN_SETTINGS = {"architecture": "pacgan_mlp", "latent_dim": 2, "d_learning_rate": 1e-4,
                    "g_learning_rate": 1e-4, "beta_1": 0.8, "beta_2": 0.999}
-# Steps per tf.function call (TrainConfig.steps_per_execution: 10 measured 1.4x faster for the
-# MLPs at batch 64).
-PACGAN_STEPS_PER_EXECUTION = 10
+# Steps per tf.function call, compiled with XLA: on an idle 2-core CPU an update of the grid's
+# GAN took 6.8 ms so, against 13.7 ms with 10 steps a call and no XLA (20.5 ms with 100 and no
+# XLA; 10.2 ms with 10 and XLA), which halves the hours of the paper's budget. The step is the
+# same train_step (stateless per-step noise), so only float rounding differs.
+PACGAN_STEPS_PER_EXECUTION = 100
 
 
 def _coverage_both_ways(samples, centers, std):
@@ -777,7 +818,8 @@ def _pacgan_run(dataset, model_name, packing, seed, budget, chunk):
     )
     model = ganzoo.get_model(model_name, data_shape=(2,), packing=packing, seed=seed,
                              precision="float32", **PACGAN_SETTINGS)
-    model.compile(steps_per_execution=math.gcd(chunk, PACGAN_STEPS_PER_EXECUTION))
+    model.compile(steps_per_execution=math.gcd(chunk, PACGAN_STEPS_PER_EXECUTION),
+                  jit_compile=FLAGS.xla)
     curve = []
     start = time.perf_counter()
     model.fit(stream, epochs=budget // chunk, steps_per_epoch=chunk, verbose=0,
@@ -801,25 +843,29 @@ def pacgan_suite():
         raise GanzooError(f"--curve={chunk} must divide --budget={budget}")
     models = FLAGS.models or ["nsgan"]
     packings = [int(p) for p in FLAGS.packings]
-    results = {"config": {"budget": budget, "curve_every": chunk, "seeds": seeds,
-                          "packs_per_batch": (FLAGS.batch_size or 100),
-                          "training_points": PACGAN_TRAINING_POINTS,
-                          "num_samples": FLAGS.num_samples, **PACGAN_SETTINGS},
-               "runs": []}
+    setting = {"budget": budget, "curve_every": chunk, "packs_per_batch": FLAGS.batch_size or 100,
+               "training_points": PACGAN_TRAINING_POINTS, "num_samples": FLAGS.num_samples,
+               **PACGAN_SETTINGS}
+    results = _results_record(FLAGS.output_json, "pacgan", setting)
+    results["commands"].append(_command())
+    key = ("dataset", "model", "packing", "seed")
     for dataset in FLAGS.datasets:
         for model_name in models:
             for packing in packings:
-                for seed in range(seeds):
+                for seed in range(FLAGS.first_seed, FLAGS.first_seed + seeds):
+                    if _has_run(results, key, (dataset, model_name, packing, seed)):
+                        print(f"{dataset} {model_name} packing {packing} seed {seed}: in "
+                              f"{FLAGS.output_json} already", flush=True)
+                        continue
                     run = {"dataset": dataset, "model": model_name, "packing": packing,
                            "seed": seed, **_pacgan_run(dataset, model_name, packing, seed,
                                                        budget, chunk)}
-                    results["runs"].append(run)
+                    results = _keep_run(FLAGS.output_json, results, run, key)
                     last = run["curve"][-1]
                     print(f"{dataset} {model_name} packing {packing} seed {seed}: "
                           f"{last['modes']} modes ({last['modes_1_percent']} with 1 % of the "
                           f"samples), {last['high_quality_percent']:.1f} % high quality after "
                           f"{last['updates']} updates, {run['wall_seconds']:.0f} s", flush=True)
-                    cli.write_json(FLAGS.output_json, results)
     print(pacgan_table(results), flush=True)
     return results
 
@@ -832,12 +878,14 @@ def _published(dataset, packing):
 
 def pacgan_table(results):
     """Markdown: modes, high-quality samples and reverse KL after the budget (mean ± standard
-    error over seeds) beside PacGAN's Table 1, then modes against updates when curved."""
+    error over seeds) beside PacGAN's Table 1, then, when curved, modes and high-quality
+    samples against updates; the commands that produced the runs last."""
     import numpy as np
 
-    config, runs = results["config"], results["runs"]
+    setting = results["setting"]
     groups = {}
-    for run in runs:
+    for run in sorted(results["runs"], key=lambda r: (r["dataset"], r["model"], r["packing"],
+                                                      r["seed"])):
         groups.setdefault((run["dataset"], run["model"], run["packing"]), []).append(run)
 
     def cell(group, key, index, digits):
@@ -847,9 +895,9 @@ def pacgan_table(results):
                                                   f" ± {error:.{digits}f}")
 
     lines = [
-        f"PacGAN's toy protocol: {config['budget']:,} generator updates (PacGAN: "
-        f"{PACGAN_UPDATES:,}) at {config['packs_per_batch']} packs a batch on "
-        f"{config['training_points']:,} fixed points, {config['num_samples']:,} samples from "
+        f"PacGAN's toy protocol: {setting['budget']:,} generator updates (PacGAN: "
+        f"{PACGAN_UPDATES:,}) at {setting['packs_per_batch']} packs a batch on "
+        f"{setting['training_points']:,} fixed points, {setting['num_samples']:,} samples from "
         f"fixed noise; mean ± standard error over seeds. A mode is covered by one "
         f"high-quality sample (within 3 std of it; PacGAN's criterion) or by 1 % of them.",
         "",
@@ -865,15 +913,17 @@ def pacgan_table(results):
             f"| {np.mean([run['wall_seconds'] for run in group]):.0f} | "
             f"{_published(dataset, packing)} |"
         )
-    updates = [point["updates"] for point in runs[0]["curve"]] if runs else []
+    updates = range(setting["curve_every"], setting["budget"] + 1, setting["curve_every"])
     if len(updates) > 1:
-        lines += ["", "Modes covered (one high-quality sample) against generator updates:", "",
-                  "| data | model | packing | " + " | ".join(f"{u:,}" for u in updates) + " |",
-                  "|---|---|---|" + "---|" * len(updates)]
-        for (dataset, model, packing), group in groups.items():
-            cells = " | ".join(cell(group, "modes", i, 1) for i in range(len(updates)))
-            lines.append(f"| {dataset} | {model} | {packing} | {cells} |")
-    lines += ["", "Produced by:", f"    {_command()}"]
+        for key, title in (("modes", "Modes covered (one high-quality sample)"),
+                           ("high_quality_percent", "High-quality samples (%)")):
+            lines += ["", f"{title} against generator updates:", "",
+                      "| data | model | packing | " + " | ".join(f"{u:,}" for u in updates) + " |",
+                      "|---|---|---|" + "---|" * len(updates)]
+            for (dataset, model, packing), group in groups.items():
+                cells = " | ".join(cell(group, key, i, 1) for i in range(len(updates)))
+                lines.append(f"| {dataset} | {model} | {packing} | {cells} |")
+    lines += ["", "Produced by:", *[f"    {command}" for command in results["commands"]]]
     return "\n".join(lines)
 
 
@@ -971,7 +1021,11 @@ def main(argv):
     del argv
     suites = {"toy": toy_suite, "mnist": mnist_suite, "conditional": conditional_suite,
               "fashion": fashion_suite, "pacgan": pacgan_suite}
-    cli.write_json(FLAGS.output_json, suites[FLAGS.suite]())
+    results = suites[FLAGS.suite]()
+    # The suites of hour-long runs keep --output_json themselves, run by run and merged with what
+    # other processes write there (_keep_run); writing here could drop another process's run.
+    if FLAGS.suite not in ("fashion", "pacgan"):
+        cli.write_json(FLAGS.output_json, results)
 
 
 def run():

@@ -4,13 +4,14 @@ process.)"""
 
 import json
 import math
+import subprocess
 
 import numpy as np
 import pytest
 import tensorflow as tf
 
 from ganzoo.models import recipes
-from tests.conftest import our_stderr_lines, run_script
+from tests.conftest import ROOT, our_stderr_lines, run_script, script_command, script_env
 
 pytestmark = pytest.mark.slow
 
@@ -85,31 +86,52 @@ def test_fashion_suite_refuses_a_missing_folder_and_non_image_models_in_one_line
     assert not listed & {"gan", "nsgan"}
 
 
-def test_pacgan_suite_scores_gan_and_pacgan2_along_a_curve(tmp_path):
+def test_pacgan_suite_scores_gan_and_pacgan2_along_a_curve_from_two_processes(tmp_path):
+    """Two processes, one seed each, given one --output_json build one table of both seeds.
+    (--noxla: the compile would cost more than these 20 updates; XLA's step is checked against
+    the plain one in test_packing.)"""
     out = tmp_path / "pacgan.json"
-    result = run_script(
-        "benchmark_quality.py", "--suite=pacgan", "--datasets=ring", "--budget=20", "--curve=10",
-        "--seeds=2", "--batch_size=10", "--num_samples=200", f"--output_json={out}", timeout=120,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
+    flags = ["--suite=pacgan", "--datasets=ring", "--budget=20", "--curve=10", "--seeds=1",
+             "--batch_size=10", "--num_samples=200", f"--output_json={out}", "--noxla"]
+    processes = [subprocess.Popen(script_command("benchmark_quality.py", *flags,
+                                                 f"--first_seed={seed}"),
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                  env=script_env(), cwd=ROOT)
+                 for seed in (0, 1)]
+    outputs = [process.communicate(timeout=180) for process in processes]
+    assert [process.returncode for process in processes] == [0, 0], outputs[0][1][-3000:]
     report = json.loads(out.read_text())
-    assert report["config"]["architecture"] == "pacgan_mlp" and report["config"]["budget"] == 20
-    assert [(r["model"], r["packing"], r["seed"]) for r in report["runs"]] == [
+    assert report["setting"]["architecture"] == "pacgan_mlp" and report["setting"]["budget"] == 20
+    assert sorted((r["model"], r["packing"], r["seed"]) for r in report["runs"]) == [
         ("nsgan", 1, 0), ("nsgan", 1, 1), ("nsgan", 2, 0), ("nsgan", 2, 1)
     ]
+    assert len(report["commands"]) == 2
     for run in report["runs"]:
         assert [point["updates"] for point in run["curve"]] == [10, 20]
         for point in run["curve"]:
             assert 0 <= point["modes_1_percent"] <= point["modes"] <= 8
             assert 0 <= point["high_quality_percent"] <= 100
-    assert "| ring | nsgan | 2 | 2 |" in result.stdout
-    assert "| data | model | packing | 10 | 20 |" in result.stdout
-    assert "GAN: 6.3 ± 0.5 modes, 98.2 %" in result.stdout
+    # The process that ended last printed the table of all four runs.
+    stdout = max((o[0] for o in outputs), key=lambda text: text.count("| ring | nsgan | 2 | 2 |"))
+    assert "| ring | nsgan | 2 | 2 |" in stdout and "| ring | nsgan | 1 | 2 |" in stdout
+    assert stdout.count("| data | model | packing | 10 | 20 |") == 2  # modes, high quality
+    assert "GAN: 6.3 ± 0.5 modes, 98.2 %" in stdout
+
+    # A rerun finds its runs in the file and trains nothing.
+    result = run_script("benchmark_quality.py", *flags, "--first_seed=0", timeout=120)
+    assert result.returncode == 0 and "seed 0: in " in result.stdout
+    assert json.loads(out.read_text())["runs"] == report["runs"]
 
     result = run_script("benchmark_quality.py", "--suite=pacgan", "--budget=20", "--curve=7",
                         timeout=120)
     assert result.returncode == 2
     assert our_stderr_lines(result.stderr) == ["error: --curve=7 must divide --budget=20"]
+    result = run_script("benchmark_quality.py", *flags[:-1], "--budget=40", timeout=120)
+    assert result.returncode == 2
+    assert our_stderr_lines(result.stderr) == [
+        f"error: --output_json={out} holds results of another setting (budget differs); give "
+        f"the same flags, or another file"
+    ]
 
 
 def test_toy_suite_runs_the_recipe_per_seed(tmp_path):

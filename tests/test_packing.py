@@ -161,11 +161,25 @@ def test_a_packed_export_scores_packs_and_refuses_other_batches(tmp_path):
         assert all(int(v.shape[0]) == export.WARMUP_BATCH for v in answer.values())
 
 
-def test_pacgans_setting_trains_on_2d_points():
-    # The paper's grid experiment: 2-D latent, its toy networks, packs of 2.
-    model = tiny("gan", (2,), {}, architecture="pacgan_mlp", latent_dim=2, packing=2)
-    history = model.fit(batches("gan", (2,), 16, 2), verbose=0).history
-    assert all(np.isfinite(values).all() for values in history.values())
+def test_pacgans_setting_trains_on_2d_points_and_xla_compiles_the_same_steps():
+    # The paper's grid experiment: 2-D latent, its toy networks, packs of 2. The pacgan benchmark
+    # compiles its steps with XLA (as Keras does by itself on a GPU): the same updates, to float
+    # rounding, given the same noise (XLA turns random bits into other floats: ganzoo.noise), so
+    # the latent batch comes with the data here.
+    runs = []
+    for jit_compile in (False, True):
+        model = tiny("nsgan", (2,), {}, architecture="pacgan_mlp", latent_dim=2, packing=2)
+        start = all_weights(model)
+        model.compile(d_optimizer=keras.optimizers.SGD(0.05),
+                      g_optimizer=keras.optimizers.SGD(0.05), steps_per_execution=2,
+                      jit_compile=jit_compile)
+        history = model.fit(batches("nsgan", (2,), 16, 2, latent_dim=2), verbose=0).history
+        assert all(np.isfinite(values).all() for values in history.values())
+        runs.append(all_weights(model))
+    moved = max(np.abs(after - before).max() for after, before in zip(runs[0], start))
+    assert moved > 1e-3
+    for plain, compiled in zip(*runs):
+        np.testing.assert_allclose(compiled, plain, rtol=1e-4, atol=1e-6)
 
 
 def test_train_refuses_a_packed_batch_before_writing_anything(tmp_path):
