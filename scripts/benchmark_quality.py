@@ -771,10 +771,13 @@ def _coverage_both_ways(samples, centers, std):
             metrics.mode_coverage(samples, centers, std, min_samples_per_2500=25))
 
 
-def _curve_callback(dataset, chunk, seed, points):
+def _curve_callback(dataset, chunk, seed, points, label):
     """A Keras callback: at the end of every "epoch" of `chunk` updates (one point of the
     curve), PacGAN's mode coverage of the model's samples from fixed noise, appended to
-    `points` as {"updates", "modes", "modes_1_percent", "high_quality_percent", "reverse_kl"}."""
+    `points` as {"updates", "modes", "modes_1_percent", "high_quality_percent", "reverse_kl"}
+    and printed after `label` when the run scores more than once (its progress)."""
+    import time
+
     import keras
 
     from ganzoo import data
@@ -782,6 +785,9 @@ def _curve_callback(dataset, chunk, seed, points):
     centers, std = data.mode_centers(dataset)
 
     class ModeCoverageCurve(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            self.start = time.perf_counter()
+
         def on_epoch_end(self, epoch, logs=None):
             # The same noise at every point of a run (PacGAN draws its 2,500 once).
             samples = self.model.generate(FLAGS.num_samples, seed=10_000 + seed)
@@ -792,6 +798,11 @@ def _curve_callback(dataset, chunk, seed, points):
                 "high_quality_percent": any_sample.high_quality_percent,
                 "reverse_kl": any_sample.reverse_kl,
             })
+            if self.params["epochs"] > 1:
+                print(f"{label}: {points[-1]['updates']:,} of {self.params['epochs'] * chunk:,} "
+                      f"updates, {any_sample.modes_captured} modes, "
+                      f"{any_sample.high_quality_percent:.1f} % high quality, "
+                      f"{time.perf_counter() - self.start:.0f} s", flush=True)
 
     return ModeCoverageCurve()
 
@@ -823,7 +834,8 @@ def _pacgan_run(dataset, model_name, packing, seed, budget, chunk):
     curve = []
     start = time.perf_counter()
     model.fit(stream, epochs=budget // chunk, steps_per_epoch=chunk, verbose=0,
-              callbacks=[_curve_callback(dataset, chunk, seed, curve)])
+              callbacks=[_curve_callback(dataset, chunk, seed, curve,
+                                         f"{dataset} {model_name} packing {packing} seed {seed}")])
     return {"curve": curve, "wall_seconds": time.perf_counter() - start}
 
 

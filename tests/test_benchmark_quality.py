@@ -106,6 +106,7 @@ def test_pacgan_suite_scores_gan_and_pacgan2_along_a_curve_from_two_processes(tm
         ("nsgan", 1, 0), ("nsgan", 1, 1), ("nsgan", 2, 0), ("nsgan", 2, 1)
     ]
     assert len(report["commands"]) == 2
+    assert "ring nsgan packing 2 seed 1: 10 of 20 updates, " in outputs[1][0]  # progress
     for run in report["runs"]:
         assert [point["updates"] for point in run["curve"]] == [10, 20]
         for point in run["curve"]:
