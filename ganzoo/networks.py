@@ -142,7 +142,10 @@ def mlp_pair(
     x = latent
     for i in range(hidden_layers):
         x = keras.layers.Dense(width, activation="relu", dtype=policy, name=f"g_dense_{i}")(x)
-    x = keras.layers.Dense(flat_size, dtype=policy, name="g_out")(x)
+    # G's last layer computes in float32 under any precision, as D's does: its output is the
+    # sample, and bfloat16 rounds a value near 1 to steps of 0.0078, most of a std (0.01) of a
+    # ring mode.
+    x = keras.layers.Dense(flat_size, dtype="float32", name="g_out")(x)
     if is_image_shape(data_shape):
         x = keras.layers.Activation("tanh", dtype="float32", name="g_tanh")(x)
     x = keras.layers.Reshape(data_shape, dtype="float32", name="g_reshape")(x)
