@@ -603,7 +603,8 @@ def training_rate(model, stream, batch_size, steps, warmup):
     tracing and fit's set-up are excluded, as is anything per-call rather than per-step.
     """
     clock = _StepClock()
-    model.fit(stream, epochs=1, steps_per_epoch=warmup + steps, verbose=0, callbacks=[clock])
+    model.fit(stream, epochs=1, steps_per_epoch=warmup + steps, verbose=0, shuffle=False,
+              callbacks=[clock])
     start = max((s, t) for s, t in clock.ends if s <= warmup)
     end = clock.ends[-1]
     return (end[0] - start[0]) * batch_size / (end[1] - start[1])
