@@ -87,7 +87,7 @@ with 1 % of the samples (25 of 2,500). Means +- standard errors over seeds besid
 --curve=N scores every N updates of the same runs, tables of modes and of high-quality samples
 against updates. Departs from the paper: ganzoo alternates the D and G updates (its code updates
 both at once), G's batch norm averages with momentum 0.9 (0.95), Keras' default initialisers
-(N(0, 0.02) weights and zero biases). Neither of the last two held the samples back in one-off
+(the paper's: N(0, 0.02) weights and zero biases). Neither of the last two held the samples back in one-off
 checks on the grid's GAN at seed 0: its samples from batch statistics (exact for the 2,500) had
 the high-quality share of those from the moving averages to within 3 points at every 5,000
 updates up to 35,000, and with the paper's initialisers it was 48.9 % at 20,000 updates
@@ -118,11 +118,13 @@ flags.DEFINE_integer("budget", 400_000, "Generator updates per run (pacgan suite
 flags.DEFINE_boolean("xla", True, "Compile the pacgan suite's training steps with XLA (2x faster "
                      "on a CPU; --noxla skips the compile, seconds a run, in short test runs).")
 flags.DEFINE_integer("curve", None, "Also score every N updates (pacgan suite; N divides "
-                     "--budget): a table of modes against updates.", lower_bound=1)
+                     "--budget): tables of modes and high-quality samples against updates.",
+                     lower_bound=1)
 flags.DEFINE_integer("seeds", None, "Seeds per (data set, model); default 5 (toy, pacgan), 1 "
                      "(conditional, fashion).", lower_bound=1)
 flags.DEFINE_integer("first_seed", 0, "Seeds first_seed, first_seed + 1, ... (toy, pacgan): "
-                     "so that runs of one table can be split over processes or machines.",
+                     "so that runs of one table can be split over processes (pacgan: given one "
+                     "--output_json on one machine, they fill one table).",
                      lower_bound=0)
 flags.DEFINE_integer("steps", None, "Generator steps per run; default the recipe's (toy), 3000 "
                      "(conditional, fashion).", lower_bound=1)
@@ -532,60 +534,16 @@ def _fashion_contenders(requested, data_shape):
     return contenders
 
 
-def _results_record(path, suite, setting):
-    """The results already in `path` when they were made with `setting` (runs are added to
-    them), a new record {"suite", "setting", "commands", "runs"} when there is no such file; one
-    line for a file of another setting or suite."""
-    import json
-
-    from ganzoo.errors import GanzooError
-
-    if not (path and os.path.exists(path)):
-        return {"suite": suite, "setting": setting, "commands": [], "runs": []}
-    with open(path) as file:
-        record = json.load(file)
-    previous = record.get("setting") or {}
-    differing = [key for key in setting if previous.get(key) != setting[key]]
-    if record.get("suite") != suite or differing:
-        what = (f"{', '.join(differing)} differ{'s' if len(differing) == 1 else ''}"
-                if record.get("suite") == suite else f"of suite {record.get('suite')}")
-        raise GanzooError(f"--output_json={path} holds results of another setting ({what}); "
-                          f"give the same flags, or another file")
-    return record
+# What identifies a row in the fashion results file.
+FASHION_RUN_FIELDS = ("name", "seed")
 
 
-def _has_run(record, key, identity):
-    """True if `record` holds a run whose `key` fields equal the tuple `identity`."""
-    return any(_identity(row, key) == identity for row in record["runs"])
+def _runs_file(suite, setting, key, hint="give the same flags, or another file"):
+    """The ganzoo.runs_file.RunsFile of --output_json (in memory without one) for `suite`."""
+    from ganzoo.runs_file import RunsFile
 
-
-def _identity(run, key):
-    return tuple(run[field] for field in key)
-
-
-def _keep_run(path, record, run, key):
-    """Add `run` to `record` and write it to `path` (None: only add), merged with the runs other
-    processes have written there meanwhile (a file lock makes the read-merge-write one step), so
-    that several processes given the same --output_json, say one per seed range, build one
-    table. `key` names the fields that identify a run; a run with the same ones is replaced.
-    Returns the merged record."""
-    import fcntl
-    import json
-
-    if not path:
-        record["runs"].append(run)
-        return record
-    with open(f"{path}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if os.path.exists(path):
-            with open(path) as file:
-                on_disk = json.load(file)
-            commands = list(dict.fromkeys(on_disk["commands"] + record["commands"]))
-            record = {**on_disk, **record, "commands": commands, "runs": on_disk["runs"]}
-        others = [row for row in record["runs"] if _identity(row, key) != _identity(run, key)]
-        record["runs"] = others + [run]
-        cli.write_json(path, record)
-    return record
+    return RunsFile(FLAGS.output_json, suite, setting, key, label=f"--output_json="
+                    f"{FLAGS.output_json}", hint=hint)
 
 
 def _fashion_run(name, reference, seed, streams, shape, class_names, requested, test, extractor,
@@ -654,13 +612,13 @@ def fashion_suite():
         setting = {"dataset": os.path.abspath(folder), "train_images": len(train[0]),
                    "test_images": len(test[0]), "image_shape": list(shape), "steps": steps,
                    "batch_size": batch_size, "classifier": extractor.name}
-        results = _results_record(FLAGS.output_json, "fashion", setting)
-        results["classifier"] = classifier
-        results["commands"].append(_command())
+        runs_file = _runs_file("fashion", setting, FASHION_RUN_FIELDS,
+                               "give the same flags and --fashion_classifier, or another file")
         # The floor: as many random training images as there are test images (see the docstring).
         pick = np.random.default_rng(0).permutation(len(train[0]))[: len(test[0])]
-        results["real_floor"] = _scores(train[0][pick], train[1][pick], test, extractor,
-                                        class_names)
+        runs_file.update(classifier=classifier, real_floor=_scores(
+            train[0][pick], train[1][pick], test, extractor, class_names))
+        runs_file.add_command(_command())
         requested = evaluation.balanced_labels(len(class_names), len(test[0]) // len(class_names))
         data_config = DataConfig(dataset=folder, batch_size=batch_size)
         for seed in range(seeds):
@@ -669,13 +627,12 @@ def fashion_suite():
             streams = {conditional: train_lib.training_stream(data_config, seed, conditional)[0]
                        for conditional in (False, True)}
             for name, reference in contenders:
-                if _has_run(results, ("name", "seed"), (name, seed)):
+                if runs_file.has((name, seed)):
                     print(f"seed {seed} {name}: in {FLAGS.output_json} already", flush=True)
                     continue
-                row = _fashion_run(name, reference, seed, streams, shape, class_names,
-                                   requested, test, extractor, work)
-                # Each row kept as soon as it exists.
-                results = _keep_run(FLAGS.output_json, results, row, ("name", "seed"))
+                runs_file.add(_fashion_run(name, reference, seed, streams, shape, class_names,
+                                           requested, test, extractor, work))
+    results = runs_file.record
     print(fashion_table(results), flush=True)
     return results
 
@@ -763,8 +720,12 @@ PACGAN_SETTINGS = {"architecture": "pacgan_mlp", "latent_dim": 2, "d_learning_ra
 # Steps per tf.function call, compiled with XLA: on an idle 2-core CPU an update of the grid's
 # GAN took 6.8 ms so, against 13.7 ms with 10 steps a call and no XLA (20.5 ms with 100 and no
 # XLA; 10.2 ms with 10 and XLA), which halves the hours of the paper's budget. The step is the
-# same train_step (stateless per-step noise), so only float rounding differs.
+# same train_step, but XLA turns the same random bits into other floats (ganzoo.noise): a run
+# with XLA draws other noise than one without, so `xla` is part of the results' setting.
 PACGAN_STEPS_PER_EXECUTION = 100
+PACGAN_STEPS_PER_EXECUTION_WITHOUT_XLA = 10
+# What identifies a run in the pacgan results file.
+PACGAN_RUN_FIELDS = ("dataset", "model", "packing", "seed")
 
 
 def _coverage_both_ways(samples, centers, std):
@@ -812,7 +773,7 @@ def _curve_callback(dataset, chunk, seed, points, label):
     return ModeCoverageCurve()
 
 
-def _pacgan_run(dataset, model_name, packing, seed, budget, chunk):
+def _pacgan_run(dataset, model_name, packing, seed, budget, chunk, label):
     """One run of PacGAN's protocol: {"curve": [point every `chunk` updates], "wall_seconds"}."""
     import math
     import time
@@ -834,13 +795,13 @@ def _pacgan_run(dataset, model_name, packing, seed, budget, chunk):
     )
     model = ganzoo.get_model(model_name, data_shape=(2,), packing=packing, seed=seed,
                              precision="float32", **PACGAN_SETTINGS)
-    model.compile(steps_per_execution=math.gcd(chunk, PACGAN_STEPS_PER_EXECUTION),
-                  jit_compile=FLAGS.xla)
+    per_call = (PACGAN_STEPS_PER_EXECUTION if FLAGS.xla
+                else PACGAN_STEPS_PER_EXECUTION_WITHOUT_XLA)
+    model.compile(steps_per_execution=math.gcd(chunk, per_call), jit_compile=FLAGS.xla)
     curve = []
     start = time.perf_counter()
     model.fit(stream, epochs=budget // chunk, steps_per_epoch=chunk, verbose=0, shuffle=False,
-              callbacks=[_curve_callback(dataset, chunk, seed, curve,
-                                         f"{dataset} {model_name} packing {packing} seed {seed}")])
+              callbacks=[_curve_callback(dataset, chunk, seed, curve, label)])
     return {"curve": curve, "wall_seconds": time.perf_counter() - start}
 
 
@@ -862,27 +823,27 @@ def pacgan_suite():
     packings = [int(p) for p in FLAGS.packings]
     setting = {"budget": budget, "curve_every": chunk, "packs_per_batch": FLAGS.batch_size or 100,
                "training_points": PACGAN_TRAINING_POINTS, "num_samples": FLAGS.num_samples,
-               **PACGAN_SETTINGS}
-    results = _results_record(FLAGS.output_json, "pacgan", setting)
-    results["commands"].append(_command())
-    key = ("dataset", "model", "packing", "seed")
+               "xla": FLAGS.xla, **PACGAN_SETTINGS}
+    runs_file = _runs_file("pacgan", setting, PACGAN_RUN_FIELDS)
+    runs_file.add_command(_command())
     for dataset in FLAGS.datasets:
         for model_name in models:
             for packing in packings:
                 for seed in range(FLAGS.first_seed, FLAGS.first_seed + seeds):
-                    if _has_run(results, key, (dataset, model_name, packing, seed)):
-                        print(f"{dataset} {model_name} packing {packing} seed {seed}: in "
-                              f"{FLAGS.output_json} already", flush=True)
+                    identity = (dataset, model_name, packing, seed)
+                    label = f"{dataset} {model_name} packing {packing} seed {seed}"
+                    if runs_file.has(identity):  # another process's, or an earlier command's
+                        print(f"{label}: in {FLAGS.output_json} already", flush=True)
                         continue
-                    run = {"dataset": dataset, "model": model_name, "packing": packing,
-                           "seed": seed, **_pacgan_run(dataset, model_name, packing, seed,
-                                                       budget, chunk)}
-                    results = _keep_run(FLAGS.output_json, results, run, key)
+                    run = {**dict(zip(PACGAN_RUN_FIELDS, identity)),
+                           **_pacgan_run(dataset, model_name, packing, seed, budget, chunk, label)}
+                    runs_file.add(run)
                     last = run["curve"][-1]
-                    print(f"{dataset} {model_name} packing {packing} seed {seed}: "
-                          f"{last['modes']} modes ({last['modes_1_percent']} with 1 % of the "
-                          f"samples), {last['high_quality_percent']:.1f} % high quality after "
-                          f"{last['updates']} updates, {run['wall_seconds']:.0f} s", flush=True)
+                    print(f"{label}: {last['modes']} modes ({last['modes_1_percent']} with 1 % "
+                          f"of the samples), {last['high_quality_percent']:.1f} % high quality "
+                          f"after {last['updates']} updates, {run['wall_seconds']:.0f} s",
+                          flush=True)
+    results = runs_file.record
     print(pacgan_table(results), flush=True)
     return results
 
@@ -901,8 +862,13 @@ def pacgan_table(results):
 
     setting = results["setting"]
     groups = {}
-    for run in sorted(results["runs"], key=lambda r: (r["dataset"], r["model"], r["packing"],
-                                                      r["seed"])):
+    from ganzoo import data
+
+    def order(run):  # the data sets as PacGAN's Table 1 (and TOY_DATASETS) list them
+        return (data.TOY_DATASETS.index(run["dataset"]), run["model"], run["packing"],
+                run["seed"])
+
+    for run in sorted(results["runs"], key=order):
         groups.setdefault((run["dataset"], run["model"], run["packing"]), []).append(run)
 
     def cell(group, key, index, digits):
@@ -1040,7 +1006,7 @@ def main(argv):
               "fashion": fashion_suite, "pacgan": pacgan_suite}
     results = suites[FLAGS.suite]()
     # The suites of hour-long runs keep --output_json themselves, run by run and merged with what
-    # other processes write there (_keep_run); writing here could drop another process's run.
+    # other processes write there (ganzoo.runs_file); writing here could drop another's run.
     if FLAGS.suite not in ("fashion", "pacgan"):
         cli.write_json(FLAGS.output_json, results)
 

@@ -91,15 +91,21 @@ def test_pacgan_suite_scores_gan_and_pacgan2_along_a_curve_from_two_processes(tm
     (--noxla: the compile would cost more than these 20 updates; XLA's step is checked against
     the plain one in test_packing.)"""
     out = tmp_path / "pacgan.json"
-    flags = ["--suite=pacgan", "--datasets=ring", "--budget=20", "--curve=10", "--seeds=1",
-             "--batch_size=10", "--num_samples=200", f"--output_json={out}", "--noxla"]
+    setting = ["--suite=pacgan", "--datasets=ring", "--curve=10", "--seeds=1", "--batch_size=10",
+               "--num_samples=200", f"--output_json={out}", "--noxla"]
+    flags = [*setting, "--budget=20"]
     processes = [subprocess.Popen(script_command("benchmark_quality.py", *flags,
                                                  f"--first_seed={seed}"),
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                   env=script_env(), cwd=ROOT)
                  for seed in (0, 1)]
-    outputs = [process.communicate(timeout=180) for process in processes]
-    assert [process.returncode for process in processes] == [0, 0], outputs[0][1][-3000:]
+    try:
+        outputs = [process.communicate(timeout=180) for process in processes]
+    finally:
+        for process in processes:
+            process.kill()
+    assert [process.returncode for process in processes] == [0, 0], [
+        stderr[-2000:] for _, stderr in outputs]
     report = json.loads(out.read_text())
     assert report["setting"]["architecture"] == "pacgan_mlp" and report["setting"]["budget"] == 20
     assert sorted((r["model"], r["packing"], r["seed"]) for r in report["runs"]) == [
@@ -127,11 +133,11 @@ def test_pacgan_suite_scores_gan_and_pacgan2_along_a_curve_from_two_processes(tm
                         timeout=120)
     assert result.returncode == 2
     assert our_stderr_lines(result.stderr) == ["error: --curve=7 must divide --budget=20"]
-    result = run_script("benchmark_quality.py", *flags[:-1], "--budget=40", timeout=120)
+    result = run_script("benchmark_quality.py", *setting, "--budget=40", timeout=120)
     assert result.returncode == 2
     assert our_stderr_lines(result.stderr) == [
-        f"error: --output_json={out} holds results of another setting (budget differs); give "
-        f"the same flags, or another file"
+        f"error: --output_json={out} holds results of another setting (budget: 20 there, 40 "
+        f"here); give the same flags, or another file"
     ]
 
 
