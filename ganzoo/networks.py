@@ -143,8 +143,8 @@ def mlp_pair(
     for i in range(hidden_layers):
         x = keras.layers.Dense(width, activation="relu", dtype=policy, name=f"g_dense_{i}")(x)
     # G's last layer computes in float32 under any precision, as D's does: its output is the
-    # sample, and bfloat16 rounds a value near 1 to steps of 0.0078, most of a std (0.01) of a
-    # ring mode.
+    # sample, and bfloat16 rounds a value near 1 to steps of 0.004-0.008, most of a std (0.01)
+    # of a ring mode.
     x = keras.layers.Dense(flat_size, dtype="float32", name="g_out")(x)
     if is_image_shape(data_shape):
         x = keras.layers.Activation("tanh", dtype="float32", name="g_tanh")(x)

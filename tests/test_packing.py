@@ -166,17 +166,19 @@ def test_pacgans_setting_trains_on_2d_points_and_xla_compiles_the_same_steps():
     # compiles its steps with XLA (as Keras does by itself on a GPU): the same updates, to float
     # rounding, given the same noise (XLA turns random bits into other floats: ganzoo.noise), so
     # the latent batch comes with the data here.
-    runs = []
+    runs, starts = [], []
     for jit_compile in (False, True):
         model = tiny("nsgan", (2,), {}, architecture="pacgan_mlp", latent_dim=2, packing=2)
-        start = all_weights(model)
-        model.compile(d_optimizer=keras.optimizers.SGD(0.05),
+        starts.append(all_weights(model))
+        model.compile(d_optimizer=keras.optimizers.SGD(0.05),  # again, to set jit_compile
                       g_optimizer=keras.optimizers.SGD(0.05), steps_per_execution=2,
                       jit_compile=jit_compile)
         history = model.fit(batches("nsgan", (2,), 16, 2, latent_dim=2), verbose=0).history
         assert all(np.isfinite(values).all() for values in history.values())
         runs.append(all_weights(model))
-    moved = max(np.abs(after - before).max() for after, before in zip(runs[0], start))
+    for a, b in zip(*starts):
+        np.testing.assert_array_equal(a, b)
+    moved = max(np.abs(after - before).max() for after, before in zip(runs[0], starts[0]))
     assert moved > 1e-3
     for plain, compiled in zip(*runs):
         np.testing.assert_allclose(compiled, plain, rtol=1e-4, atol=1e-6)
