@@ -54,7 +54,9 @@ def parse_tf_config(text=None):
     try:
         config = json.loads(text)
     except json.JSONDecodeError as error:
-        raise GanzooError(f"TF_CONFIG is not valid JSON ({error}); expected e.g. {example}") from None
+        raise GanzooError(
+            f"TF_CONFIG is not valid JSON ({error}); expected e.g. {example}"
+        ) from None
     cluster = config.get("cluster") if isinstance(config, dict) else None
     task = config.get("task") if isinstance(config, dict) else None
     if not isinstance(cluster, dict) or not cluster or not isinstance(task, dict):

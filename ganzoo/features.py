@@ -53,7 +53,9 @@ class FeatureExtractor:
     def _run(self, images):
         features, probabilities = [], []
         for start in range(0, len(images), self.batch_size):
-            f, p = self.model(self._prepare(images[start : start + self.batch_size]), training=False)
+            f, p = self.model(
+                self._prepare(images[start : start + self.batch_size]), training=False
+            )
             features.append(np.asarray(f, np.float64))
             probabilities.append(np.asarray(p, np.float64))
         return np.concatenate(features), np.concatenate(probabilities)
@@ -86,7 +88,9 @@ def _domain_network(image_shape, num_classes):
     x = keras.layers.Conv2D(128, 3, strides=2, padding="same", activation="relu")(x)
     x = keras.layers.GlobalAveragePooling2D()(x)
     embedding = keras.layers.Dense(128, activation="relu", name="embedding")(x)
-    probabilities = keras.layers.Dense(num_classes, activation="softmax", name="probabilities")(embedding)
+    probabilities = keras.layers.Dense(
+        num_classes, activation="softmax", name="probabilities"
+    )(embedding)
     return keras.Model(images, probabilities, name="domain_classifier")
 
 
@@ -158,4 +162,6 @@ def get_extractor(spec):
         return inception_v3()
     if spec.startswith("domain:"):
         return domain_classifier(spec[len("domain:"):])
-    raise GanzooError(f"unknown feature extractor {spec!r}; use 'inception' or 'domain:<path.keras>'")
+    raise GanzooError(
+        f"unknown feature extractor {spec!r}; use 'inception' or 'domain:<path.keras>'"
+    )

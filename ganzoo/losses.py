@@ -8,7 +8,8 @@ A loss FAMILY is a (discriminator loss, generator loss) pair plus what D's outpu
     minimax          BCE for D, G descends log(1 - D(G(z)))      (Goodfellow et al. 2014)
     non_saturating   BCE for D, G descends -log D(G(z))          (Goodfellow et al. 2014, Sec. 3)
     wasserstein      critic, D ascends E[D(x)] - E[D(G(z))]       (Arjovsky et al. 2017)
-    hinge            critic, hinge for D, G descends -D(G(z))     (Lim & Ye 2017; Miyato et al. 2018)
+    hinge            critic, hinge for D, G descends -D(G(z))     (Lim & Ye 2017;
+                                                                   Miyato et al. 2018)
     least_squares    D regresses real -> 1, fake -> 0             (Mao et al. 2017)
 For the first two, D's output `l` is a logit, D = sigmoid(l) the probability that the input is
 real, and every log is written with softplus(x) = log(1 + e^x), finite for any finite logit:
@@ -163,7 +164,9 @@ def least_squares_generator_loss(fake_scores):
 # ----------------------------------------------------------------------- per-example metrics
 def classifier_metrics(real_logits, fake_logits):
     """{d_real, d_fake}: D's probabilities that real and generated data are real, in [0, 1]."""
-    return {"d_real": tf.sigmoid(_flatten(real_logits)), "d_fake": tf.sigmoid(_flatten(fake_logits))}
+    return {
+        "d_real": tf.sigmoid(_flatten(real_logits)), "d_fake": tf.sigmoid(_flatten(fake_logits))
+    }
 
 
 def critic_metrics(real_scores, fake_scores):

@@ -76,7 +76,9 @@ def kernel_distance(features_a, features_b, subset_size=1000, num_subsets=100, s
     for _ in range(num_subsets):
         x = a[rng.choice(len(a), m, replace=False)]
         y = b[rng.choice(len(b), m, replace=False)]
-        k_xx, k_yy, k_xy = _polynomial_kernel(x, x), _polynomial_kernel(y, y), _polynomial_kernel(x, y)
+        k_xx, k_yy, k_xy = (
+            _polynomial_kernel(x, x), _polynomial_kernel(y, y), _polynomial_kernel(x, y)
+        )
         off_diagonal = (k_xx.sum() - np.trace(k_xx) + k_yy.sum() - np.trace(k_yy)) / (m * (m - 1))
         estimates.append(off_diagonal - 2.0 * k_xy.mean())
     estimates = np.asarray(estimates)
@@ -130,7 +132,9 @@ def precision_recall(real_features, fake_features, k=3):
     precision: fraction of fakes inside the union of balls around real points (radius: distance
     to the k-th nearest real neighbour); recall: the same with the roles swapped.
     """
-    real, fake = _as_features(real_features, "real_features"), _as_features(fake_features, "fake_features")
+    real, fake = (
+        _as_features(real_features, "real_features"), _as_features(fake_features, "fake_features")
+    )
     precision = _fraction_inside(fake, real, _kth_neighbour_radii(real, k))
     recall = _fraction_inside(real, fake, _kth_neighbour_radii(fake, k))
     return precision, recall

@@ -34,7 +34,9 @@ PRECISIONS = ("float32", "mixed_bfloat16", "mixed_float16")
 def dtype_policy(precision):
     """The Keras dtype policy name for `precision`; GanzooError names the allowed ones."""
     if precision not in PRECISIONS:
-        raise GanzooError(f"unknown precision {precision!r}; choose one of: {', '.join(PRECISIONS)}")
+        raise GanzooError(
+            f"unknown precision {precision!r}; choose one of: {', '.join(PRECISIONS)}"
+        )
     return precision
 
 
@@ -304,7 +306,9 @@ def dcgan_pair(
     _check_latent_dim(latent_dim)
     check_dcgan_shape(data_shape)
     if conditioning is not None and conditioning not in CONDITIONINGS:
-        raise GanzooError(f"unknown conditioning {conditioning!r}; one of: {', '.join(CONDITIONINGS)}")
+        raise GanzooError(
+            f"unknown conditioning {conditioning!r}; one of: {', '.join(CONDITIONINGS)}"
+        )
     if conditioning is not None and packing != 1:
         raise GanzooError(f"packing={packing} needs unconditional networks, not {conditioning!r}")
     check_normalization(d_normalization)

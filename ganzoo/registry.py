@@ -12,7 +12,8 @@ _MODELS = {}
 
 
 def register_model(name):
-    """Class decorator that files `cls` under `name`; a second class with the same name is refused."""
+    """Class decorator that files `cls` under `name`; a second class with the same name is
+    refused."""
 
     def decorator(cls):
         if name in _MODELS:

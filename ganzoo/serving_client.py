@@ -61,7 +61,11 @@ def one_line(detail):
 
 
 def _describe(server, model, version):
-    return f"model {model!r}" + (f" version {version}" if version is not None else "") + f" at {server}"
+    return (
+        f"model {model!r}"
+        + (f" version {version}" if version is not None else "")
+        + f" at {server}"
+    )
 
 
 class RestClient:
@@ -70,7 +74,9 @@ class RestClient:
 
     def _call(self, url, body=None):
         data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})
+        request = urllib.request.Request(
+            url, data=data, headers={"Content-Type": "application/json"}
+        )
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 return json.loads(response.read())
@@ -145,7 +151,11 @@ class GrpcClient:
                 raise GanzooError(
                     f"no TF Serving gRPC API at {self.server} ({code.name}); is the server running?"
                 ) from None
-            kind = "not served" if code == self._grpc.StatusCode.NOT_FOUND else f"refused ({code.name})"
+            kind = (
+                "not served"
+                if code == self._grpc.StatusCode.NOT_FOUND
+                else f"refused ({code.name})"
+            )
             raise GanzooError(
                 f"{_describe(self.server, self.model, self.version)} {kind}: "
                 f"{one_line(error.details())}"
@@ -209,7 +219,9 @@ def sample_images(client, num_samples, seed, labels=None):
         inputs["labels"] = np.asarray(labels, dtype=np.int32).reshape(-1)
     outputs = client.predict("sample", inputs)
     if "images_uint8" not in outputs:
-        raise GanzooError("the model's `sample` signature has no images_uint8 output (not an image model)")
+        raise GanzooError(
+            "the model's `sample` signature has no images_uint8 output (not an image model)"
+        )
     return np.asarray(outputs["images_uint8"], dtype=np.uint8)
 
 

@@ -447,8 +447,9 @@ def train_on_stream(stream, batches_per_epoch, model_config=ModelConfig(),
     Args:
         stream: an endless, batched tf.data.Dataset of float32 [global batch, *data_shape],
             or of dicts {"images", "labels", "latent"?} (see GANModel; labels for conditional
-            models, whose num_classes and class_names come from model_config.model_args). For exact resumption after a crash, batch i of the
-            stream must be the same in every iteration (see data.load_training_stream).
+            models, whose num_classes and class_names come from model_config.model_args). For
+            exact resumption after a crash, batch i of the stream must be the same in every
+            iteration (see data.load_training_stream).
         batches_per_epoch: batches in one pass over the data.
         dataset_name: names the default directories (runs/<model>_<dataset_name>).
         data_description: {name: value} identifying the data, kept in run.json; default

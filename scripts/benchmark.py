@@ -6,9 +6,9 @@
     ganzoo-benchmark --pipeline_only                         # the tf.data pipeline alone
     ganzoo-benchmark --models=dcgan --sampling               # SavedModel vs live generator
 
-Per model (any registered model; --model is an alias; default: the unconditional ones) and batch size, in one process, runs
-alternating, `--repetitions` times `--steps` timed steps after `--warmup` untimed ones (median
-and min-max images/s):
+Per model (any registered model; --model is an alias; default: the unconditional ones) and batch
+size, in one process, runs alternating, `--repetitions` times `--steps` timed steps after `--warmup`
+untimed ones (median and min-max images/s):
   reference  the identical networks in a keras.io-style float32 train_step with the model's loss
              family, d_steps, penalties and Adam settings (benchmark_lib.reference_for; sngan's
              discriminator uses keras.layers.SpectralNormalization there). For a conditional
@@ -154,7 +154,8 @@ def _pipeline_row(name, batch_size, stream, shape):
            "training": benchmark_lib.summary(training), "pipeline": benchmark_lib.summary(pipeline)}
     row["pipeline_over_training"] = row["pipeline"]["median"] / row["training"]["median"]
     print(f"{name:6} batch {batch_size:4}: pipeline {_rate_text(row['pipeline'])} images/s, "
-          f"training {_rate_text(row['training'])}: x{row['pipeline_over_training']:.0f}", flush=True)
+          f"training {_rate_text(row['training'])}: x{row['pipeline_over_training']:.0f}",
+          flush=True)
     return row
 
 

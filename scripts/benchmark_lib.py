@@ -841,7 +841,9 @@ class TorchTwin:
         with torch.no_grad():
             fake = self.generator(torch.randn(batch, self.latent_dim))
         self.d_optimizer.zero_grad(set_to_none=True)
-        d_loss = self.bce(self.discriminator(real), ones) + self.bce(self.discriminator(fake), zeros)
+        d_loss = (
+            self.bce(self.discriminator(real), ones) + self.bce(self.discriminator(fake), zeros)
+        )
         d_loss.backward()
         self.d_optimizer.step()
         self.g_optimizer.zero_grad(set_to_none=True)

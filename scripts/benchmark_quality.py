@@ -87,11 +87,12 @@ with 1 % of the samples (25 of 2,500). Means +- standard errors over seeds besid
 --curve=N scores every N updates of the same runs, tables of modes and of high-quality samples
 against updates. Departs from the paper: ganzoo alternates the D and G updates (its code updates
 both at once), G's batch norm averages with momentum 0.9 (0.95), Keras' default initialisers
-(the paper's: N(0, 0.02) weights and zero biases). Neither of the last two held the samples back in one-off
-checks on the grid's GAN at seed 0: its samples from batch statistics (exact for the 2,500) had
-the high-quality share of those from the moving averages to within 3 points at every 5,000
-updates up to 35,000, and with the paper's initialisers it was 48.9 % at 20,000 updates
-against 53.7 % with Keras' (one run each, the data in another order: no sign of a gain).
+(the paper's: N(0, 0.02) weights and zero biases). Neither of the last two held the samples
+back in one-off checks on the grid's GAN at seed 0: its samples from batch statistics (exact
+for the 2,500) had the high-quality share of those from the moving averages to within 3 points
+at every 5,000 updates up to 35,000, and with the paper's initialisers it was 48.9 % at 20,000
+updates against 53.7 % with Keras' (one run each, the data in another order: no sign of a
+gain).
 """
 
 import os
@@ -105,8 +106,10 @@ from absl import flags  # noqa: E402
 
 flags.DEFINE_enum("suite", "toy", ["toy", "mnist", "conditional", "fashion", "pacgan"],
                   "Which benchmark.")
-flags.DEFINE_string("mnist_dir", "../shared/data/mnist", "Folder with t10k-*-idx*-ubyte.gz (mnist suite).")
-flags.DEFINE_integer("mnist_epochs", 20, "dcgan epochs over the 8,000 training digits (mnist suite).")
+flags.DEFINE_string("mnist_dir", "../shared/data/mnist",
+                    "Folder with t10k-*-idx*-ubyte.gz (mnist suite).")
+flags.DEFINE_integer("mnist_epochs", 20,
+                     "dcgan epochs over the 8,000 training digits (mnist suite).")
 flags.DEFINE_string("grid_png", "mnist_dcgan_samples.png", "Sample grid of the mnist suite.")
 flags.DEFINE_list("datasets", ["ring", "grid"], "Toy data sets.")
 flags.DEFINE_list("models", None, "Models to compare; default gan,nsgan (toy), every image "
@@ -238,12 +241,15 @@ def mnist_suite():
             dataset_name="mnist_test_8000",
         )
         generated = trained.model.generate(2000, seed=1)
-        model_scores = evaluation.score_images(generated, held_images, extractor, kid_subset_size=1000)
-        floor = evaluation.score_images(train_images[:2000], held_images, extractor, kid_subset_size=1000)
+        model_scores = evaluation.score_images(generated, held_images, extractor,
+                                               kid_subset_size=1000)
+        floor = evaluation.score_images(train_images[:2000], held_images, extractor,
+                                        kid_subset_size=1000)
     images.write_png(FLAGS.grid_png, images.samples_picture(generated[:64], upscale=2))
     print(f"\n{'compared with 2,000 held-apart digits':40} {'FID':>8} {'KID':>18}  features")
     for label, scores in (("dcgan samples", model_scores), ("real training digits (floor)", floor)):
-        print(f"{label:40} {scores['fid']:8.3f} {scores['kid']:9.4f} +- {scores['kid_std_error']:.4f}  {scores['feature_extractor']}")
+        print(f"{label:40} {scores['fid']:8.3f} {scores['kid']:9.4f} +- "
+              f"{scores['kid_std_error']:.4f}  {scores['feature_extractor']}")
     print(f"sample grid: {FLAGS.grid_png}")
     return {"classifier": metadata, "dcgan": model_scores, "real_floor": floor,
             "config": {"epochs": FLAGS.mnist_epochs, "width": FLAGS.width, "batch_size": 64}}

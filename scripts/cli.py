@@ -130,7 +130,11 @@ def config_from_flags(config_class):
     """An instance of `config_class` from the parsed flags of the same names."""
     values = flags.FLAGS
     return config_class(
-        **{f.name: values[f.name].value for f in dataclasses.fields(config_class) if f.name in values}
+        **{
+            f.name: values[f.name].value
+            for f in dataclasses.fields(config_class)
+            if f.name in values
+        }
     )
 
 

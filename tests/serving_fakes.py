@@ -187,7 +187,9 @@ def start_rest_server(served):
                     return {
                         name: {
                             "dtype": _dtype_name(info.dtype),
-                            "tensor_shape": {"dim": [{"size": str(d.size)} for d in info.tensor_shape.dim]},
+                            "tensor_shape": {
+                                "dim": [{"size": str(d.size)} for d in info.tensor_shape.dim]
+                            },
                             "name": info.name,
                         }
                         for name, info in infos.items()

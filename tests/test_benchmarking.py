@@ -49,7 +49,9 @@ def _fit_reference(reference, steps=2):
 
 
 def test_every_registered_model_has_a_reference_of_its_loss_family():
-    families = {ganzoo.get_model_class(name).defaults["loss_family"] for name in ganzoo.list_models()}
+    families = {
+        ganzoo.get_model_class(name).defaults["loss_family"] for name in ganzoo.list_models()
+    }
     assert families <= set(benchmark_lib.REFERENCE_LOSSES)
 
 

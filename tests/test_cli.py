@@ -69,7 +69,10 @@ def test_sample_writes_a_png_grid(trained_run):
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["--model=no_such_gan"], "--model=no_such_gan: value should be one of <acgan|cgan|dcgan|gan|"),
+        (
+            ["--model=no_such_gan"],
+            "--model=no_such_gan: value should be one of <acgan|cgan|dcgan|gan|",
+        ),
         (["--width=0"], "error: dcgan: width=0 is not allowed; width must be an integer >= 1"),
     ],
 )
@@ -78,7 +81,8 @@ def test_bad_flags_get_a_one_line_error(tmp_path, args, message):
     assert result.returncode != 0
     assert message in result.stderr
     assert "Traceback" not in result.stderr
-    assert len(our_stderr_lines(result.stderr)) <= 2, result.stderr  # absl's flag errors add a "--helpshort" hint line
+    # absl's flag errors add a "--helpshort" hint line
+    assert len(our_stderr_lines(result.stderr)) <= 2, result.stderr
 
 
 # The other settings a flag carries are refused by train_lib before any work, with the message
@@ -164,7 +168,9 @@ def test_conditional_models_train_on_digits_and_on_a_labelled_folder(tmp_path, t
     unlabelled = tmp_path / "flat"
     unlabelled.mkdir()
     for i in range(4):
-        tf.io.write_file(str(unlabelled / f"{i}.png"), tf.io.encode_png(np.zeros((16, 16, 1), np.uint8)))
+        tf.io.write_file(
+            str(unlabelled / f"{i}.png"), tf.io.encode_png(np.zeros((16, 16, 1), np.uint8))
+        )
     with pytest.raises(GanzooError, match="has no class labels") as refusal:
         train_lib.train(
             DataConfig(dataset=str(unlabelled), image_size=16, batch_size=2),

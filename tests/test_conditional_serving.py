@@ -103,7 +103,9 @@ def test_out_of_range_labels_are_a_one_line_client_error(servers, protocol):
 
 @pytest.mark.parametrize("protocol", PROTOCOLS)
 def test_metadata_shows_the_labels_input_and_the_class_names_signature(servers, protocol):
-    signatures = serving_client.make_client(protocol, servers["cgan", protocol], "cgan").signatures()
+    signatures = serving_client.make_client(
+        protocol, servers["cgan", protocol], "cgan"
+    ).signatures()
     int32 = ("int32", "DT_INT32")
     for name in ("serving_default", "sample", "sample_png", "discriminate"):
         dtype, shape = signatures[name]["inputs"]["labels"]
@@ -120,7 +122,10 @@ def test_resolve_labels_maps_names_and_refuses_in_one_line():
     np.testing.assert_array_equal(resolve(NAMES, 4), [0, 1, 2, 0])
     assert resolve(None, 4) is None
     errors = [
-        (dict(class_name="sandal"), "unknown class 'sandal'; the classes are: t-shirt, trouser, sneaker"),
+        (
+            dict(class_name="sandal"),
+            "unknown class 'sandal'; the classes are: t-shirt, trouser, sneaker",
+        ),
         (dict(labels=[3]), r"label 3 is out of range; the model has classes 0..2 \(t-shirt"),
         (dict(labels=["x"]), "labels must be integers"),
         (dict(labels=[0], class_name="sneaker"), "not both"),
@@ -239,7 +244,8 @@ def test_served_samples_are_of_the_requested_class(tmp_path_factory, tfds_dir):
     )
     keras.utils.set_random_seed(0)
     model = ganzoo.get_model("acgan", data_shape=(16, 16, 1), latent_dim=32, width=16,
-                             num_classes=classes, class_names=list(data.class_names("digits", tfds_dir)))
+                             num_classes=classes,
+                             class_names=list(data.class_names("digits", tfds_dir)))
     model.compile()
     model.fit(stream, steps_per_epoch=STEPS, epochs=1, verbose=0)
     served = ServedModel("acgan", export.export_generator(model, str(directory / "acgan")))

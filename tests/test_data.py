@@ -106,7 +106,9 @@ def test_every_iterator_of_the_training_stream_yields_the_same_batches(tfds_dir)
     first = np.stack([batch.numpy() for batch in stream.take(60)])
     again = np.stack([batch.numpy() for batch in stream.take(60)])
     np.testing.assert_array_equal(first, again)
-    np.testing.assert_array_equal(first[10:], np.stack([b.numpy() for b in stream.skip(10).take(50)]))
+    np.testing.assert_array_equal(
+        first[10:], np.stack([b.numpy() for b in stream.skip(10).take(50)])
+    )
     other_seed = next(iter(data.load_training_stream(config, seed=4)[0])).numpy()
     assert not np.array_equal(first[0], other_seed)
     # One pass of a plain dataset reshuffles each time it is iterated (each epoch of fit).

@@ -53,7 +53,9 @@ def test_replicas_draw_different_noise_and_seeds_reproduce_it(mirrored):
 
 
 def test_a_global_batch_that_replicas_cannot_split_is_refused(tmp_path):
-    with pytest.raises(ganzoo.GanzooError, match="batch_size 31 is not divisible by the 2 replicas"):
+    with pytest.raises(
+        ganzoo.GanzooError, match="batch_size 31 is not divisible by the 2 replicas"
+    ):
         train_lib.train(
             DataConfig(dataset="ring", batch_size=31),
             ModelConfig(model="nsgan", preset="tiny"),

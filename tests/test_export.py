@@ -49,7 +49,9 @@ def test_an_existing_version_is_never_overwritten_silently(tmp_path, dcgan):
 
 def test_the_signature_rejects_a_latent_of_the_wrong_width(tmp_path, dcgan):
     serve = export.load_signature(export.export_generator(dcgan, str(tmp_path / "m")))
-    with pytest.raises(tf.errors.InvalidArgumentError, match=r"latent must be float32 \[batch, 6\]"):
+    with pytest.raises(
+        tf.errors.InvalidArgumentError, match=r"latent must be float32 \[batch, 6\]"
+    ):
         serve(latent=tf.zeros([2, 7]))
 
 
@@ -77,7 +79,9 @@ def test_the_model_config_parses_back_into_a_model_server_config(tmp_path):
         text_format.Parse((root / "models.config").read_text(), config)
         return [(c.name, c.base_path, c.model_platform) for c in config.model_config_list.config]
 
-    assert export.write_model_config(str(root), "/models/") == (str(root / "models.config"), expected)
+    assert export.write_model_config(str(root), "/models/") == (
+        str(root / "models.config"), expected
+    )
     assert read_back() == [(name, f"/models/{name}", "tensorflow") for name in expected]
     export.write_model_config(str(root))
     assert read_back() == [(name, str(root / name), "tensorflow") for name in expected]

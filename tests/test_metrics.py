@@ -52,7 +52,9 @@ def test_fid_matches_scipy_sqrtm_and_the_eigenvalues_of_the_product():
 
 
 def test_kid_is_zero_within_error_for_one_distribution_and_positive_for_two():
-    same_a, same_b = gaussian(2000, np.zeros(4), np.ones(4), 4), gaussian(2000, np.zeros(4), np.ones(4), 5)
+    same_a, same_b = (
+        gaussian(2000, np.zeros(4), np.ones(4), 4), gaussian(2000, np.zeros(4), np.ones(4), 5)
+    )
     mean, error = metrics.kernel_distance(same_a, same_b, subset_size=500, num_subsets=20)
     assert abs(mean) < 3 * error + 1e-3
     shifted = gaussian(2000, np.full(4, 0.5), np.ones(4), 6)

@@ -82,13 +82,17 @@ def test_defaults_follow_the_papers():
 
     assert model("gan").loss_family == "minimax"
     assert model("nsgan").loss_family == "non_saturating"
-    assert (model("dcgan").loss_family, model("dcgan").d_normalization) == ("non_saturating", "batch")
+    assert (model("dcgan").loss_family, model("dcgan").d_normalization) == (
+        "non_saturating", "batch"
+    )
     wgan = model("wgan_gp")
     assert (wgan.loss_family, wgan.d_normalization, wgan.gp_weight, wgan.d_steps) == (
         "wasserstein", "none", 10.0, 5
     )
     assert (wgan.d_learning_rate, wgan.beta_1, wgan.beta_2) == (1e-4, 0.0, 0.9)
-    assert (model("lsgan").loss_family, model("lsgan").d_normalization) == ("least_squares", "batch")
+    assert (model("lsgan").loss_family, model("lsgan").d_normalization) == (
+        "least_squares", "batch"
+    )
     assert (model("sngan").loss_family, model("sngan").d_normalization) == ("hinge", "spectral")
     assert all(model(name).r1_weight == 0.0 for name in ganzoo.list_models())
 
@@ -132,7 +136,8 @@ def test_the_generator_step_never_updates_the_discriminator(name, shape, overrid
     for before, after in zip(d_before, model.discriminator.trainable_variables):
         np.testing.assert_array_equal(before, after.numpy())
     assert any(
-        not np.array_equal(b, a.numpy()) for b, a in zip(g_before, model.generator.trainable_variables)
+        not np.array_equal(b, a.numpy())
+        for b, a in zip(g_before, model.generator.trainable_variables)
     )
 
 
@@ -201,8 +206,12 @@ def test_one_mixed_bfloat16_step_moves_the_weights_like_float32(name, shape, ove
             start = model.get_weights()
         model.set_weights(start)
         model.fit(batches(name, shape, 16, 1, latent_dim=model.latent_dim), epochs=1, verbose=0)
-        updates.append(np.concatenate([(a - b).ravel() for a, b in zip(model.get_weights(), start)]))
-    assert all(out.dtype == "float32" for out in model.generator.outputs + model.discriminator.outputs)
+        updates.append(
+            np.concatenate([(a - b).ravel() for a, b in zip(model.get_weights(), start)])
+        )
+    assert all(
+        out.dtype == "float32" for out in model.generator.outputs + model.discriminator.outputs
+    )
     reference, mixed = updates
     error = np.linalg.norm(mixed - reference) / np.linalg.norm(reference)
     print(f"\n{name}: relative error of the bfloat16 update = {error:.3f}")
@@ -314,7 +323,10 @@ def test_generate_rejects_a_latent_of_the_wrong_width():
 @pytest.mark.parametrize(
     "arguments, message",
     [
-        ({"loss_family": "vanilla"}, r"gan: loss_family='vanilla' is not allowed; .*one of: minimax, "),
+        (
+            {"loss_family": "vanilla"},
+            r"gan: loss_family='vanilla' is not allowed; .*one of: minimax, ",
+        ),
         ({"d_steps": 0}, r"d_steps=0 is not allowed; d_steps must be an integer >= 1"),
         ({"gp_weight": -1.0}, r"gp_weight must be a number >= 0"),
         ({"r1_weight": float("nan")}, r"r1_weight must be a number >= 0"),
@@ -326,7 +338,10 @@ def test_generate_rejects_a_latent_of_the_wrong_width():
         ({"g_ema_decay": 1.0}, r"g_ema_decay must be a number in \(0, 1\), or None"),
         ({"d_normalization": "group"}, r"one of: batch, layer, spectral, none"),
         ({"precision": "float8"}, r"precision='float8' is not allowed; .*mixed_float16"),
-        ({"widht": 3}, r"gan has no argument 'widht'; its arguments: latent_dim, architecture, width"),
+        (
+            {"widht": 3},
+            r"gan has no argument 'widht'; its arguments: latent_dim, architecture, width",
+        ),
     ],
 )
 def test_bad_arguments_get_one_line_naming_what_is_allowed(arguments, message):
@@ -340,7 +355,9 @@ def test_a_penalty_on_a_batch_normalised_critic_is_refused():
         ganzoo.get_model("dcgan", data_shape=(16, 16, 1), gp_weight=10.0)
     with pytest.raises(ganzoo.GanzooError, match="r1_weight needs per-example"):
         ganzoo.get_model("lsgan", data_shape=(16, 16, 1), r1_weight=1.0)
-    model = ganzoo.get_model("dcgan", data_shape=(16, 16, 1), r1_weight=1.0, d_normalization="layer")
+    model = ganzoo.get_model(
+        "dcgan", data_shape=(16, 16, 1), r1_weight=1.0, d_normalization="layer"
+    )
     assert "r1_penalty" in model.metric_names()
 
 

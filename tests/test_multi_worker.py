@@ -40,7 +40,9 @@ def test_two_workers_train_identically_and_only_the_chief_writes(tmp_path, tfds_
             scratch = tmp_path / f"tmp{index}"  # each worker's TMPDIR, checked empty afterwards
             scratch.mkdir()
             env = script_env(
-                TF_CONFIG=json.dumps({"cluster": cluster, "task": {"type": "worker", "index": index}}),
+                TF_CONFIG=json.dumps(
+                    {"cluster": cluster, "task": {"type": "worker", "index": index}}
+                ),
                 TMPDIR=str(scratch),
             )
             workers.append(
@@ -70,7 +72,9 @@ def test_two_workers_train_identically_and_only_the_chief_writes(tmp_path, tfds_
     # The same run on one device gives the same weights: replica count does not matter.
     single = run_script(
         "train.py",
-        *tiny_train_args(tfds_dir, tmp_path / "one", "--steps=30", "--export_dir=", "--precision=float32"),
+        *tiny_train_args(
+            tfds_dir, tmp_path / "one", "--steps=30", "--export_dir=", "--precision=float32"
+        ),
     )
     assert single.returncode == 0, single.stderr[-3000:]
     one, two = load_weights(tmp_path / "one" / "model.keras"), load_weights(run_dir / "model.keras")

@@ -70,7 +70,9 @@ def test_precision_round_trips_through_the_config_and_rejects_unknown_names():
     model = ganzoo.get_model("gan", data_shape=(2,), precision="mixed_bfloat16")
     clone = type(model).from_config(model.get_config())
     assert clone.precision == "mixed_bfloat16"
-    with pytest.raises(ganzoo.GanzooError, match="precision='float8' is not allowed.*mixed_float16"):
+    with pytest.raises(
+        ganzoo.GanzooError, match="precision='float8' is not allowed.*mixed_float16"
+    ):
         ganzoo.get_model("gan", data_shape=(2,), precision="float8")
     assert networks.PRECISIONS == ("float32", "mixed_bfloat16", "mixed_float16")
 

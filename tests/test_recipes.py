@@ -45,7 +45,10 @@ def test_what_the_user_set_wins_over_the_recipe():
     assert model_config.model_args["g_learning_rate"] == 5e-4
     assert "width" not in model_config.model_args  # the preset sets width: it counts as given
     assert model_config.model_kwargs()["width"] == 8
-    assert model_config.model_args["d_learning_rate"] == recipes.recipe_for("nsgan", "grid").model_args["d_learning_rate"]
+    assert (
+        model_config.model_args["d_learning_rate"]
+        == recipes.recipe_for("nsgan", "grid").model_args["d_learning_rate"]
+    )
     assert data_config.batch_size == 32 and train_config.epochs == 3 and train_config.steps is None
     assert not {"g_learning_rate", "width", "batch_size", "steps"} & set(taken)
 

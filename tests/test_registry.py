@@ -18,7 +18,10 @@ def test_get_model_applies_overrides():
 
 def test_unknown_model_name_lists_the_known_ones():
     # A name no model will take, so that the test survives the zoo growing.
-    with pytest.raises(ganzoo.GanzooError, match="unknown model 'no_such_gan'; known models: acgan, cgan, dcgan, gan, "):
+    with pytest.raises(
+        ganzoo.GanzooError,
+        match="unknown model 'no_such_gan'; known models: acgan, cgan, dcgan, gan, ",
+    ):
         ganzoo.get_model("no_such_gan")
 
 

@@ -40,7 +40,8 @@ def exported(tmp_path_factory):
 
 
 def saved_model_cli_show(version_dir):
-    """{signature: {"inputs"|"outputs": {name: (dtype, shape)}}} from `saved_model_cli show --all`."""
+    """{signature: {"inputs"|"outputs": {name: (dtype, shape)}}} from
+    `saved_model_cli show --all`."""
     text = subprocess.run(
         ["saved_model_cli", "show", "--dir", version_dir, "--all"],
         capture_output=True, text=True, check=True, env=script_env(), timeout=120,
@@ -143,7 +144,9 @@ def test_discriminate_is_d_in_inference_mode(exported):
     logits = model.discriminator(images, training=False).numpy().reshape(-1)
     np.testing.assert_allclose(outputs["logits"], logits, atol=1e-5)
     np.testing.assert_allclose(outputs["probabilities"], 1 / (1 + np.exp(-logits)), atol=1e-6)
-    with pytest.raises(tf.errors.InvalidArgumentError, match=r"images must be float32 \[batch, 16, 16, 1\]"):
+    with pytest.raises(
+        tf.errors.InvalidArgumentError, match=r"images must be float32 \[batch, 16, 16, 1\]"
+    ):
         export.load_signature(version_dir, "discriminate")(images=tf.zeros([2, 8, 8, 1]))
 
 
@@ -173,7 +176,9 @@ def test_the_tf1_session_loader_loads_it_without_ganzoo(tmp_path, exported):
         capture_output=True, text=True, timeout=120, env=script_env(), cwd=str(tmp_path),
     )
     assert result.returncode == 0, result.stderr[-3000:]
-    np.testing.assert_allclose(np.load(tmp_path / "images.npy"), model.generate(latent=latent), atol=1e-5)
+    np.testing.assert_allclose(
+        np.load(tmp_path / "images.npy"), model.generate(latent=latent), atol=1e-5
+    )
 
 
 @pytest.mark.parametrize("name", ["dcgan", "gan"])
@@ -181,7 +186,9 @@ def test_warmup_requests_parse_and_are_answered(exported, name):
     _, version_dir = exported[name]
     requests = export.read_warmup_requests(os.path.join(version_dir, export.WARMUP_FILE))
     is_image = len(exported[name][0].data_shape) == 3
-    expected = {"serving_default", "sample", "discriminate"} | ({"sample_png"} if is_image else set())
+    expected = {"serving_default", "sample", "discriminate"} | (
+        {"sample_png"} if is_image else set()
+    )
     assert {r.model_spec.signature_name for r in requests} == expected
     assert {r.model_spec.name for r in requests} == {name}
     loaded = tf.saved_model.load(version_dir)
@@ -208,7 +215,9 @@ def test_a_killed_export_leaves_no_version_behind(tmp_path):
     try:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline and process.poll() is None:
-            if export_dir.exists() and any(p.name.startswith(".tmp-") for p in export_dir.iterdir()):
+            if export_dir.exists() and any(
+                p.name.startswith(".tmp-") for p in export_dir.iterdir()
+            ):
                 break
             time.sleep(0.01)
         assert process.poll() is None, "the export finished (or failed) before it could be killed"
@@ -262,17 +271,28 @@ def test_the_client_names_an_unknown_model_or_version(protocol, grpc_server, res
 def test_the_client_says_when_no_server_is_there(protocol):
     from tests.test_multi_worker import free_ports
 
-    client = serving_client.make_client(protocol, f"127.0.0.1:{free_ports(1)[0]}", "dcgan", timeout=3)
+    client = serving_client.make_client(
+        protocol, f"127.0.0.1:{free_ports(1)[0]}", "dcgan", timeout=3
+    )
     with pytest.raises(ganzoo.GanzooError, match="no TF Serving .* is the server running"):
         serving_client.sample_images(client, 1, seed=0)
 
 
 def test_rest_request_bodies_follow_the_documented_json_format(rest_server):
-    assert serving_client.rest_url("host:8501", "dcgan") == "http://host:8501/v1/models/dcgan:predict"
-    assert serving_client.rest_url("h:1", "dcgan", 2, "metadata") == "http://h:1/v1/models/dcgan/versions/2/metadata"
-    body = serving_client.rest_predict_body("sample", {"num_samples": np.int32(2), "seed": np.int64(7)})
+    assert (
+        serving_client.rest_url("host:8501", "dcgan") == "http://host:8501/v1/models/dcgan:predict"
+    )
+    assert (
+        serving_client.rest_url("h:1", "dcgan", 2, "metadata")
+        == "http://h:1/v1/models/dcgan/versions/2/metadata"
+    )
+    body = serving_client.rest_predict_body(
+        "sample", {"num_samples": np.int32(2), "seed": np.int64(7)}
+    )
     assert body == {"signature_name": "sample", "inputs": {"num_samples": 2, "seed": 7}}
-    latent = serving_client.rest_predict_body("serving_default", {"latent": np.zeros((1, 2), np.float32)})
+    latent = serving_client.rest_predict_body(
+        "serving_default", {"latent": np.zeros((1, 2), np.float32)}
+    )
     assert latent == {"signature_name": "serving_default", "inputs": {"latent": [[0.0, 0.0]]}}
     address, seen = rest_server
     serving_client.sample_images(serving_client.make_client("rest", address, "dcgan"), 2, seed=1)
@@ -287,7 +307,9 @@ def test_serve_client_script_writes_a_grid_and_prints_signatures(tmp_path, grpc_
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert tf.io.decode_png(tf.io.read_file(str(output))).shape == (2 * 17 + 1, 2 * 17 + 1, 1)
-    metadata = run_script("serve_client.py", "--protocol=grpc", f"--server={grpc_server}", "--metadata")
+    metadata = run_script(
+        "serve_client.py", "--protocol=grpc", f"--server={grpc_server}", "--metadata"
+    )
     assert metadata.returncode == 0, metadata.stderr[-3000:]
     for name in ("serving_default", "sample", "sample_png", "discriminate"):
         assert re.search(rf"^{name}$", metadata.stdout, re.M)
@@ -306,7 +328,9 @@ def test_export_script_versions_a_checkpoint_and_writes_the_model_config(tmp_pat
         )
         assert result.returncode == 0, result.stderr[-3000:]
         assert f"SavedModel: {root / 'dcgan' / str(expected_version)}" in result.stdout
-    again = run_script("export.py", f"--checkpoint={tmp_path}", f"--saved_models_root={root}", "--version=1")
+    again = run_script(
+        "export.py", f"--checkpoint={tmp_path}", f"--saved_models_root={root}", "--version=1"
+    )
     assert again.returncode == 2 and "already exists; pass --overwrite" in again.stderr
     config = model_server_config_pb2.ModelServerConfig()
     text_format.Parse((root / "models.config").read_text(), config)
@@ -314,4 +338,6 @@ def test_export_script_versions_a_checkpoint_and_writes_the_model_config(tmp_pat
     assert entries == [("dcgan", "/models/dcgan", "tensorflow")]
     served = export.load_signature(str(root / "dcgan" / "2"))
     latent = model.sample_latent(2, seed=0)
-    np.testing.assert_allclose(served(latent=latent)["images"], model.generate(latent=latent), atol=1e-5)
+    np.testing.assert_allclose(
+        served(latent=latent)["images"], model.generate(latent=latent), atol=1e-5
+    )

@@ -123,7 +123,9 @@ def _classes(folder):
         return paths, None, labels
     loose = [path for path, label in zip(paths, labels) if label < 0]
     if loose:
-        shown = ", ".join(names[:MAX_NAMED_FILES]) + (", ..." if len(names) > MAX_NAMED_FILES else "")
+        shown = ", ".join(names[:MAX_NAMED_FILES]) + (
+            ", ..." if len(names) > MAX_NAMED_FILES else ""
+        )
         raise GanzooError(
             f"folder {folder!r} has {len(loose)} images directly inside it (e.g. {loose[0]}) "
             f"beside its {len(names)} class sub-folders ({shown}); for labels every image must be "

@@ -364,7 +364,9 @@ def _examples(name, image_size, channels, split, data_dir, seed, with_labels=Fal
     return examples.cache(), True
 
 
-def load_labeled_images(name=EMBEDDED_DATASET, split="train", image_size=None, channels=None, data_dir=None):
+def load_labeled_images(
+    name=EMBEDDED_DATASET, split="train", image_size=None, channels=None, data_dir=None,
+):
     """Unbatched (float32 image [H, W, C] in [-1, 1], int64 label) pairs of a labelled image
     data set ("digits", a tfds image classification set, a folder with one sub-folder per class,
     or a folder of idx files with label files), resized as load_dataset resizes, in the source's

@@ -47,7 +47,9 @@ class Argument:
         low = "-inf" if self.low is None else f"{self.low:g}"
         high = "inf" if self.high is None else f"{self.high:g}"
         if self.high is None:
-            text = f"{noun} {'>' if self.low_open else '>='} {low}" if self.low is not None else noun
+            text = (
+                f"{noun} {'>' if self.low_open else '>='} {low}" if self.low is not None else noun
+            )
         else:
             text = (f"{noun} in {'(' if self.low_open else '['}{low}, "
                     f"{high}{')' if self.high_open else ']'}")

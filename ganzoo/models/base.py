@@ -517,7 +517,8 @@ class GANModel(keras.Model):
         return self.sampling_generator(), discriminator
 
     def sample_latent(self, num_samples, seed=0):
-        """float32 [num_samples, latent_dim] N(0, 1) noise, the same for the same seed everywhere."""
+        """float32 [num_samples, latent_dim] N(0, 1) noise, the same for the same seed
+        everywhere."""
         return noise.latent_batch(num_samples, self.latent_dim, seed)
 
     def check_labels(self, labels, count):
