@@ -122,7 +122,8 @@ def test_pacgan_suite_scores_gan_and_pacgan2_along_a_curve_from_two_processes(tm
     stdout = max((o[0] for o in outputs), key=lambda text: text.count("| ring | nsgan | 2 | 2 |"))
     assert "| ring | nsgan | 2 | 2 |" in stdout and "| ring | nsgan | 1 | 2 |" in stdout
     assert stdout.count("| data | model | packing | 10 | 20 |") == 2  # modes, high quality
-    assert "GAN: 6.3 ± 0.5 modes, 98.2 %" in stdout
+    assert "| GAN: 6.3 ± 0.5 modes, 98.2 ± 0.2 %, reverse KL 0.45 ± 0.09 |" in stdout
+    assert "| PacGAN2: 7.9 ± 0.1 modes, 95.6 ± 2.0 %, reverse KL 0.07 ± 0.03 |" in stdout
 
     # A rerun finds its runs in the file and trains nothing.
     result = run_script("benchmark_quality.py", *flags, "--first_seed=0", timeout=120)
@@ -159,5 +160,6 @@ def test_toy_suite_runs_the_recipe_per_seed(tmp_path):
     # The recipe ran where no flag overrode it: packing 4 and lr_decay_steps set to --steps.
     assert "packing=4" in result.stderr and "lr_decay_steps=20" in result.stderr
     assert f"| ring | nsgan | 2 | {modes[0]}, {modes[1]} (of 8) |" in result.stdout
+    assert "; PacGAN4: 7.8 ± 0.1 modes, 95.9 ± 1.4 %, reverse KL 0.07 ± 0.02;" in result.stdout
     picture = tf.io.decode_png(tf.io.read_file(str(tmp_path / "pictures" / "nsgan_ring.png")))
     assert picture.shape[:2] == (512, 512) and np.ptp(picture.numpy()) > 0
