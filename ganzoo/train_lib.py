@@ -157,12 +157,24 @@ def restore_backup(model, backup_dir):
                 f"the only backup in {backup_dir} was cut short while it was written (the run "
                 f"was killed during its first backup); delete {backup_dir} to start the run again"
             ) from None
-        shutil.copyfile(previous, weights)
+        _put_back(previous, weights)
         metadata = os.path.join(backup_dir, "training_metadata.json")
         if os.path.exists(metadata + ".bkp"):
-            shutil.copyfile(metadata + ".bkp", metadata)
+            _put_back(metadata + ".bkp", metadata)
         model.load_weights(weights)
     return ganzoo_callbacks.generator_steps(model)
+
+
+def _put_back(copy, path):
+    """Make `path` a new file with the bytes of `copy` (written beside it, then renamed).
+
+    Not a rewrite of the old file: a save interrupted in this process (Ctrl-C) may still hold it
+    open for writing (Keras closes its HDF5 store only when a save ends), and HDF5 hands that
+    half-written file back to any later open of the same file in the process, whatever was
+    copied into it; a late close would also write over it. A new file is a different one."""
+    restoring = f"{path}.restoring"
+    shutil.copyfile(copy, restoring)
+    os.replace(restoring, path)
 
 
 def _distributed_input(stream, resumed_step):

@@ -1,5 +1,6 @@
 """A killed run resumes exactly; a diverged run stops cleanly and spares the last checkpoint;
-Keras' backup files keep the names that resuming reads."""
+Keras' backup files keep the names that resuming reads; a backup cut short falls back to the one
+before it."""
 
 import hashlib
 import json
@@ -12,9 +13,12 @@ import time
 import keras
 import numpy as np
 import pytest
+import tensorflow as tf
 
+import ganzoo
+from ganzoo import train_lib
 from tests.conftest import (
-    ROOT, load_weights, our_stderr_lines, run_script, script_command, script_env, tiny_train_args,
+    ROOT, all_weights, load_weights, our_stderr_lines, run_script, script_command, script_env, tiny_train_args,
     train_tiny,
 )
 
@@ -102,26 +106,30 @@ def test_a_diverging_run_stops_with_one_line_and_leaves_the_checkpoint_intact(tm
     assert not (tmp_path / "export").exists()  # nothing exported from a diverged model
 
 
+class StopAfterTwoSteps(keras.callbacks.Callback):
+    """Keeps `weights_of(model)` after each step and raises RuntimeError after the second, as
+    an interruption would (with BackupAndRestore at save_freq=1: two backups)."""
+
+    def __init__(self, weights_of):
+        super().__init__()
+        self.weights_of, self.weights = weights_of, []
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.weights.append(self.weights_of(self.model))
+        if batch == 1:
+            raise RuntimeError("interrupted")
+
+
 def test_keras_backup_files_keep_the_names_that_restore_backup_reads(tmp_path):
     # train_lib.restore_backup reads BackupAndRestore's private files by name (to learn the step
     # before fit() and to fall back as Keras does): this fails first when Keras renames them.
-    class StopAfterTwoSteps(keras.callbacks.Callback):
-        def __init__(self):
-            super().__init__()
-            self.weights = []  # after each step
-
-        def on_train_batch_end(self, batch, logs=None):
-            self.weights.append(self.model.get_weights())
-            if batch == 1:
-                raise RuntimeError("interrupted")
-
     def tiny_model():
         keras.utils.set_random_seed(0)
         model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1)])
         model.compile(keras.optimizers.SGD(0.1), loss="mse")
         return model
 
-    model, stop = tiny_model(), StopAfterTwoSteps()
+    model, stop = tiny_model(), StopAfterTwoSteps(lambda model: model.get_weights())
     backup_dir = tmp_path / "backup"
     backup = keras.callbacks.BackupAndRestore(str(backup_dir), save_freq=1, double_checkpoint=True)
     x, y = np.arange(12, dtype="float32").reshape(4, 3) / 10, np.ones((4, 1), "float32")
@@ -145,3 +153,39 @@ def test_keras_backup_files_keep_the_names_that_restore_backup_reads(tmp_path):
         restored.load_weights(tmp_path / name)
         for got, want in zip(restored.get_weights(), stop.weights[step - 1]):
             np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.filterwarnings("ignore:Skipping")  # Keras on the half-written file, as it should
+def test_a_backup_save_cut_short_in_this_process_falls_back_to_the_previous_backup(tmp_path):
+    # Ctrl-C during BackupAndRestore's save leaves Keras' HDF5 store open for writing (it closes
+    # it only when a save ends), and HDF5 hands that half-written file back to a later open of
+    # the same file in this process. restore_backup then read no variables from the previous
+    # backup copied over it ("Layer 'd_conv_0' expected 2 variables, but received 0", seen in
+    # the Ctrl-C test of tests/test_runs.py on a loaded machine) and the interrupted run ended
+    # in a traceback instead of its one line.
+    import h5py  # what Keras writes .weights.h5 files with
+
+    def tiny_gan():
+        keras.utils.set_random_seed(0)
+        model = ganzoo.get_model("gan", data_shape=(2,), latent_dim=2, width=4)
+        model.compile()
+        return model
+
+    backup_dir = tmp_path / "backup"
+    stop = StopAfterTwoSteps(all_weights)
+    backup = keras.callbacks.BackupAndRestore(str(backup_dir), save_freq=1, double_checkpoint=True)
+    points = tf.data.Dataset.from_tensor_slices(np.ones((8, 2), "float32")).batch(2)
+    with pytest.raises(RuntimeError, match="interrupted"):
+        tiny_gan().fit(points, epochs=1, verbose=0, callbacks=[backup, stop])
+    # The save after step 3 cut short: the file truncated and still open for writing.
+    half_written = h5py.File(backup_dir / "latest.weights.h5", "w")
+    half_written.create_group("layers")
+    restored = tiny_gan()
+    assert train_lib.restore_backup(restored, str(backup_dir)) == 1  # the backup of step 1
+    for got, want in zip(all_weights(restored), stop.weights[0]):
+        np.testing.assert_array_equal(got, want)
+    half_written.close()  # the interrupted save's handle, closed late, spoils nothing
+    again = tiny_gan()
+    assert train_lib.restore_backup(again, str(backup_dir)) == 1
+    for got, want in zip(all_weights(again), stop.weights[0]):
+        np.testing.assert_array_equal(got, want)
