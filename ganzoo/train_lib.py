@@ -385,6 +385,9 @@ def with_recipe(data_config, model_config, train_config):
             taken["batch_size"] = recipe.batch_size
         if train_config.steps is None and train_config.epochs is None and recipe.steps:
             taken["steps"] = recipe.steps
+        if model_config.precision == "auto" and recipe.precision is not None:
+            taken["precision"] = recipe.precision
+            model_config = dataclasses.replace(model_config, precision=recipe.precision)
     data_config = dataclasses.replace(
         data_config,
         batch_size=data_config.batch_size or taken.get("batch_size", configs.DEFAULT_BATCH_SIZE),
@@ -503,7 +506,7 @@ def train_on_stream(stream, batches_per_epoch, model_config=ModelConfig(),
     model = build_model(model_config, ganzoo_data.example_shape(stream), train_config, strategy)
     log.info(
         "strategy %s: %d replica(s), global batch %d, per-replica batch %d; precision %s "
-        "(--precision=%s)", train_config.strategy, strategy.num_replicas_in_sync, batch_size,
+        "(precision=%s asked)", train_config.strategy, strategy.num_replicas_in_sync, batch_size,
         batch_size // strategy.num_replicas_in_sync, model.precision, model_config.precision,
     )
 

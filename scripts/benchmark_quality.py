@@ -949,8 +949,8 @@ def toy_suite():
                 with tempfile.TemporaryDirectory() as model_dir:
                     trained = train_lib.train(
                         DataConfig(dataset=dataset, batch_size=FLAGS.batch_size),
-                        ModelConfig(model=model_name, precision="float32",  # as in the README
-                                    model_args=overrides),
+                        # float32 as the toy recipes train, also for models without one
+                        ModelConfig(model=model_name, precision="float32", model_args=overrides),
                         TrainConfig(steps=FLAGS.steps, seed=seed, model_dir=model_dir,
                                     export_dir="", verbose=0),
                     )

@@ -33,15 +33,20 @@ def test_unset_values_come_from_the_recipe():
     assert model_config.model_args == recipe.model_args
     assert data_config.batch_size == recipe.batch_size
     assert (train_config.steps, train_config.epochs) == (recipe.steps, None)
-    assert taken == {**recipe.model_args, "batch_size": recipe.batch_size, "steps": recipe.steps}
+    # The toy recipes were measured in float32; "auto" would pick mixed_bfloat16 on some CPUs.
+    assert model_config.precision == recipe.precision == "float32"
+    assert taken == {**recipe.model_args, "batch_size": recipe.batch_size, "steps": recipe.steps,
+                     "precision": "float32"}
 
 
 def test_what_the_user_set_wins_over_the_recipe():
     data_config, model_config, train_config, taken = train_lib.with_recipe(
         DataConfig(dataset="grid", batch_size=32),
-        ModelConfig(model="nsgan", preset="tiny", model_args={"g_learning_rate": 5e-4}),
+        ModelConfig(model="nsgan", preset="tiny", precision="mixed_bfloat16",
+                    model_args={"g_learning_rate": 5e-4}),
         TrainConfig(epochs=3),
     )
+    assert model_config.precision == "mixed_bfloat16"
     assert model_config.model_args["g_learning_rate"] == 5e-4
     assert "width" not in model_config.model_args  # the preset sets width: it counts as given
     assert model_config.model_kwargs()["width"] == 8
@@ -50,7 +55,7 @@ def test_what_the_user_set_wins_over_the_recipe():
         == recipes.recipe_for("nsgan", "grid").model_args["d_learning_rate"]
     )
     assert data_config.batch_size == 32 and train_config.epochs == 3 and train_config.steps is None
-    assert not {"g_learning_rate", "width", "batch_size", "steps"} & set(taken)
+    assert not {"g_learning_rate", "width", "batch_size", "steps", "precision"} & set(taken)
 
 
 def test_without_a_recipe_the_fallbacks_apply():
@@ -75,7 +80,9 @@ def test_a_run_logs_and_uses_its_recipe(tmp_path, caplog):
     assert f"g_learning_rate={recipe.model_args['g_learning_rate']}" in line
     assert " steps=" not in line  # the user gave steps...
     assert "lr_decay_steps=2," in line  # ...which the recipe's decay then spans
+    assert line.endswith(", precision=float32 (set any of them to override)")
     model = result.model
+    assert model.precision == "float32"
     assert np.isclose(float(model.g_optimizer.learning_rate),
                       recipe.model_args["g_learning_rate"] * FINAL_LR_FRACTION)
     assert model.generator.layers[1].units == recipe.model_args["width"]

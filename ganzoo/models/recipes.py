@@ -7,8 +7,9 @@ measured over several seeds to give what the README promises; its `evidence` say
 measured and how to measure it again.
 
 Precedence, value by value: what the user set (a flag, a key of `ModelConfig.model_args`, a
-`batch_size`/`steps`/`epochs` given in the configs) > the recipe > the model's defaults (and
-the configs' fallbacks `DEFAULT_BATCH_SIZE`, `DEFAULT_EPOCHS`). `train_lib.train` applies the
+`batch_size`/`steps`/`epochs` given in the configs, a precision other than "auto") > the recipe >
+the model's defaults (and the configs' fallbacks `DEFAULT_BATCH_SIZE`, `DEFAULT_EPOCHS`, and
+auto's precision for the machine). `train_lib.train` applies the
 recipe and logs every value it took from it, so a run always says where its settings came from.
 """
 
@@ -31,12 +32,15 @@ class Recipe:
     model_args: constructor arguments (names from ganzoo.models.arguments.ARGUMENTS).
     batch_size: global batch size; None keeps the configs' fallback.
     steps: generator steps when neither steps nor epochs is given; None keeps the fallback.
+    precision: the compute precision when the user leaves it at "auto"; None keeps auto's
+        choice for the machine (ganzoo.fast_paths).
     evidence: what was measured to choose these values, and the command that measures it.
     """
 
     model_args: dict
     batch_size: int = None
     steps: int = None
+    precision: str = None
     evidence: str = ""
 
 
@@ -54,6 +58,11 @@ class Recipe:
 #   and one D step left a mode with fewer than 1 % of the samples). The ring's recipe stops
 #   at 12,000: the five-seed figures in `evidence` are for 12,000 steps.
 # gan (minimax) at the former recipe (width 128, 4,000 steps) captured 0 of 8 ring modes.
+# float32 on every machine: the five-seed figures were measured in float32, and where
+# precision=auto picks mixed_bfloat16 (a CPU with native bfloat16) it gained nothing here
+# (300 steps of the ring's recipe at batch 256, median of 5 alternating in one process: time
+# ratio 1.0 to float32, AMD EPYC with AVX512_BF16, 2026-12-02) while it rounds the 2-D
+# activations to 8 bits of mantissa.
 _PACKED_MLP = {
     "width": 256,
     "hidden_layers": 3,
@@ -67,12 +76,14 @@ _FIVE_SEEDS = "python scripts/benchmark_quality.py --suite=toy --datasets={} --s
 RECIPES = {
     ("nsgan", "ring"): Recipe(
         {**_PACKED_MLP, "lr_decay_steps": 12000}, batch_size=256, steps=12000,
+        precision="float32",
         evidence=("ring, seeds 0-4: 8 of 8 modes at every seed, each with at least 1 % of the "
                   "samples; 92.7 +- 1.1 % high-quality samples (README, Quality benchmark): "
                   + _FIVE_SEEDS.format("ring")),
     ),
     ("nsgan", "grid"): Recipe(
         {**_PACKED_MLP, "lr_decay_steps": 40000}, batch_size=256, steps=40000,
+        precision="float32",
         evidence=("grid, seeds 0-4: 24, 24, 24, 24, 25 of 25 modes; 90.3 +- 2.7 % "
                   "high-quality samples (README, Quality benchmark): "
                   + _FIVE_SEEDS.format("grid")),
@@ -156,7 +167,8 @@ def describe(model_name, dataset):
     subject = recipe_data(model_name, dataset)
     if recipe is None:
         return f"no recipe for {model_name} on {subject}: the model's defaults apply"
-    values = {**recipe.model_args, "batch_size": recipe.batch_size, "steps": recipe.steps}
+    values = {**recipe.model_args, "batch_size": recipe.batch_size, "steps": recipe.steps,
+              "precision": recipe.precision}
     return f"recipe for {model_name} on {subject}: {format_values(values)}"
 
 
