@@ -18,8 +18,8 @@ import tensorflow as tf
 import ganzoo
 from ganzoo import train_lib
 from tests.conftest import (
-    ROOT, all_weights, load_weights, our_stderr_lines, run_script, script_command, script_env, tiny_train_args,
-    train_tiny,
+    ROOT, all_weights, load_weights, our_stderr_lines, run_script, script_command, script_env,
+    tiny_train_args, train_tiny,
 )
 
 pytestmark = pytest.mark.slow

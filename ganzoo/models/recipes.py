@@ -9,8 +9,8 @@ measured and how to measure it again.
 Precedence, value by value: what the user set (a flag, a key of `ModelConfig.model_args`, a
 `batch_size`/`steps`/`epochs` given in the configs, a precision other than "auto") > the recipe >
 the model's defaults (and the configs' fallbacks `DEFAULT_BATCH_SIZE`, `DEFAULT_EPOCHS`, and
-auto's precision for the machine). `train_lib.train` applies the
-recipe and logs every value it took from it, so a run always says where its settings came from.
+auto's precision for the machine). `train_lib.train` applies the recipe and logs every value it
+took from it, so a run always says where its settings came from.
 """
 
 import dataclasses
