@@ -104,15 +104,17 @@ def tiny_train_args(tfds_dir, model_dir, *more):
     ]
 
 
-def train_tiny(tfds_dir, model_dir, steps, model_args=None, overwrite_run=False, **train):
+def train_tiny(tfds_dir, model_dir, steps, model_args=None, overwrite_run=False,
+               precision="auto", **train):
     """train_lib.train in this process with the configuration `tiny_train_args` gives the script
-    (plus model arguments and TrainConfig fields), no export."""
+    (plus model arguments, --precision and TrainConfig fields), no export."""
     from ganzoo import train_lib
     from ganzoo.configs import DataConfig, ModelConfig, TrainConfig
 
     return train_lib.train(
         DataConfig(dataset="digits", image_size=16, batch_size=32, data_dir=str(tfds_dir)),
-        ModelConfig(model="dcgan", preset="tiny", model_args=model_args or {}),
+        ModelConfig(model="dcgan", preset="tiny", precision=precision,
+                    model_args=model_args or {}),
         TrainConfig(steps=steps, model_dir=str(model_dir), export_dir="", verbose=0, **train),
         overwrite_run=overwrite_run,
     )

@@ -25,10 +25,11 @@ def test_the_generator_average_is_the_same_at_any_replica_count(mirrored):
 
 def test_per_replica_batch_norm_is_an_option_that_changes_the_result(mirrored):
     name, shape, overrides = tiny_case("dcgan")
+    # With the default (synchronized) batch norm, 2 replicas train this dcgan to the single
+    # device's weights within 1e-5: tests/test_replicas.py's dcgan case, over 2 steps with
+    # d_steps=2, so it is not trained a third time here. The option must break that equality.
     one = train_sgd(tf.distribute.get_strategy(), name, shape, overrides, 1)
-    synced = train_sgd(mirrored, name, shape, overrides, 1)
     local = train_sgd(mirrored, name, shape, overrides, 1, synchronized_batch_norm=False)
-    assert max_difference(one[0], synced[0]) < 1e-5
     assert max_difference(one[0], local[0]) > 1e-4  # statistics of 4 examples, not 8
 
 

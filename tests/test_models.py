@@ -190,7 +190,16 @@ def mirrored():
     return strategy
 
 
-@pytest.mark.parametrize("name, shape, overrides", ZOO, ids=ZOO_IDS)
+# tests/test_precision.py takes the same bfloat16 step of these models from the same start
+# under tighter bounds (relative error and per-variable cosine), so this test need not repeat
+# it (each case traces two training steps; wgan_gp's five critic steps cost ~10 s).
+BFLOAT16_IN_TEST_PRECISION = ("dcgan", "wgan_gp")
+BFLOAT16_HERE = [case for case in ZOO if case[0] not in BFLOAT16_IN_TEST_PRECISION]
+
+
+@pytest.mark.parametrize(
+    "name, shape, overrides", BFLOAT16_HERE, ids=[name for name, _, _ in BFLOAT16_HERE]
+)
 def test_one_mixed_bfloat16_step_moves_the_weights_like_float32(name, shape, overrides):
     # Identical weights, batch and latent batch; the bfloat16 forward and backward passes round
     # every activation, so the update differs from float32's by about bfloat16's precision
@@ -224,36 +233,38 @@ def test_export_serves_generate_and_the_discriminators_outputs(tmp_path, name, s
     model = tiny(name, shape, overrides)
     model.fit(batches(name, shape), epochs=1, verbose=0)
     version_dir = export.export_generator(model, str(tmp_path / name))
+    # One load serves every check: each load restores all the signatures' functions again, and
+    # load_signature (tested by the serving tests) is this load's .signatures[name].
+    loaded = tf.saved_model.load(version_dir)
     latent = model.sample_latent(4, seed=1)
     key = "images" if len(shape) == 3 else "samples"
     data = np.random.default_rng(2).uniform(-1, 1, (4, *shape)).astype("float32")
     given = {key: tf.constant(data)}
     if model.conditional:
         labels = np.array([2, 0, 1, 2], "int32")
-        served = export.load_signature(version_dir)(latent=latent, labels=labels)
+        served = loaded.signatures["serving_default"](latent=latent, labels=labels)
         np.testing.assert_allclose(served[key], model.generate(latent=latent, labels=labels),
                                    atol=1e-5)
-        names = export.load_signature(version_dir, "class_names")()["class_names"].numpy()
+        names = loaded.signatures["class_names"]()["class_names"].numpy()
         assert [n.decode() for n in names] == model.label_names()
         with pytest.raises(tf.errors.InvalidArgumentError, match=r"labels must be in \[0, 3\)"):
-            export.load_signature(version_dir)(latent=latent, labels=labels + 1)
+            loaded.signatures["serving_default"](latent=latent, labels=labels + 1)
         if model.conditioning == "projection":
             given["labels"] = labels
         outputs = model.adversarial_outputs(data, given.get("labels"), training=False)
     else:
-        served = export.load_signature(version_dir)(latent=latent)
+        served = loaded.signatures["serving_default"](latent=latent)
         np.testing.assert_allclose(served[key], model.generate(latent=latent), atol=1e-5)
         outputs = model.discriminator(data, training=False)
     # TF Serving replays the warmup file at load: one valid request per signature.
     requests = export.read_warmup_requests(os.path.join(version_dir, export.WARMUP_FILE))
-    loaded = tf.saved_model.load(version_dir)
     assert {r.model_spec.signature_name for r in requests} == set(loaded.signatures) - {
         "class_names"}
     for request in requests:
         inputs = {k: tf.constant(tf.make_ndarray(v)) for k, v in request.inputs.items()}
         answer = loaded.signatures[request.model_spec.signature_name](**inputs)
         assert all(int(v.shape[0]) == export.WARMUP_BATCH for v in answer.values())
-    judged = export.load_signature(version_dir, "discriminate")(**given)
+    judged = loaded.signatures["discriminate"](**given)
     if model.conditioning == "auxiliary":
         assert judged.pop("class_probabilities").shape == (4, NUM_CLASSES)
     outputs = np.asarray(outputs).reshape(-1)
