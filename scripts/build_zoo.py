@@ -80,8 +80,8 @@ SHIPPED = {
     "sngan_digits": Shipped(
         ("--model=sngan", "--dataset=digits", "--width=32", "--epochs=40", "--seed=0"), "images"),
     # The recipe of nsgan on the ring (ganzoo/models/recipes.py), spelled out so that the card
-    # does not depend on the recipe table. (No grid model: its recipe's 40,000 steps take about
-    # 25 minutes here.)
+    # does not depend on the recipe table. (No grid model: its recipe's 60,000 steps took 36 to 42
+    # minutes a seed here, two runs sharing the 2 cores.)
     "nsgan_ring": Shipped(
         ("--model=nsgan", "--dataset=ring", "--steps=12000", "--batch_size=256", "--width=256",
          "--hidden_layers=3", "--packing=4", "--d_steps=2", "--g_learning_rate=0.001",
