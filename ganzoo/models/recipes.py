@@ -61,7 +61,7 @@ class Recipe:
 #   on one CPU (2026-11-23) and 88.1 +- 3.0 % on another (AMD EPYC with AVX512_BF16,
 #   2026-12-02), no margin over the README's 90 %; 60,000 steps, the decay spanning them, gave
 #   21, 25, 22, 22, 25 modes and 93.7 +- 1.6 % (91.8 to 95.5) on a third (AMD EPYC Zen 3, AVX2
-#   only, 2026-12-02): sharper at every seed, for 1.2 modes fewer on average and 1.5x the time.
+#   only, 2026-12-02): sharper at every seed, for 1.2 modes fewer on average and 1.5x the steps.
 # gan (minimax) at the former recipe (width 128, 4,000 steps) captured 0 of 8 ring modes.
 # float32 on every machine: the five-seed figures were measured in float32, and where
 # precision=auto picks mixed_bfloat16 (a CPU with native bfloat16) it gained nothing here
