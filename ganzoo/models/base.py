@@ -61,6 +61,16 @@ def check_packed_batch(model_name, packing, local_batch, num_replicas):
         )
 
 
+class _Unsaved:
+    """Holds a model out of Keras' sight: its variables must not join the owner's weights nor
+    its weight files. An attribute alone is not enough, even one Keras does not track
+    (object.__setattr__): saving walks every attribute dir() lists and saves each layer, list
+    or dict it finds, so a twin made after a backup made that backup unloadable (and doubled
+    every later one). An object of a plain class is not walked."""
+
+    model = None
+
+
 class GANModel(keras.Model):
     """Base class of the zoo's GANs: the original GAN (Goodfellow et al. 2014) by default.
 
@@ -136,7 +146,7 @@ class GANModel(keras.Model):
         self._check_combination()
         self.generator, self.discriminator = self.build_networks()
         self._ema_weights = []
-        object.__setattr__(self, "_inference_twin", None)  # see _float32_twin
+        self._inference_twin = _Unsaved()  # see _float32_twin
         if self.g_ema_decay is not None:
             # Plain variables updated inside train_step (identical on every replica, so only the
             # first replica's update is kept); checkpointed with the model.
@@ -488,12 +498,10 @@ class GANModel(keras.Model):
         return bool(self._ema_weights) or self.precision != "float32"
 
     def _float32_twin(self):
-        if self._inference_twin is None:
+        if self._inference_twin.model is None:
             config = {**self.get_config(), "precision": "float32", "g_ema_decay": None}
-            # Not an attribute Keras tracks: the twin's variables must not join this model's
-            # weights (nor its checkpoints).
-            object.__setattr__(self, "_inference_twin", type(self).from_config(config))
-        return self._inference_twin
+            self._inference_twin.model = type(self).from_config(config)
+        return self._inference_twin.model
 
     def sampling_generator(self):
         """The float32 generator that samples: G itself for a float32 model without weight
