@@ -22,6 +22,7 @@ import numpy as np
 import tensorflow as tf
 
 from ganzoo.errors import GanzooError
+from ganzoo.tf_data_options import without_autotuning
 
 DOMAIN_CLASSIFIER_VERSION = 1  # bump when the architecture or training recipe changes
 
@@ -116,9 +117,14 @@ def train_domain_classifier(train, test, num_classes, output_path, epochs=15, se
         metrics=["accuracy"],
     )
     network.fit(
-        train.shuffle(10_000, seed=seed).batch(64), epochs=epochs, verbose=0, shuffle=False
+        without_autotuning(train.shuffle(10_000, seed=seed).batch(64)),
+        epochs=epochs, verbose=0, shuffle=False,
     )
-    accuracy = float(network.evaluate(test.batch(256), verbose=0, return_dict=True)["accuracy"])
+    accuracy = float(
+        network.evaluate(without_autotuning(test.batch(256)), verbose=0, return_dict=True)[
+            "accuracy"
+        ]
+    )
     network.save(output_path)
     digest = hashlib.sha256(
         b"".join(np.asarray(w).tobytes() for w in network.get_weights())

@@ -46,6 +46,7 @@ from ganzoo.errors import GanzooError
 from ganzoo.models import arguments as model_arguments
 from ganzoo.models import recipes
 from ganzoo.models.base import check_packed_batch
+from ganzoo.tf_data_options import without_autotuning
 
 log = logging.getLogger("ganzoo")
 
@@ -187,7 +188,7 @@ def _distributed_input(stream, resumed_step):
     """
     options = tf.data.Options()
     options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.DATA
-    return stream.skip(resumed_step).with_options(options)
+    return without_autotuning(stream.skip(resumed_step).with_options(options))
 
 
 def _validate(model_config, train_config, data_config=None):

@@ -800,12 +800,13 @@ def _pacgan_run(dataset, model_name, packing, seed, budget, chunk, label):
 
     import ganzoo
     from ganzoo import data
+    from ganzoo.tf_data_options import without_autotuning
 
     keras.utils.set_random_seed(seed)
     points = data.sample_toy(dataset, PACGAN_TRAINING_POINTS, seed=seed)
     # Packs of `packing` consecutive points of a stream reshuffled with a fixed seed: random
     # packs of the fixed training points, as PacGAN's code draws them.
-    stream = (
+    stream = without_autotuning(
         tf.data.Dataset.from_tensor_slices(points).repeat()
         .shuffle(PACGAN_TRAINING_POINTS, seed=seed, reshuffle_each_iteration=False)
         .batch((FLAGS.batch_size or 100) * packing, drop_remainder=True).prefetch(tf.data.AUTOTUNE)

@@ -16,6 +16,8 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import tensorflow as tf  # noqa: E402
 
+from ganzoo.tf_data_options import without_autotuning  # noqa: E402
+
 # Two logical CPUs, so MirroredStrategy has two replicas to split the batch over. This must run
 # before TensorFlow initialises its devices, i.e. before any op, hence here.
 tf.config.set_logical_device_configuration(
@@ -61,7 +63,9 @@ def image_batches(shape, batch_size=16, num_batches=2, seed=0):
     """A dataset of random images in [-1, 1], [batch_size, *shape] per element."""
     rng = np.random.default_rng(seed)
     images = rng.uniform(-1, 1, (batch_size * num_batches, *shape)).astype(np.float32)
-    return tf.data.Dataset.from_tensor_slices(images).batch(batch_size, drop_remainder=True)
+    return without_autotuning(
+        tf.data.Dataset.from_tensor_slices(images).batch(batch_size, drop_remainder=True)
+    )
 
 
 def all_weights(model):

@@ -72,6 +72,29 @@ def test_a_folder_of_images_is_cropped_resized_and_scaled(tmp_path):
     assert batch.shape == (8, 16, 16, 1) and -1 <= batch.min() and batch.max() <= 1
 
 
+def test_every_pipeline_runs_without_tf_datas_autotuner(tfds_dir, tmp_path):
+    # Its thread can hold up the freeing of an iterator for up to a minute (see
+    # ganzoo.tf_data_options); unset, the option reads None (= on).
+    from ganzoo import train_lib
+    from tests.test_idx import make_split
+
+    _write_pngs(tmp_path / "pngs", 4, (8, 8, 3))
+    make_split(str(tmp_path / "idx"), "train", 8, seed=0)
+    sources = [("digits", True), ("ring", False), (str(tmp_path / "pngs"), False),
+               (str(tmp_path / "idx"), True)]
+    for name, labelled in sources:
+        config = DataConfig(dataset=name, batch_size=4, data_dir=tfds_dir)
+        pipelines = [data.load_dataset(name, batch_size=4, data_dir=tfds_dir),
+                     data.load_training_stream(config)[0]]
+        if labelled:
+            pipelines.append(data.load_labeled_images(name, data_dir=tfds_dir)[0])
+        for pipeline in pipelines:
+            assert pipeline.options().autotune.enabled is False, name
+    assert tf.data.Dataset.range(3).options().autotune.enabled is None
+    fed_to_fit = train_lib._distributed_input(tf.data.Dataset.range(3).repeat(), 1)
+    assert fed_to_fit.options().autotune.enabled is False
+
+
 def test_an_empty_folder_fails_fast(tmp_path):
     (tmp_path / "notes.txt").write_text("no images here")
     with pytest.raises(GanzooError, match="no images in folder .*png"):

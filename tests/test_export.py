@@ -7,6 +7,7 @@ import tensorflow as tf
 
 import ganzoo
 from ganzoo import export
+from ganzoo.tf_data_options import without_autotuning
 
 
 @pytest.fixture(scope="module")
@@ -15,7 +16,8 @@ def dcgan():
     model = ganzoo.get_model("dcgan", data_shape=(16, 16, 1), latent_dim=6, width=4)
     model.compile()
     images = np.random.default_rng(0).uniform(-1, 1, (32, 16, 16, 1)).astype("float32")
-    model.fit(tf.data.Dataset.from_tensor_slices(images).batch(16), epochs=1, verbose=0)
+    model.fit(without_autotuning(tf.data.Dataset.from_tensor_slices(images).batch(16)), epochs=1,
+              verbose=0)
     return model
 
 

@@ -17,6 +17,7 @@ import tensorflow as tf
 
 import ganzoo
 from ganzoo import train_lib
+from ganzoo.tf_data_options import without_autotuning
 from tests.conftest import (
     ROOT, all_weights, load_weights, our_stderr_lines, run_script, script_command, script_env,
     tiny_train_args, train_tiny,
@@ -133,8 +134,9 @@ def test_keras_backup_files_keep_the_names_that_restore_backup_reads(tmp_path):
     backup_dir = tmp_path / "backup"
     backup = keras.callbacks.BackupAndRestore(str(backup_dir), save_freq=1, double_checkpoint=True)
     x, y = np.arange(12, dtype="float32").reshape(4, 3) / 10, np.ones((4, 1), "float32")
+    examples = without_autotuning(tf.data.Dataset.from_tensor_slices((x, y)).batch(1))
     with pytest.raises(RuntimeError, match="interrupted"):
-        model.fit(x, y, batch_size=1, epochs=1, shuffle=False, verbose=0, callbacks=[backup, stop])
+        model.fit(examples, epochs=1, verbose=0, callbacks=[backup, stop])
     assert sorted(os.listdir(backup_dir)) == [
         "latest.weights.h5", "latest.weights.h5.bkp",
         "training_metadata.json", "training_metadata.json.bkp",
@@ -174,7 +176,9 @@ def test_a_backup_save_cut_short_in_this_process_falls_back_to_the_previous_back
     backup_dir = tmp_path / "backup"
     stop = StopAfterTwoSteps(all_weights)
     backup = keras.callbacks.BackupAndRestore(str(backup_dir), save_freq=1, double_checkpoint=True)
-    points = tf.data.Dataset.from_tensor_slices(np.ones((8, 2), "float32")).batch(2)
+    points = without_autotuning(
+        tf.data.Dataset.from_tensor_slices(np.ones((8, 2), "float32")).batch(2)
+    )
     with pytest.raises(RuntimeError, match="interrupted"):
         tiny_gan().fit(points, epochs=1, verbose=0, callbacks=[backup, stop])
     # The save after step 3 cut short: the file truncated and still open for writing.

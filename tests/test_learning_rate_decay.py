@@ -6,13 +6,16 @@ import tensorflow as tf
 
 import ganzoo
 from ganzoo.models.base import FINAL_LR_FRACTION
+from ganzoo.tf_data_options import without_autotuning
 
 RATE = 1e-3
 
 
 def points(batches, batch_size=8):
     values = np.random.default_rng(0).normal(size=(batches * batch_size, 2)).astype(np.float32)
-    return tf.data.Dataset.from_tensor_slices(values).batch(batch_size, drop_remainder=True)
+    return without_autotuning(
+        tf.data.Dataset.from_tensor_slices(values).batch(batch_size, drop_remainder=True)
+    )
 
 
 def tiny_mlp(**overrides):

@@ -14,6 +14,7 @@ import tensorflow as tf
 
 import ganzoo
 from ganzoo import distribute, export
+from ganzoo.tf_data_options import without_autotuning
 from tests.conftest import TWO_CPUS, all_weights
 
 
@@ -44,7 +45,9 @@ def batches(name, shape, batch_size=16, num_batches=2, seed=0, latent_dim=None):
         element["latent"] = rng.normal(size=(count, latent_dim)).astype("float32")
     if len(element) == 1:
         element = element["images"]
-    return tf.data.Dataset.from_tensor_slices(element).batch(batch_size, drop_remainder=True)
+    return without_autotuning(
+        tf.data.Dataset.from_tensor_slices(element).batch(batch_size, drop_remainder=True)
+    )
 
 
 def packed_case(name, **more):
@@ -289,7 +292,9 @@ def test_a_given_latent_batch_replaces_the_sampled_noise():
     name, shape, overrides = tiny_case("dcgan")
     images = np.random.default_rng(1).uniform(-1, 1, (16, *shape)).astype("float32")
     latent = np.random.default_rng(2).normal(size=(16, 8)).astype("float32")
-    batches = tf.data.Dataset.from_tensor_slices({"images": images, "latent": latent}).batch(8)
+    batches = without_autotuning(
+        tf.data.Dataset.from_tensor_slices({"images": images, "latent": latent}).batch(8)
+    )
     runs = []
     for seed in (0, 99):  # The noise seed is irrelevant when the latent is given...
         model = tiny(name, shape, overrides, seed=seed)
@@ -437,8 +442,9 @@ def test_a_conditional_generator_obeys_its_labels_and_refuses_bad_ones(name):
     with pytest.raises(ganzoo.GanzooError, match=r"label 3 is out of range; .*zero, one, two"):
         model.generate(2, labels=[0, 3])
     with pytest.raises(ganzoo.GanzooError, match="is conditional: its batches need 'labels'"):
-        model.fit(tf.data.Dataset.from_tensor_slices(np.zeros((8, *shape), "float32")).batch(4),
-                  verbose=0)
+        model.fit(without_autotuning(
+            tf.data.Dataset.from_tensor_slices(np.zeros((8, *shape), "float32")).batch(4)),
+            verbose=0)
     with pytest.raises(ganzoo.GanzooError, match="3 class_names for num_classes=4"):
         ganzoo.get_model(name, data_shape=shape, num_classes=4, class_names=["a", "b", "c"])
     with pytest.raises(ganzoo.GanzooError, match=r"cannot model data of shape \(2,\)"):
@@ -455,7 +461,8 @@ def test_labels_given_to_an_unconditional_model_are_refused_not_dropped():
     for element in ({"images": images, "labels": labels}, (images, labels)):
         with pytest.raises(ganzoo.GanzooError, match="unconditional but the batch has 'labels'|"
                                                       "got a tuple batch"):
-            model.fit(tf.data.Dataset.from_tensor_slices(element).batch(4), verbose=0)
+            model.fit(without_autotuning(tf.data.Dataset.from_tensor_slices(element).batch(4)),
+                      verbose=0)
     with pytest.raises(ganzoo.GanzooError, match="dcgan is unconditional: it takes no labels"):
         model.generate(2, labels=[0, 1])
 

@@ -14,6 +14,7 @@ import ganzoo
 from ganzoo import distribute, export, layers, losses, train_lib
 from ganzoo.configs import DataConfig, ModelConfig, TrainConfig
 from ganzoo.models.base import GANModel, check_packed_batch
+from ganzoo.tf_data_options import without_autotuning
 from tests.conftest import TWO_CPUS, all_weights
 from tests.test_models import batches, tiny, tiny_case
 
@@ -87,8 +88,8 @@ def test_the_discriminator_loss_is_averaged_over_packs():
     kernel_gradient = np.mean(-sigmoid(-real_logits) * real_packs
                               + sigmoid(fake_logits) * fake_packs, axis=0)
 
-    element = {"images": real, "latent": latent}
-    history = model.fit(tf.data.Dataset.from_tensors(element), verbose=0).history
+    batch = without_autotuning(tf.data.Dataset.from_tensors({"images": real, "latent": latent}))
+    history = model.fit(batch, verbose=0).history
     np.testing.assert_allclose(history["d_loss"][0], per_pack.mean(), rtol=1e-5)
     np.testing.assert_allclose(history["d_real"][0], sigmoid(real_logits).mean(), rtol=1e-5)
     np.testing.assert_allclose(model.discriminator.get_layer("d_logits").kernel.numpy(),
@@ -129,7 +130,9 @@ def test_a_batch_the_packs_do_not_tile_is_refused_in_one_line():
         check_packed_batch("gan", 2, 3, 2)
     check_packed_batch("gan", 2, 4, 2)
     # A batch size known only at run time (no drop_remainder): checked in the graph.
-    ragged = tf.data.Dataset.from_tensor_slices(np.zeros((10, 2), "float32")).batch(4)
+    ragged = without_autotuning(
+        tf.data.Dataset.from_tensor_slices(np.zeros((10, 2), "float32")).batch(4)
+    )
     with pytest.raises(tf.errors.InvalidArgumentError, match="needs a per-replica batch divis"):
         tiny(name, shape, overrides, packing=4).fit(ragged, verbose=0)
 

@@ -28,6 +28,7 @@ import numpy as np
 import tensorflow as tf
 
 from ganzoo.errors import GanzooError
+from ganzoo.tf_data_options import without_autotuning
 
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".bmp", ".gif")
 # Files named in the error line; more are counted.
@@ -80,7 +81,7 @@ def _undecodable(stamps, channels):
     paths = [path for path, _, _ in stamps]
     # Each element decodes one file and yields its index; ignore_errors() drops the elements
     # whose decoding failed, so the indices missing at the end are the bad files.
-    indices = (
+    indices = without_autotuning(
         tf.data.Dataset.from_tensor_slices((tf.range(len(paths)), paths))
         .map(
             lambda index, path: (index, tf.shape(_decode(path, channels))),

@@ -49,6 +49,7 @@ import tensorflow_datasets as tfds
 from ganzoo import configs
 from ganzoo.data import digits, folder, idx, toy
 from ganzoo.errors import GanzooError
+from ganzoo.tf_data_options import without_autotuning
 
 EMBEDDED_DATASET = "digits"
 EMBEDDED_IMAGE_SIZE = 32
@@ -322,7 +323,9 @@ def _to_unit_range(images):
 
 def _examples(name, image_size, channels, split, data_dir, seed, with_labels=False):
     """(unbatched, cached examples: uint8 images or float32 points, or with `with_labels`
-    (image or point, int32 label) pairs; whether they are images)."""
+    (image or point, int32 label) pairs; whether they are images). Every pipeline of this module
+    starts here, so they all inherit its tf.data options (no autotuner: see
+    ganzoo.tf_data_options)."""
     if channels not in (None, 1, 3):
         raise GanzooError(f"channels must be 1 or 3, got {channels!r}")
     if image_size is not None and (not isinstance(image_size, int) or image_size < 1):
@@ -333,7 +336,7 @@ def _examples(name, image_size, channels, split, data_dir, seed, with_labels=Fal
     if kind == "toy":
         points, modes = toy.sample_toy_with_modes(name, TOY_NUM_EXAMPLES, seed=seed)
         slices = (points, modes) if with_labels else points
-        return tf.data.Dataset.from_tensor_slices(slices).cache(), False
+        return without_autotuning(tf.data.Dataset.from_tensor_slices(slices).cache()), False
     if kind == "embedded":
         examples = _tfds_examples(digits.GanzooDigits.name, split, data_dir, with_labels)
         image_size = image_size or EMBEDDED_IMAGE_SIZE
@@ -361,7 +364,7 @@ def _examples(name, image_size, channels, split, data_dir, seed, with_labels=Fal
         examples = examples.map(prepare, num_parallel_calls=tf.data.AUTOTUNE)
     # Cache uint8 (4x smaller than float32), labels beside the images; scaling after batching is
     # one cheap op a batch.
-    return examples.cache(), True
+    return without_autotuning(examples.cache()), True
 
 
 def load_labeled_images(

@@ -30,6 +30,7 @@ import tensorflow as tf
 from ganzoo import losses, networks, noise
 from ganzoo.errors import GanzooError
 from ganzoo.models import arguments as model_arguments
+from ganzoo.tf_data_options import without_autotuning
 
 # Streams of random numbers besides the latent batch, folded into the key after the sub-step.
 _INTERPOLATION_STREAM = 1
@@ -567,5 +568,8 @@ class GANModel(keras.Model):
                 f"latent must have shape [n, {self.latent_dim}], got {latent.shape.as_list()}"
             )
         labels = self.check_labels(labels, latent.shape[0])
-        inputs = latent if labels is None else [latent, labels]
-        return self.sampling_generator().predict(inputs, batch_size=batch_size, verbose=0)
+        inputs = latent if labels is None else (latent, labels)
+        # Batches of our own rather than predict(numpy), whose dataset would run tf.data's
+        # autotuner (see ganzoo.tf_data_options). Keras reads a 1-tuple element as (x,).
+        batches = tf.data.Dataset.from_tensor_slices((inputs,)).batch(batch_size)
+        return self.sampling_generator().predict(without_autotuning(batches), verbose=0)
