@@ -175,14 +175,6 @@ def _sampling_rows(name, shape):
     return rows
 
 
-def _batch_sizes(texts):
-    from ganzoo.errors import GanzooError
-
-    if not all(text.isdigit() and int(text) > 0 for text in texts):
-        raise GanzooError(f"--batch_sizes must be positive integers, got {','.join(texts)!r}")
-    return [int(text) for text in texts]
-
-
 def main(argv):
     del argv
     import keras
@@ -192,17 +184,9 @@ def main(argv):
     import ganzoo
     from ganzoo import data, fast_paths
     from ganzoo.configs import DataConfig
-    from ganzoo.errors import GanzooError
 
-    def conditional(name):
-        return ganzoo.get_model_class(name).conditional  # unknown names fail here
-
-    names = FLAGS.models or [name for name in ganzoo.list_models() if not conditional(name)]
-    for name in names:
-        if conditional(name) and (FLAGS.pipeline_only or FLAGS.sampling):  # before any work
-            raise GanzooError(f"{name} is conditional; --pipeline_only and --sampling take "
-                              f"unconditional models only")
-    batch_sizes = _batch_sizes(FLAGS.batch_sizes)
+    names = benchmark_lib.models_to_measure(FLAGS.models, FLAGS.pipeline_only or FLAGS.sampling)
+    batch_sizes = benchmark_lib.parse_batch_sizes(FLAGS.batch_sizes)
     if FLAGS.torch:
         benchmark_lib.import_torch()  # A missing PyTorch fails before any measurement.
     results = {"tensorflow": tf.__version__, "keras": keras.__version__, "training": [],
@@ -222,7 +206,7 @@ def main(argv):
                 results["pipeline"].append(_pipeline_row(name, batch_size, stream, shape))
             elif not FLAGS.sampling:
                 labelled = (data.load_training_stream(config, with_labels=True)[0]
-                            if conditional(name) else stream)
+                            if ganzoo.get_model_class(name).conditional else stream)
                 row = _training_row(name, batch_size, labelled, shape)
                 _print_training(row, results["float32_matmul_peak"])
                 results["training"].append(row)

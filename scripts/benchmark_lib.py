@@ -583,6 +583,32 @@ def keras_io_reference_name(model_class):
     return "keras_io_dcgan"
 
 
+# -------------------------------------------------------------------------- what to measure
+def parse_batch_sizes(texts):
+    """--batch_sizes as ints: ["64", "256"] -> [64, 256]; GanzooError naming the flag's value
+    unless every entry is a positive integer."""
+    if not all(text.isdigit() and int(text) > 0 for text in texts):
+        raise GanzooError(f"--batch_sizes must be positive integers, got {','.join(texts)!r}")
+    return [int(text) for text in texts]
+
+
+def models_to_measure(names, unconditional_only):
+    """The registered models to measure: `names` (None: every unconditional one). With
+    `unconditional_only` (--pipeline_only, --sampling), a conditional one is refused in one
+    line before any work; an unknown name is refused by the registry, listing the known ones."""
+    import ganzoo
+
+    def conditional(name):
+        return ganzoo.get_model_class(name).conditional
+
+    names = names or [name for name in ganzoo.list_models() if not conditional(name)]
+    for name in names:
+        if conditional(name) and unconditional_only:
+            raise GanzooError(f"{name} is conditional; --pipeline_only and --sampling take "
+                              f"unconditional models only")
+    return names
+
+
 class _StepClock(keras.callbacks.Callback):
     """Wall time at the end of every executed batch (logs read, so the step has finished)."""
 
