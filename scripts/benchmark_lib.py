@@ -609,6 +609,48 @@ def models_to_measure(names, unconditional_only):
     return names
 
 
+def check_fashion_folder(folder):
+    """GanzooError (one line, with the package that provides them) unless `folder` holds idx
+    files: the quality benchmark's Fashion-MNIST suite reads nothing else."""
+    from ganzoo.data import idx
+
+    if not idx.is_idx_folder(folder):
+        raise GanzooError(f"no Fashion-MNIST idx files in --fashion_dir={folder}: apt-get "
+                          f"install dataset-fashion-mnist (it puts them in "
+                          f"/usr/share/datasets/fashion-mnist)")
+
+
+def image_models(data_shape):
+    """The zoo's models whose default networks are convolutional for `data_shape` images."""
+    import ganzoo
+    from ganzoo import networks
+
+    return [name for name in ganzoo.list_models() if networks.resolve_architecture(
+        ganzoo.get_model_class(name).defaults["architecture"], data_shape) == "conv"]
+
+
+def fashion_contenders(requested, data_shape, with_references=True):
+    """[(name, reference name or None)] of the quality benchmark's Fashion-MNIST suite: the
+    ganzoo models of --models (default: every image model), each followed by its keras.io
+    reference the first time one needs it (`with_references`); GanzooError listing the image
+    models for any other name."""
+    import ganzoo
+
+    allowed = image_models(data_shape)
+    models = requested or allowed
+    unknown = [name for name in models if name not in allowed]
+    if unknown:
+        raise GanzooError(f"--models: {', '.join(unknown)} not among the zoo's image models (whose "
+                          f"default networks are convolutional): {', '.join(allowed)}")
+    contenders = []
+    for name in dict.fromkeys(models):
+        reference = keras_io_reference_name(ganzoo.get_model_class(name))
+        contenders.append((name, reference))
+        if with_references and (reference, None) not in contenders:
+            contenders.append((reference, None))
+    return contenders
+
+
 class _StepClock(keras.callbacks.Callback):
     """Wall time at the end of every executed batch (logs read, so the step has finished)."""
 

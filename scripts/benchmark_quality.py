@@ -520,37 +520,6 @@ def _print_conditional(results):
           f"(median of {FLAGS.speed_repetitions}, alternating, same process)", flush=True)
 
 
-def _image_models(data_shape):
-    """The zoo's models whose default networks are convolutional for `data_shape` images."""
-    import ganzoo
-    from ganzoo import networks
-
-    return [name for name in ganzoo.list_models() if networks.resolve_architecture(
-        ganzoo.get_model_class(name).defaults["architecture"], data_shape) == "conv"]
-
-
-def _fashion_contenders(requested, data_shape):
-    """[(name, reference name or None)]: the ganzoo models of --models (default: every image
-    model), each followed by its keras.io reference the first time one needs it."""
-    import benchmark_lib
-    import ganzoo
-    from ganzoo.errors import GanzooError
-
-    image_models = _image_models(data_shape)
-    models = requested or image_models
-    unknown = [name for name in models if name not in image_models]
-    if unknown:
-        raise GanzooError(f"--models: {', '.join(unknown)} not among the zoo's image models (whose "
-                          f"default networks are convolutional): {', '.join(image_models)}")
-    contenders = []
-    for name in dict.fromkeys(models):
-        reference = benchmark_lib.keras_io_reference_name(ganzoo.get_model_class(name))
-        contenders.append((name, reference))
-        if FLAGS.fashion_references and (reference, None) not in contenders:
-            contenders.append((reference, None))
-    return contenders
-
-
 # What identifies a row in the fashion results file.
 FASHION_RUN_FIELDS = ("name", "seed")
 
@@ -606,21 +575,18 @@ def _fashion_run(name, reference, seed, streams, shape, class_names, requested, 
 def fashion_suite():
     import numpy as np
 
+    import benchmark_lib
     from ganzoo import data, evaluation, train_lib
     from ganzoo.configs import DataConfig
-    from ganzoo.errors import GanzooError
 
     folder = FLAGS.fashion_dir
-    if not data.idx.is_idx_folder(folder):
-        raise GanzooError(f"no Fashion-MNIST idx files in --fashion_dir={folder}: apt-get "
-                          f"install dataset-fashion-mnist (it puts them in "
-                          f"/usr/share/datasets/fashion-mnist)")
+    benchmark_lib.check_fashion_folder(folder)
     steps, batch_size, seeds = FLAGS.steps or 3000, FLAGS.batch_size or 64, FLAGS.seeds or 1
     class_names = [str(name) for name in data.class_names(folder)]
     train = _labelled_arrays(folder, "train", None)
     test = _labelled_arrays(folder, "test", None)
     shape = train[0].shape[1:]
-    contenders = _fashion_contenders(FLAGS.models, shape)
+    contenders = benchmark_lib.fashion_contenders(FLAGS.models, shape, FLAGS.fashion_references)
     with tempfile.TemporaryDirectory() as work:
         extractor, classifier = _domain_classifier(
             FLAGS.fashion_classifier, train, test, len(class_names), work
