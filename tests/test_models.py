@@ -110,11 +110,28 @@ def test_get_config_round_trip(name, shape, overrides):
     assert set(config) == {"name", "data_shape", *type(model).defaults}
 
 
+@pytest.fixture(scope="module")
+def trained():
+    """trained(name, shape, overrides) -> (model, weights before, fit history): each contract
+    case trained once (SGD, d_steps=1, 4 batches x 3 epochs) for the tests that read a trained
+    model (each training traces a step: about a second a model)."""
+    cache = {}
+
+    def train(name, shape, overrides):
+        key = (name, shape, tuple(sorted(overrides.items())))
+        if key not in cache:
+            model = tiny(name, shape, overrides, d_steps=1)
+            before = all_weights(model)
+            history = model.fit(batches(name, shape, num_batches=4), epochs=3, verbose=0)
+            cache[key] = model, before, history.history
+        return cache[key]
+
+    return train
+
+
 @pytest.mark.parametrize("name, shape, overrides", CONTRACT, ids=CONTRACT_IDS)
-def test_training_logs_the_models_metrics_finite_and_moving(name, shape, overrides):
-    model = tiny(name, shape, overrides, d_steps=1)
-    before = all_weights(model)
-    history = model.fit(batches(name, shape, num_batches=4), epochs=3, verbose=0).history
+def test_training_logs_the_models_metrics_finite_and_moving(trained, name, shape, overrides):
+    model, before, history = trained(name, shape, overrides)
     assert sorted(history) == sorted(model.metric_names())
     for metric, values in history.items():
         assert np.all(np.isfinite(values)), metric
@@ -232,9 +249,10 @@ def test_one_mixed_bfloat16_step_moves_the_weights_like_float32(name, shape, ove
 
 # --------------------------------------------------------------------------------- export
 @pytest.mark.parametrize("name, shape, overrides", CONTRACT, ids=CONTRACT_IDS)
-def test_export_serves_generate_and_the_discriminators_outputs(tmp_path, name, shape, overrides):
-    model = tiny(name, shape, overrides)
-    model.fit(batches(name, shape), epochs=1, verbose=0)
+def test_export_serves_generate_and_the_discriminators_outputs(
+    tmp_path, trained, name, shape, overrides
+):
+    model = trained(name, shape, overrides)[0]
     version_dir = export.export_generator(model, str(tmp_path / name))
     # One load serves every check: each load restores all the signatures' functions again, and
     # load_signature (tested by the serving tests) is this load's .signatures[name].
