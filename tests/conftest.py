@@ -109,9 +109,10 @@ def tiny_train_args(tfds_dir, model_dir, *more):
 
 
 def train_tiny(tfds_dir, model_dir, steps, model_args=None, overwrite_run=False,
-               precision="auto", **train):
+               precision="auto", export_dir="", **train):
     """train_lib.train in this process with the configuration `tiny_train_args` gives the script
-    (plus model arguments, --precision and TrainConfig fields), no export."""
+    (plus model arguments, --precision and TrainConfig fields), no export unless
+    `export_dir`."""
     from ganzoo import train_lib
     from ganzoo.configs import DataConfig, ModelConfig, TrainConfig
 
@@ -119,7 +120,8 @@ def train_tiny(tfds_dir, model_dir, steps, model_args=None, overwrite_run=False,
         DataConfig(dataset="digits", image_size=16, batch_size=32, data_dir=str(tfds_dir)),
         ModelConfig(model="dcgan", preset="tiny", precision=precision,
                     model_args=model_args or {}),
-        TrainConfig(steps=steps, model_dir=str(model_dir), export_dir="", verbose=0, **train),
+        TrainConfig(steps=steps, model_dir=str(model_dir), export_dir=export_dir, verbose=0,
+                    **train),
         overwrite_run=overwrite_run,
     )
 

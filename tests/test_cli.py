@@ -1,6 +1,7 @@
 """The scripts, run as a user runs them: subprocesses, flags, files on disk. Where a test needs a
-trained run only as input to the script under test, it trains in-process with train_lib.train
-(what ganzoo-train calls), which saves a TensorFlow start."""
+trained run only as input to the script under test, or checks what train_lib.train (what
+ganzoo-train calls) does with a configuration, it runs train_lib.train in this process, which
+saves a TensorFlow start."""
 
 import os
 
@@ -142,18 +143,18 @@ def _class_folders(root, names, per_class=16, size=16):
 def test_conditional_models_train_on_digits_and_on_a_labelled_folder(tmp_path, tfds_dir):
     import json
 
-    # The CLI, on a folder with one sub-folder per class: the classes come from the folder.
+    # What ganzoo-train calls (in this process: the script only turns flags into these
+    # configs). A folder with one sub-folder per class: the classes come from the folder.
     folder = _class_folders(tmp_path / "shapes", ["circle", "square"])
-    labelled = run_script(
-        "train.py", "--model=acgan", f"--dataset={folder}", "--image_size=16", "--preset=tiny",
-        "--batch_size=16", "--steps=2", "--verbose=2", f"--model_dir={tmp_path / 'acgan'}",
-        "--export_dir=",
+    train_lib.train(
+        DataConfig(dataset=str(folder), image_size=16, batch_size=16),
+        ModelConfig(model="acgan", preset="tiny"),
+        TrainConfig(steps=2, model_dir=str(tmp_path / "acgan"), export_dir="", verbose=0),
     )
-    assert labelled.returncode == 0, labelled.stderr[-3000:]
     model = keras.models.load_model(str(tmp_path / "acgan" / "model.keras"))
     assert (model.num_classes, model.class_names) == (2, ["circle", "square"])
 
-    # The same path in this process: the digits' names reach run.json and the export.
+    # The digits' names reach run.json and the export.
     tiny = dict(image_size=16, batch_size=32, data_dir=str(tfds_dir))
     train_lib.train(
         DataConfig(dataset="digits", **tiny), ModelConfig(model="cgan", preset="tiny"),
