@@ -22,6 +22,21 @@ from ganzoo.errors import GanzooError
 
 DEFAULT_BATCH_SIZE = 64  # when neither the user nor a recipe gives one
 DEFAULT_EPOCHS = 25  # when neither steps nor epochs is given, and no recipe gives steps
+# Where runs and their exports go when --model_dir and --export_dir are not given: a run's own
+# folder, never the shipped zoo in saved_models/ (written only by scripts/build_zoo.py or an
+# explicit --export_dir), so a user's run cannot replace what `ganzoo-sample` and TF Serving
+# serve from there.
+RUNS_ROOT = "runs"
+EXPORT_SUBDIR = "export"
+# The most samples one `sample` request or one PNG grid holds: bounds a server's memory per
+# call and a grid's file (4,096 samples of 32x32 at upscale 2 is a 4,100 x 4,100 PNG).
+MAX_SAMPLES = 4096
+MAX_IMAGE_SIZE = 1024  # pixels a side; a larger request would fill memory before a step
+# Compute precisions (ganzoo.networks.dtype_policy) and tf.distribute strategies
+# (ganzoo.distribute.get_strategy) by name; here, with no TensorFlow, so that the scripts can
+# check these flags before importing it.
+PRECISIONS = ("float32", "mixed_bfloat16", "mixed_float16")
+STRATEGIES = ("default", "one_device", "mirrored", "multi_worker")
 
 # Presets are data. "tiny" is deliberately small so that tests run in seconds.
 MODEL_PRESETS = {
@@ -30,12 +45,14 @@ MODEL_PRESETS = {
 }
 
 
-def _field(default, help_text, choices=None, low=None):
+def _field(default, help_text, choices=None, low=None, high=None):
     metadata = {"help": help_text}
     if choices is not None:
         metadata["choices"] = tuple(choices)
     if low is not None:
         metadata["low"] = low
+    if high is not None:
+        metadata["high"] = high
     return dataclasses.field(default=default, metadata=metadata)
 
 
@@ -44,14 +61,15 @@ def validate(config):
     where the default is None: it means "the default")."""
     for field in dataclasses.fields(config):
         value = getattr(config, field.name)
-        low = field.metadata.get("low")
+        low, high = field.metadata.get("low"), field.metadata.get("high")
         if low is None or (value is None and field.default is None):
             continue
         kind = "an integer" if isinstance(low, int) else "a number"
+        bounds = f">= {low}" if high is None else f"in [{low}, {high}]"
         if isinstance(value, bool) or not isinstance(value, (int, float)) or value < low or (
             isinstance(low, int) and not isinstance(value, int)
-        ):
-            raise GanzooError(f"--{field.name} must be {kind} >= {low}, got {value!r}")
+        ) or (high is not None and value > high):
+            raise GanzooError(f"--{field.name} must be {kind} {bounds}, got {value!r}")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -64,7 +82,7 @@ class DataConfig:
     split: str = _field("train", "tfds split to train on, e.g. 'train' or 'train[:50%]'.")
     image_size: Optional[int] = _field(
         None, "Side of the square training images; default: 32 for digits, 64 for folders, "
-        "the native size for tfds data sets.", low=1,
+        "the native size for tfds data sets.", low=1, high=MAX_IMAGE_SIZE,
     )
     channels: Optional[int] = _field(None, "Force 1 (grayscale) or 3 (colour) channels.")
     data_dir: Optional[str] = _field(None, "tensorflow-datasets data directory.")
@@ -82,8 +100,8 @@ class ModelConfig:
     precision: str = _field(
         "auto",
         "Compute precision: auto (the measured fastest for this machine, see "
-        "ganzoo/fast_paths.py) or one of ganzoo.networks.PRECISIONS.",
-    )  # choices filled by the script
+        "ganzoo/fast_paths.py) or one of PRECISIONS.", choices=("auto", *PRECISIONS),
+    )
     model_args: dict = dataclasses.field(
         default_factory=dict,
         metadata={"help": "Constructor arguments of the model by name, e.g. {'width': 32}; "
@@ -109,21 +127,23 @@ class TrainConfig:
     strategy: str = _field(
         "default",
         "tf.distribute strategy: default, one_device, mirrored (all GPUs of this machine, or "
-        "--devices) or multi_worker (the cluster in TF_CONFIG).",
-    )  # choices filled by the script from ganzoo.distribute.STRATEGIES
+        "--devices) or multi_worker (the cluster in TF_CONFIG).", choices=STRATEGIES,
+    )
     devices: Optional[str] = _field(
         None, "Comma-separated devices for --strategy=mirrored, e.g. /gpu:0,/gpu:1."
     )
     model_dir: Optional[str] = _field(
-        None, "Checkpoints, TensorBoard logs and sample grids; default: runs/<model>."
+        None, f"Checkpoints, TensorBoard logs and sample grids; default: "
+        f"{RUNS_ROOT}/<model>_<data set> (e.g. {RUNS_ROOT}/dcgan_digits).",
     )
     export_dir: Optional[str] = _field(
-        None, "Where the SavedModel version goes; default: saved_models/<model>. '' skips export."
+        None, f"Where the SavedModel's next version goes; default: <model_dir>/{EXPORT_SUBDIR} "
+        f"(the shipped zoo in saved_models/ changes only when named here). '' skips export.",
     )
     backup_every_steps: Optional[int] = _field(
         None, "Fault-tolerance backup every N steps; default: every epoch.", low=1
     )
-    grid_samples: int = _field(64, "Samples in the per-epoch PNG grid.", low=1)
+    grid_samples: int = _field(64, "Samples in the per-epoch PNG grid.", low=1, high=MAX_SAMPLES)
     eval_every: Optional[int] = _field(
         None, "Every N epochs, KID and FID of --eval_samples samples (needs --eval_features).",
         low=1,

@@ -27,9 +27,10 @@ import os
 
 import tensorflow as tf
 
+from ganzoo import configs
 from ganzoo.errors import GanzooError
 
-STRATEGIES = ("default", "one_device", "mirrored", "multi_worker")
+STRATEGIES = configs.STRATEGIES
 _CACHE = {}
 # Logical CPU devices share the machine's cores; more than this is a typo, not an experiment.
 MAX_LOGICAL_CPUS = 16

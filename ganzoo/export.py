@@ -44,11 +44,10 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from ganzoo import networks, noise
+from ganzoo import configs, networks, noise
 from ganzoo.errors import GanzooError
 
-SAVED_MODELS_ROOT = "saved_models"
-MAX_SAMPLES = 4096  # per request to `sample`/`sample_png`: bounds a server's memory per call
+MAX_SAMPLES = configs.MAX_SAMPLES  # per request to `sample`/`sample_png`
 WARMUP_FILE = os.path.join("assets.extra", "tf_serving_warmup_requests")
 WARMUP_BATCH = 2
 

@@ -13,7 +13,7 @@ unbounded (the generator ends in a linear layer).
 
 import keras
 
-from ganzoo import layers
+from ganzoo import configs, layers
 from ganzoo.errors import GanzooError
 
 # Radford et al. 2015, Sec. 4: "All weights were initialized from a zero-centered Normal
@@ -28,7 +28,7 @@ _LEAKY_SLOPE = 0.2
 # In every precision G's output and D's logits are float32 (DESIGN fact 8): tanh and the loss
 # are where 16-bit rounding would hurt. bfloat16 keeps float32's exponent range, so it needs no
 # loss scaling; float16 does (see GANModel.compile).
-PRECISIONS = ("float32", "mixed_bfloat16", "mixed_float16")
+PRECISIONS = configs.PRECISIONS
 
 
 def dtype_policy(precision):
@@ -255,7 +255,8 @@ def check_dcgan_shape(data_shape):
     )
     if not ok:
         raise GanzooError(
-            f"DCGAN cannot model data of shape {data_shape}; supported: "
+            f"the convolutional networks (DCGAN's) cannot model data of shape {data_shape}; "
+            f"supported: "
             f"{SUPPORTED_DCGAN_SHAPES_TEXT}"
         )
 
@@ -421,6 +422,11 @@ def build_pair(
     `hidden_layers` applies to the MLP only, `conditioning` (see dcgan_pair) to the
     convolutional networks only; pacgan_mlp has the paper's fixed sizes, so it takes neither
     `width` nor `hidden_layers`."""
+    if conditioning is not None and len(data_shape) != 3:
+        raise GanzooError(
+            f"class conditioning ({conditioning}) needs images [H, W, C], not data of shape "
+            f"{tuple(data_shape)}; train conditional models on labelled images"
+        )
     architecture = resolve_architecture(architecture, data_shape)
     common = dict(d_normalization=d_normalization, synchronized_batch_norm=synchronized_batch_norm,
                   precision=precision, packing=packing)

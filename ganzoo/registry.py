@@ -27,13 +27,20 @@ def register_model(name):
     return decorator
 
 
+def _load_zoo():
+    """Import the built-in models, which registers them (ganzoo's __init__ does not)."""
+    import ganzoo.models  # noqa: F401
+
+
 def list_models():
     """Sorted names of every registered model."""
+    _load_zoo()
     return sorted(_MODELS)
 
 
 def get_model_class(name):
     """The class registered as `name`; an unknown name raises an error that lists the known ones."""
+    _load_zoo()
     try:
         return _MODELS[name]
     except KeyError:

@@ -29,7 +29,6 @@ import json
 import logging
 import math
 import os
-import re
 import shutil
 import tempfile
 
@@ -40,7 +39,7 @@ import tensorflow as tf
 import ganzoo
 from ganzoo import callbacks as ganzoo_callbacks
 from ganzoo import data as ganzoo_data
-from ganzoo import configs, distribute, evaluation, export, fast_paths, features
+from ganzoo import configs, distribute, evaluation, export, fast_paths, features, run_dirs
 from ganzoo.configs import DataConfig, ModelConfig, TrainConfig
 from ganzoo.errors import GanzooError
 from ganzoo.models import arguments as model_arguments
@@ -80,30 +79,6 @@ def _check_steps_per_execution(steps_per_execution, counts):
                 f"steps_per_execution {steps_per_execution} does not divide {what} ({count}); "
                 f"choose a divisor of it, or 1"
             )
-
-
-def dataset_slug(name):
-    """A short directory-safe name of a data set: "digits", "mnist" for "mnist:3.0.1", the
-    folder's own name for a path."""
-    name = os.path.basename(os.path.normpath(name)) if os.sep in name else name.split(":")[0]
-    return re.sub(r"[^A-Za-z0-9_.-]+", "_", name).strip("._") or "data"
-
-
-def default_run_name(model_name, dataset_name):
-    """<model>_<data set>, e.g. "dcgan_digits": the default run and export directory name."""
-    return f"{model_name}_{dataset_slug(dataset_name)}"
-
-
-def _check_writable(path, flag):
-    """GanzooError (one line, naming the flag) unless `path` is or can be made a writable
-    directory. Nothing is created."""
-    probe = os.path.abspath(path)
-    while not os.path.exists(probe):
-        probe = os.path.dirname(probe)
-    if not os.path.isdir(probe):
-        raise GanzooError(f"{flag}={path} cannot be created: {probe} is a file, not a directory")
-    if not os.access(probe, os.W_OK | os.X_OK):
-        raise GanzooError(f"{flag}={path} is not writable ({probe} does not allow writing)")
 
 
 def _model_kwargs(model_config):
@@ -214,16 +189,9 @@ def _strategy(train_config, batch_size):
 
 
 def _directories(model_config, train_config, dataset_name):
-    """(model_dir, export_dir or "" for none), both checked writable."""
-    run_name = default_run_name(model_config.model, dataset_name)
-    model_dir = train_config.model_dir or os.path.join("runs", run_name)
-    export_dir = train_config.export_dir
-    if export_dir is None:
-        export_dir = os.path.join(export.SAVED_MODELS_ROOT, run_name)
-    _check_writable(model_dir, "--model_dir")
-    if export_dir:
-        _check_writable(export_dir, "--export_dir")
-    return model_dir, export_dir
+    return run_dirs.directories(
+        model_config.model, dataset_name, train_config.model_dir, train_config.export_dir
+    )
 
 
 def _run_identity(model_config, train_config, data_description):
@@ -495,16 +463,18 @@ def train_on_stream(stream, batches_per_epoch, model_config=ModelConfig(),
     identity = _run_identity(
         model_config, train_config, data_description or {"dataset": dataset_name}
     )
-    chief = distribute.is_chief(strategy)
-    if chief:
-        _claim_run_directory(model_dir, identity, overwrite_run)
-
     # Seed after loading: preparing a tfds data set on first use draws from the global RNGs,
     # which would make the first run on a machine start from other weights than later runs.
     # (The data's order depends on its own seed and, through tf.data, on the global seed: see
     # `training_stream`.)
     keras.utils.set_random_seed(train_config.seed)
+    # Built before run.json is written: networks that cannot take this data (an image size,
+    # a normalisation the loss forbids) are refused with nothing written, so the corrected
+    # command is not then refused as "a different run".
     model = build_model(model_config, ganzoo_data.example_shape(stream), train_config, strategy)
+    chief = distribute.is_chief(strategy)
+    if chief:
+        _claim_run_directory(model_dir, identity, overwrite_run)
     log.info(
         "strategy %s: %d replica(s), global batch %d, per-replica batch %d; precision %s "
         "(precision=%s asked)", train_config.strategy, strategy.num_replicas_in_sync, batch_size,

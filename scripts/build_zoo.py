@@ -242,9 +242,9 @@ def shipped_size(folder):
 def classifier(dataset, classifiers_dir, log):
     """(path, metadata, the command that trains it) of the domain classifier of `dataset`,
     trained first when absent."""
-    from ganzoo import train_lib
+    from ganzoo import run_dirs
 
-    path = os.path.join(classifiers_dir, f"{train_lib.dataset_slug(dataset)}.keras")
+    path = os.path.join(classifiers_dir, f"{run_dirs.dataset_slug(dataset)}.keras")
     args = (*DATA[dataset].classifier_args, f"--output={path}")
     if not os.path.isfile(path):
         log(f"  training the domain classifier: {shown('ganzoo-train-classifier', args)}")

@@ -1,14 +1,9 @@
 """Shared plumbing of the absl scripts: dataclass fields -> flags -> dataclasses, and a runner
-that turns ganzoo's errors into one line on stderr (exit status 2) instead of a traceback.
+that turns ganzoo's errors and bad flags into one line on stderr (exit status 2) instead of a
+traceback.
 
 Importing this module, before anything imports TensorFlow:
-- Quiets TensorFlow's start-up. TF_CPP_MIN_LOG_LEVEL (default 2 here) no longer reaches the lines
-  TensorFlow 2.21's native code logs through absl before its logging is initialised ("Could not
-  find cuda drivers", "failed call to cuInit" on machines without CUDA), so the first import of
-  TensorFlow and its device discovery run with the process's stderr (file descriptor 2) captured,
-  and the captured lines are written back except those the level hides (1: INFO, 2: WARNING
-  too, 3: ERROR too) and the cuInit error on a machine without an NVIDIA driver. Set
-  TF_CPP_MIN_LOG_LEVEL=0 to see everything.
+- Quiets TensorFlow's start-up (ganzoo.tf_startup; TF_CPP_MIN_LOG_LEVEL=0 shows everything).
 - Makes every flag a helper below defines a key flag of the script calling it
   (`flags.disclaim_key_flags`), and `run` shows them under `--help` also when the script runs
   as an installed command (ganzoo-train), whose main module absl names by its path.
@@ -17,80 +12,17 @@ Importing this module, before anything imports TensorFlow:
 import dataclasses
 import json
 import logging
-import os
-import re
 import sys
-import tempfile
 import typing
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # Before TensorFlow is imported anywhere.
+from absl import app, flags
+from absl import logging as absl_logging
 
-from absl import app, flags  # noqa: E402
-from absl import logging as absl_logging  # noqa: E402
+from ganzoo import tf_startup  # light: ganzoo's __init__ imports no TensorFlow
+
+tf_startup.quiet_tensorflow_import()
 
 flags.disclaim_key_flags()  # DEFINE_* calls in this module's helpers: key flags of the caller
-
-
-def _hidden_native_line(level):
-    """A predicate: is this line of native stderr one TF_CPP_MIN_LOG_LEVEL=`level` hides?"""
-    severities = "IWEF"[: max(0, min(level, 3))]
-    patterns = [rf"[{severities}]\d{{4}} "] if severities else []
-    if level >= 1:  # the header of the INFO lines that follow it
-        patterns.append(r"WARNING: All log messages before absl::InitializeLog\(\) is called")
-    if level >= 1 and not os.path.exists("/proc/driver/nvidia"):
-        patterns.append(r"E\d{4} .*failed call to cuInit")  # no driver: no GPU, not an error
-    pattern = re.compile("|".join(patterns)) if patterns else None
-    return lambda line: bool(pattern and pattern.match(line))
-
-
-def _import_tensorflow_quietly(exec_module):
-    """`exec_module` of TensorFlow's package, wrapped to filter its native start-up lines."""
-
-    def quiet_exec_module(module):
-        sys.meta_path[:] = [f for f in sys.meta_path if not isinstance(f, _QuietTensorFlowFinder)]
-        try:
-            level = int(os.environ.get("TF_CPP_MIN_LOG_LEVEL", "0"))
-        except ValueError:
-            level = 0
-        hidden = _hidden_native_line(level)
-        sys.stderr.flush()
-        saved_stderr = os.dup(2)
-        with tempfile.TemporaryFile() as captured:
-            os.dup2(captured.fileno(), 2)
-            try:
-                exec_module(module)
-                module.config.list_physical_devices()  # device discovery logs cuInit
-            finally:
-                sys.stderr.flush()
-                os.dup2(saved_stderr, 2)
-                os.close(saved_stderr)
-                captured.seek(0)
-                for line in captured.read().decode(errors="replace").splitlines(keepends=True):
-                    if not hidden(line):
-                        sys.stderr.write(line)
-                sys.stderr.flush()
-
-    return quiet_exec_module
-
-
-class _QuietTensorFlowFinder:
-    """A sys.meta_path entry that only wraps the loading of the `tensorflow` package."""
-
-    def find_spec(self, name, path=None, target=None):
-        if name != "tensorflow":
-            return None
-        for finder in sys.meta_path:
-            if finder is self or not hasattr(finder, "find_spec"):
-                continue
-            spec = finder.find_spec(name, path, target)
-            if spec is not None and spec.loader is not None:
-                spec.loader.exec_module = _import_tensorflow_quietly(spec.loader.exec_module)
-                return spec
-        return None
-
-
-if "tensorflow" not in sys.modules:
-    sys.meta_path.insert(0, _QuietTensorFlowFinder())
 
 
 def _base_type(annotation):
@@ -145,24 +77,37 @@ def write_json(path, value):
             json.dump(value, out, indent=2)
 
 
-def run(main):
-    """app.run(main), printing GanzooError as one line and exiting with status 2.
+def run(main, light_check=None, define_later=None):
+    """app.run(main), printing GanzooError and flag errors as one line and exiting with
+    status 2; --help exits 0.
+
+    A script whose flags need TensorFlow to be defined (the zoo's model arguments) passes
+    `define_later`, which defines them, and `light_check`, which checks the flags defined so
+    far: the command line is then parsed for those first and `light_check` runs, so that their
+    mistakes are refused before TensorFlow is imported (in well under a second); then
+    `define_later` runs and the whole command line is parsed.
 
     `--help` lists the flags of `main`'s module (the script), including those cli's helpers
     defined for it, whether it runs as `python scripts/x.py` or as an installed command.
     """
     script = main.__module__
-    if script != "__main__":  # an installed command: absl's --help shows module sys.argv[0]
-        for flag in flags.FLAGS.get_key_flags_for_module(script):
-            flags.FLAGS.register_key_flag_for_module(sys.argv[0], flag)
-        command = sys.modules["__main__"]
-        command.__doc__ = command.__doc__ or sys.modules[script].__doc__  # --help's header
+
+    def show_in_help():
+        if script != "__main__":  # an installed command: absl's --help shows sys.argv[0]'s
+            for flag in flags.FLAGS.get_key_flags_for_module(script):
+                flags.FLAGS.register_key_flag_for_module(sys.argv[0], flag)
+            command = sys.modules["__main__"]
+            command.__doc__ = command.__doc__ or sys.modules[script].__doc__  # --help's header
+
+    def define_the_rest():
+        if define_later is not None:
+            define_later()
+        show_in_help()
 
     def guarded(argv):
-        from ganzoo.errors import GanzooError
+        from ganzoo.errors import GanzooError  # ganzoo's __init__ is light: no TensorFlow
 
-        if len(argv) > 1:
-            sys.exit(f"error: unexpected arguments {argv[1:]}; flags are written --name=value")
+        _refuse_arguments(argv[1:])
         # TensorFlow's and tfds' INFO logs (signature renaming, sharding callbacks, package
         # index refreshes) drown our own lines; ganzoo's own logger stays at INFO.
         absl_logging.set_verbosity(absl_logging.WARNING)
@@ -174,7 +119,41 @@ def run(main):
             print(f"error: {error}", file=sys.stderr)
             sys.exit(2)
 
-    app.run(guarded)
+    app.run(guarded, flags_parser=lambda argv: parse_flags(argv, light_check, define_the_rest))
+
+
+def _refuse_arguments(arguments):
+    if arguments:
+        print(f"error: unexpected arguments {arguments}; flags are written --name=value",
+              file=sys.stderr)
+        sys.exit(2)
+
+
+_HELP_FLAGS = ("-?", "--help", "--helpshort", "--helpfull", "--helpxml")
+
+
+def parse_flags(argv, light_check=None, define_later=None):
+    """absl's flag parsing with ganzoo's contract: a bad flag is one line naming it and what it
+    takes, with exit status 2 (absl prints "FATAL Flags parsing error" and usage hints, exit 1);
+    --help and its kin print the help and exit 0 (absl exits 1). `light_check` and
+    `define_later`: see `run`."""
+    from ganzoo.errors import GanzooError
+
+    try:
+        if light_check is not None and not any(
+            arg.split("=")[0] in _HELP_FLAGS for arg in argv[1:]
+        ):
+            rest = flags.FLAGS(argv, known_only=True)  # the flags defined so far
+            _refuse_arguments([arg for arg in rest[1:] if not arg.startswith("-")])
+            light_check()
+        if define_later is not None:
+            define_later()
+        return flags.FLAGS(argv)
+    except (flags.Error, GanzooError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        sys.exit(2)
+    except SystemExit as exit_:  # absl's help flags print the help, then exit(1)
+        sys.exit(0 if exit_.code == 1 else exit_.code)
 
 
 # Model arguments the scripts set through other flags (--seed, --precision) or from the data's

@@ -32,6 +32,11 @@ flags.DEFINE_string("features", None, "'inception' or 'domain:<classifier.keras>
 flags.DEFINE_integer("num_samples", 1000, "Generated and real images compared.", lower_bound=10)
 flags.DEFINE_integer("seed", 0, "Noise seed of the generated images.")
 flags.DEFINE_string("output_json", None, "Also write the scores here.")
+flags.DEFINE_float(
+    "min_classifier_accuracy", 0.8,
+    "Refuse a domain classifier whose recorded held-out accuracy is below this (see "
+    "ganzoo.features.MIN_DOMAIN_ACCURACY for why 0.8).", lower_bound=0.0, upper_bound=1.0,
+)
 FLAGS = flags.FLAGS
 
 
@@ -138,14 +143,24 @@ def _score_conditional(sample, class_names, extractor):
 
 def main(argv):
     del argv
-    from ganzoo import evaluation, features
+    from ganzoo import writable
     from ganzoo.errors import GanzooError
 
     if not FLAGS.features:
         raise GanzooError("--features is required: 'inception' or 'domain:<classifier.keras>'")
+    if FLAGS.output_json:
+        writable.check_file(FLAGS.output_json, "--output_json")
+
+    from ganzoo import evaluation, features
+
     # The model before the extractor: InceptionV3 may need the network.
     sample, source, class_names = _sampler()
-    extractor = features.get_extractor(FLAGS.features)
+    extractor = features.get_extractor(FLAGS.features, FLAGS.min_classifier_accuracy)
+    print(f"model: {source}")
+    accuracy = extractor.test_accuracy
+    print(f"feature extractor: {extractor.name}" + (
+        "" if accuracy is None else f" (held-out accuracy {accuracy:.3f})"
+    ))
     rows = ["fid", "kid", "kid_std_error", "classifier_score", "precision", "recall"]
     if class_names is not None:
         scores = _score_conditional(sample, class_names, extractor)

@@ -1,16 +1,17 @@
 r"""Write a PNG grid of samples from an exported SavedModel (no ganzoo model code needed).
 
-    python scripts/sample.py --saved_model=saved_models/dcgan --num_samples=64 --seed=0 \
-        --output=samples.png
+    ganzoo-sample                  # 64 samples of the shipped dcgan_digits to runs/samples.png
+    ganzoo-sample --saved_model=runs/dcgan_digits/export --num_samples=16 --seed=1 \
+        --output=runs/mine.png         # your own run's latest export
 
 Conditional models (cgan, acgan) write one row per class, its name at the left:
 
-    python scripts/sample.py --saved_model=saved_models/cgan --labels=3,3,7   # a row of two
+    ganzoo-sample --saved_model=saved_models/acgan_digits --labels=3,3,7   # a row of two
         # 3s, then a row with one 7 (one sample per label, rows in order of first appearance)
-    python scripts/sample.py --saved_model=saved_models/cgan --class_name=sneaker \
+    ganzoo-sample --saved_model=saved_models/acgan_digits --class_name=7 \
         --num_samples=16                       # 16 samples of that class
-    python scripts/sample.py --saved_model=saved_models/cgan --per_class=8    # every class
-    python scripts/sample.py --saved_model=saved_models/cgan  # num_samples, classes cycling
+    ganzoo-sample --saved_model=saved_models/acgan_digits --per_class=8    # every class
+    ganzoo-sample --saved_model=saved_models/acgan_digits  # num_samples, classes cycling
 
 Class names come from the SavedModel's `class_names` signature. Sample i is drawn from the
 noise of `seed` (row i of ganzoo.noise.latent_batch(n, latent_dim, seed)) with label i, as
@@ -27,15 +28,22 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # For `cli` in a
 import cli  # noqa: E402
 from absl import flags  # noqa: E402
 
-flags.DEFINE_string("saved_model", "saved_models/dcgan", "SavedModel version or model directory.")
-flags.DEFINE_integer("num_samples", 64, "Samples in the grid.", lower_bound=1)
+from ganzoo.configs import MAX_SAMPLES  # noqa: E402
+
+flags.DEFINE_string(
+    "saved_model", "saved_models/dcgan_digits",
+    "SavedModel version or model directory (its highest version); default: the shipped dcgan.",
+)
+flags.DEFINE_integer("num_samples", 64, "Samples in the grid.", lower_bound=1,
+                     upper_bound=MAX_SAMPLES)
 flags.DEFINE_integer("seed", 0, "Noise seed: the same seed gives the same grid.")
 flags.DEFINE_list("labels", None, "Conditional models: class ids, one sample each, e.g. 3,3,7.")
 flags.DEFINE_string("class_name", None, "Conditional models: --num_samples of this class.")
 flags.DEFINE_integer("per_class", None, "Conditional models: a grid of N samples of every class.",
-                     lower_bound=1)
-flags.DEFINE_integer("upscale", 2, "Pixel repetition factor of the PNG.", lower_bound=1)
-flags.DEFINE_string("output", "samples.png", "PNG file to write.")
+                     lower_bound=1, upper_bound=MAX_SAMPLES)
+flags.DEFINE_integer("upscale", 2, "Pixel repetition factor of the PNG.", lower_bound=1,
+                     upper_bound=8)
+flags.DEFINE_string("output", "runs/samples.png", "PNG file to write (its folder is created).")
 FLAGS = flags.FLAGS
 
 
@@ -43,11 +51,22 @@ def main(argv):
     del argv
     import math
 
+    from ganzoo import writable
+    from ganzoo.errors import GanzooError
+
+    if FLAGS.labels and len(FLAGS.labels) > MAX_SAMPLES:
+        raise GanzooError(f"--labels gives {len(FLAGS.labels)} samples; at most {MAX_SAMPLES}")
+    if not os.path.isdir(FLAGS.saved_model):
+        raise GanzooError(
+            f"--saved_model={FLAGS.saved_model} is not a directory; give a SavedModel version "
+            f"directory or a model directory (the shipped ones: saved_models/<name>)"
+        )
+    writable.check_file(FLAGS.output, "--output")
+
     import numpy as np
     import tensorflow as tf
 
     from ganzoo import export, images, noise, serving_client
-    from ganzoo.errors import GanzooError
 
     path = export.resolve_version_dir(FLAGS.saved_model)
     signatures = tf.saved_model.load(path).signatures
@@ -74,6 +93,11 @@ def main(argv):
         latent = noise.latent_batch(count, latent_dim, FLAGS.seed)
         if FLAGS.class_name is not None:
             columns = int(math.ceil(math.sqrt(count)))
+    if len(latent) > MAX_SAMPLES:
+        raise GanzooError(
+            f"--per_class={FLAGS.per_class} for {len(names)} classes asks for {len(latent)} "
+            f"samples; at most {MAX_SAMPLES}"
+        )
     if labels is None:
         outputs = serve(latent=latent)
     else:
@@ -84,6 +108,7 @@ def main(argv):
     else:
         rows = images.rows_by_label(labels, samples, names, columns)
         picture = images.class_grid(rows, FLAGS.upscale)
+    os.makedirs(os.path.dirname(os.path.abspath(FLAGS.output)), exist_ok=True)
     images.write_png(FLAGS.output, picture)
     print(f"wrote {len(samples)} samples from {path} to {FLAGS.output}")
 

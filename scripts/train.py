@@ -1,16 +1,17 @@
 """Train a ganzoo model, checkpoint it, and export its generator as a SavedModel.
 
-The README's main job (dcgan on the embedded digits, exported to
-saved_models/dcgan_digits/<version>/):
-    python scripts/train.py            # or: ganzoo-train
+The README's main job (dcgan on the embedded digits; checkpoints, logs and grids in
+runs/dcgan_digits/, the SavedModel in runs/dcgan_digits/export/<version>/):
+    ganzoo-train --model=dcgan --dataset=digits --width=32 --epochs=40
 
 Other examples:
-    python scripts/train.py --model=nsgan --dataset=ring --steps=3000 --batch_size=256
-    python scripts/train.py --model=wgan_gp --dataset=digits --gp_weight=5 --d_steps=3
-    python scripts/train.py --model=sngan --dataset=/path/to/images --image_size=64
-    python scripts/train.py --model=wgan_gp --describe     # the model's arguments and defaults
+    ganzoo-train --model=nsgan --dataset=ring                  # the recipe for the ring
+    ganzoo-train --model=wgan_gp --dataset=digits --gp_weight=5 --d_steps=3
+    ganzoo-train --model=sngan --dataset=/path/to/images --image_size=64
+    ganzoo-train --model=wgan_gp --describe     # the model's arguments, defaults and recipe
 Every model argument is a flag (--width, --loss_family, --gp_weight, ...); unset, it takes the
-chosen model's default. Run with --help for every flag.
+chosen model's default, or its recipe's value for this kind of data. From a checkout without
+installing: python scripts/train.py. Run with --help for every flag.
 """
 
 import dataclasses
@@ -20,21 +21,14 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # For `cli` in a checkout.
 
 import cli  # noqa: E402
-
 from absl import flags  # noqa: E402
 
-import ganzoo  # noqa: E402
-from ganzoo import distribute, networks, train_lib  # noqa: E402
+from ganzoo import configs, run_dirs  # noqa: E402  (light: no TensorFlow)
 from ganzoo.configs import DataConfig, ModelConfig, TrainConfig  # noqa: E402
-from ganzoo.models import recipes  # noqa: E402
 
 cli.define_flags(DataConfig)
-cli.define_flags(
-    ModelConfig,
-    choices={"model": ganzoo.list_models(), "precision": ("auto", *networks.PRECISIONS)},
-)
-cli.define_flags(TrainConfig, choices={"strategy": distribute.STRATEGIES})
-cli.define_model_argument_flags()
+cli.define_flags(ModelConfig)  # --model's names are checked by the registry, after the import
+cli.define_flags(TrainConfig)
 flags.DEFINE_bool(
     "describe", False,
     "Print the --model's arguments and defaults, and its recipe for --dataset, then exit.",
@@ -47,8 +41,21 @@ flags.DEFINE_bool(
 FLAGS = flags.FLAGS
 
 
+def check_before_tensorflow():
+    """The configuration flags' ranges and the places the run will write, checked before
+    TensorFlow is imported: these refusals take well under a second."""
+    for config_class in (DataConfig, TrainConfig):
+        configs.validate(cli.config_from_flags(config_class))
+    if not FLAGS.describe:
+        run_dirs.directories(FLAGS.model, FLAGS.dataset, FLAGS.model_dir, FLAGS.export_dir)
+
+
 def main(argv):
     del argv
+    import ganzoo
+    from ganzoo import train_lib
+    from ganzoo.models import recipes
+
     if FLAGS.describe:
         print(ganzoo.describe_model(FLAGS.model))
         print(recipes.describe(FLAGS.model, FLAGS.dataset))
@@ -74,7 +81,8 @@ def main(argv):
 
 
 def run():
-    cli.run(main)
+    cli.run(main, light_check=check_before_tensorflow,
+            define_later=cli.define_model_argument_flags)
 
 
 if __name__ == "__main__":

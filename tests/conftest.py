@@ -5,7 +5,11 @@ import re
 import subprocess
 import sys
 
-os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+from ganzoo import tf_startup  # noqa: E402  (light: imports no TensorFlow)
+
+# TensorFlow's start-up lines filtered as the scripts filter them: without this, the native
+# lines of the first import (oneDNN, CUDA) print after pytest's summary.
+tf_startup.quiet_tensorflow_import()
 # One thread per op, here and in the scripts the tests start (they inherit the environment): the
 # suite runs two workers, often with a script beside each, on 2 cores, and ops on tiny models
 # gain nothing from more threads. (Measured: no difference beyond this machine's run-to-run

@@ -197,7 +197,7 @@ def test_sample_script_writes_rows_of_the_requested_classes(tmp_path, exported):
 
 def test_sample_script_help_keeps_its_line_breaks():
     result = run_script("sample.py", "--help")
-    assert "--labels=3,3,7" in result.stdout and "\n    python scripts/sample.py" in result.stdout
+    assert "--labels=3,3,7" in result.stdout and "\n    ganzoo-sample --saved_model=" in result.stdout
 
 
 def test_serve_client_script_samples_a_class_and_prints_the_labels_input(tmp_path, servers):

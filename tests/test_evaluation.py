@@ -78,6 +78,10 @@ def test_evaluate_script_prints_the_table(classifier, tfds_dir, tmp_path):
     for metric in ("fid", "kid", "classifier_score", "precision", "recall"):
         assert metric in result.stdout
     assert "domain:digits.keras@v1/" in result.stdout
+    # Which model and version were scored, and how good the classifier is.
+    assert result.stdout.startswith(f"model: {tmp_path / 'dcgan' / '1'}\n")
+    accuracy = classifier[1]["test_accuracy"]
+    assert f"(held-out accuracy {accuracy:.3f})" in result.stdout.splitlines()[1]
     missing = run_script("evaluate.py", f"--saved_model={tmp_path / 'dcgan'}")
     assert missing.returncode == 2 and "error: --features is required" in missing.stderr
 
@@ -186,6 +190,8 @@ def test_evaluate_script_refuses_a_classifier_of_other_classes_in_one_line(tiny_
     )
     assert result.returncode == 2
     assert our_stderr_lines(result.stderr) == [
+        f"warning: {wrong} has no recorded held-out accuracy (no {wrong}.json); scores in its "
+        f"features are only as telling as it is",
         "error: feature extractor domain:three.keras@v?/unknown has 3 classes but the model has "
         "10; class accuracy and intra-class FID need the model's classes on both sides"
     ]

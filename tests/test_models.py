@@ -465,7 +465,7 @@ def test_a_conditional_generator_obeys_its_labels_and_refuses_bad_ones(name):
             verbose=0)
     with pytest.raises(ganzoo.GanzooError, match="3 class_names for num_classes=4"):
         ganzoo.get_model(name, data_shape=shape, num_classes=4, class_names=["a", "b", "c"])
-    with pytest.raises(ganzoo.GanzooError, match=r"cannot model data of shape \(2,\)"):
+    with pytest.raises(ganzoo.GanzooError, match=r"needs images \[H, W, C\], not data of shape \(2,\)"):
         ganzoo.get_model(name, data_shape=(2,))
     with pytest.raises(ganzoo.GanzooError, match="needs images"):
         ganzoo.get_model(name, data_shape=shape, architecture="mlp")

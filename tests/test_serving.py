@@ -345,12 +345,16 @@ def test_export_script_versions_a_checkpoint_and_writes_the_model_config(tmp_pat
     root = tmp_path / "saved_models"
     (root / "dcgan" / "1").mkdir(parents=True)  # an earlier version (numbering: test_export)
     result = run_script(
-        "export.py", f"--checkpoint={tmp_path}", f"--saved_models_root={root}", "--model_config"
+        "export.py", f"--checkpoint={tmp_path}", f"--export_dir={root / 'dcgan'}",
+        f"--saved_models_root={root}", "--model_config",
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert f"SavedModel: {root / 'dcgan' / '2'}" in result.stdout
+    again = run_script("export.py", f"--checkpoint={tmp_path}", "--version=1")
+    assert again.returncode == 0, again.stderr[-3000:]  # the default: the run's export/
+    assert f"SavedModel: {tmp_path / 'export' / '1'}" in again.stdout
     again = run_script(
-        "export.py", f"--checkpoint={tmp_path}", f"--saved_models_root={root}", "--version=1"
+        "export.py", f"--checkpoint={tmp_path}", f"--export_dir={root / 'dcgan'}", "--version=1"
     )
     assert again.returncode == 2 and "already exists; pass --overwrite" in again.stderr
     config = model_server_config_pb2.ModelServerConfig()
