@@ -1,6 +1,6 @@
 """Generator SavedModels for TF Serving, written atomically to <export_dir>/<version>/.
 
-The signature contract (names, dtypes, shapes, ranges) is stable; README.md has it as a table.
+The signature contract (names, dtypes, shapes, ranges) is stable; docs/serving.md has it as a table.
 
     serving_default  latent float32 [batch, latent_dim]
                      -> images float32 [batch, H, W, C] in [-1, 1], images_uint8 uint8 [0, 255]

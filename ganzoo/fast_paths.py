@@ -1,6 +1,6 @@
 """The fastest correct training configuration for the devices at hand.
 
-Measured with scripts/benchmark.py (README "Performance"); change a default here only with a
+Measured with scripts/benchmark.py (docs/benchmarks.md, "Performance"); change a default here only with a
 measurement that shows it wins:
 - CPU with native bfloat16 (AVX512_BF16 or AMX): mixed_bfloat16 trained DCGAN ~1.3x faster than
   float32; on CPUs without it bfloat16 is emulated, so float32.

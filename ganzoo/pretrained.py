@@ -104,7 +104,7 @@ def load_pretrained(folder, strategy=None, compile=True, **overrides):
 
     Args:
         folder: a shipped model's folder (holding config.json and weights.weights.h5).
-        strategy: a tf.distribute strategy to build and compile in (DESIGN facts 1-2); None
+        strategy: a tf.distribute strategy to build and compile in (docs/design.md, facts 1-2); None
             uses the current one.
         compile: compile with fresh Adam optimizers from the model's learning rates and betas
             (see the module docstring for why they are not restored).

@@ -91,7 +91,7 @@ def _model_kwargs(model_config):
 
 
 def build_model(model_config, data_shape, train_config, strategy):
-    """A compiled model inside `strategy.scope()`, optimizers built (DESIGN facts 1-2).
+    """A compiled model inside `strategy.scope()`, optimizers built (docs/design.md, facts 1-2).
 
     The optimizers are the model's own (Adam with its learning rates and betas)."""
     with strategy.scope():

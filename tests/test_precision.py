@@ -15,7 +15,7 @@ from tests.test_models import BFLOAT16_IN_TEST_PRECISION, tiny_case
 # One SGD step from identical weights on an identical batch and latent batch. The 16-bit
 # forward and backward passes round every activation, so the update differs from float32's by
 # about the format's precision (bfloat16: 8 mantissa bits, float16: 11), not by orders of
-# magnitude as when the loss scale is forgotten (DESIGN fact 8: 32768x too small). Measured
+# magnitude as when the loss scale is forgotten (docs/design.md, fact 8: 32768x too small). Measured
 # on the tiny zoo: relative error of the whole update <= 0.03 (bfloat16) and <= 0.0006
 # (float16); per-variable cosine >= 0.987 and >= 0.9999.
 MAX_RELATIVE_ERROR = {"mixed_bfloat16": 0.06, "mixed_float16": 0.003}
@@ -40,7 +40,7 @@ def one_step_update(name, shape, overrides, precision, weights=None):
 
 # wgan_gp with mixed_float16 is not held to these bounds: its gradient penalty's inner gradient
 # is computed in float16 without loss scaling (measured: per-variable cosine 0.996 after one
-# step); README says to prefer mixed_bfloat16 for critics with penalties.
+# step); docs/models.md says to prefer mixed_bfloat16 for critics with penalties.
 # The bfloat16 cases are those that test_models' zoo-wide bfloat16 test leaves to this one.
 @pytest.mark.parametrize(
     "name, precision",
@@ -100,7 +100,7 @@ def test_a_mixed_precision_model_samples_and_exports_in_float32_with_its_weights
 def test_a_bfloat16_generator_of_points_does_not_round_its_samples_to_bfloat16(architecture,
                                                                                 sizes):
     # G's last layer computes in float32: bfloat16 would round the ring's points (radius 1)
-    # to steps of 0.004-0.008, most of a mode's std (0.01). On the ring at seed 0 (README
+    # to steps of 0.004-0.008, most of a mode's std (0.01). On the ring at seed 0 (docs/recipes.md
     # command, --precision=mixed_bfloat16) a bfloat16 last layer left 7 of 8 modes with 1 % of
     # the samples and 92.3 % high quality; with it in float32, 8 of 8 and 94.2 %, as float32
     # throughout.

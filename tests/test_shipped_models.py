@@ -2,7 +2,7 @@
 
 For every shipped folder found on disk: the TF1 session loader (the path closest to TF
 Serving's C++ loader) loads version 1 in a process that never imports ganzoo; its signatures
-are the ones README.md's "The signature contract" tables document (names, dtypes, ranks,
+are the ones docs/serving.md's "The signature contract" tables document (names, dtypes, ranks,
 sizes); serving_default's output for a fixed latent equals the generator of
 `ganzoo.load_pretrained` (built from config.json with weights.weights.h5); those weights have
 the fingerprint the model card declares; one fit step from them changes the weights and keeps
@@ -44,7 +44,7 @@ def fixed_inputs(latent_dim, num_classes):
     return latent, labels
 
 
-# ----------------------------------------------------------------------------- the README table
+# ----------------------------------------------------------------------- the documented contract
 _TENSOR = re.compile(r"`(\w+)` (float32|int32|int64|uint8|string) (scalar|`\[([^\]]*)\]`)")
 # A second shape written bare after the first: "`labels` int32 `[1]` (...) or `[num_samples]`".
 _SECOND_SHAPE = re.compile(
@@ -53,15 +53,16 @@ _QUALIFIED = re.compile(r"\s*(`\w+`|[A-Za-z ]+\([^)]*\)):")  # "`cgan`: ...", "c
 
 
 def readme_contract():
-    """({name: (dtype, [shape token lists])}, [table1, table2]) of README's signature contract.
+    """({name: (dtype, [shape token lists])}, [table1, table2]) of docs/serving.md's signature
+    contract.
 
     A table maps a signature to its (inputs cell, outputs cell); table1 is every model's,
     table2 what conditional models change. Shapes are lists of tokens ("batch", "H", ...;
     [] for a scalar); a tensor documented with two shapes ("[1]" or "[num_samples]") has both.
     """
-    with open(os.path.join(ROOT, "README.md")) as readme:
-        text = readme.read()
-    section = text.split("### The signature contract", 1)[1].split("\n### ", 1)[0]
+    with open(os.path.join(ROOT, "docs", "serving.md")) as page:
+        text = page.read()
+    section = text.split("## The signature contract", 1)[1].split("\n## ", 1)[0]
     tensors = {}
     flat = re.sub(r"\s+", " ", section)
     for name, dtype, scalar, shape in _TENSOR.findall(flat):

@@ -10,7 +10,7 @@ The check is a validation pass when a folder is first used in a process: every f
 once, in parallel, on the tf.data runtime (about 0.6 s for 5,000 32x32 PNGs on 2 CPU cores), and
 the result is kept for the process as long as no file's size or modification time changes.
 
-Labels (decisions, kept here and in the README): as `keras.utils.image_dataset_from_directory(
+Labels (decisions, kept here and in docs/data.md): as `keras.utils.image_dataset_from_directory(
 labels="inferred")`, the classes are the immediate sub-folders, sorted by name (Python string
 order), label i naming the i-th; each class holds every image below its sub-folder (searched
 recursively). Unlike Keras, a sub-folder without any image is not a class (Keras gives it a label

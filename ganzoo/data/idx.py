@@ -9,7 +9,7 @@ then ``DD`` big-endian uint32 sizes, then the elements), usually gzipped:
     t10k-images-idx3-ubyte.gz    uint8 [10000, 28, 28]   the `test` split
     t10k-labels-idx1-ubyte.gz    uint8 [10000]           its labels (optional)
 
-Rules (decisions, kept here and in the README):
+Rules (decisions, kept here and in docs/data.md):
 - **Which folder is an idx source**: one holding, directly inside it (not in subfolders), a file
   whose name ends in ``-idx<N>-ubyte`` or ``-idx<N>-ubyte.gz``. Such a folder is read as idx even
   if it also holds PNG/JPEG files; any other folder is a folder of images (ganzoo.data.folder).

@@ -10,7 +10,7 @@ dataset element is one iteration.
 
 A model of the zoo is a registration, a `defaults` dict and, where it needs one, an override of
 the two objective hooks; train_step itself is never copied, because it owns what makes
-distributed training exact (DESIGN.md section 3):
+distributed training exact (docs/design.md, facts 1-9):
 - per-example losses are averaged over the GLOBAL batch (`tf.nn.compute_average_loss`), since
   `apply_gradients` sums gradients over replicas; with PacGAN packing (`packing` = m > 1) D's
   "example" is a pack of m samples, so the losses are per pack and averaged over the global
@@ -160,7 +160,7 @@ class GANModel(keras.Model):
                 self._ema_weights.append(average)
         self._trackers = [keras.metrics.Mean(name=name) for name in self.metric_names()]
         # G and D are built by construction; without this, fit() under a strategy tries to build
-        # the wrapper by calling it on data (DESIGN fact 2).
+        # the wrapper by calling it on data (docs/design.md, fact 2).
         self.built = True
 
     @property
@@ -232,9 +232,9 @@ class GANModel(keras.Model):
                 learning rate, beta_1 and beta_2.
             **kwargs: passed to keras.Model.compile (e.g. steps_per_execution, jit_compile).
 
-        Both optimizers are built here, so call compile inside `strategy.scope()` (DESIGN fact 1).
+        Both optimizers are built here, so call compile inside `strategy.scope()` (docs/design.md, fact 1).
         With precision="mixed_float16" both are wrapped in keras.optimizers.LossScaleOptimizer
-        (Keras wraps only `compile(optimizer=...)`, DESIGN fact 8); train_step scales each loss
+        (Keras wraps only `compile(optimizer=...)`, docs/design.md, fact 8); train_step scales each loss
         with it, so float16 gradients of small losses do not flush to zero.
         """
         # optimizer=None: Keras would otherwise create (and checkpoint) an unused default one.
@@ -486,7 +486,7 @@ class GANModel(keras.Model):
         results = {tracker.name: tracker.result() for tracker in self._trackers}
         if isinstance(tf.distribute.get_strategy(), tf.distribute.MultiWorkerMirroredStrategy):
             # Keras reduces scalars across workers along axis 0 and fails ("Invalid reduction
-            # dimension 0", TF issue 72388); rank-1 values reduce correctly (DESIGN fact 6).
+            # dimension 0", TF issue 72388); rank-1 values reduce correctly (docs/design.md, fact 6).
             results = {name: tf.reshape(value, [1]) for name, value in results.items()}
         return results
 

@@ -3,7 +3,7 @@
 A model's `defaults` are its paper's settings for images (Adam(2e-4, 0.5) for DCGAN, ...). They
 fail elsewhere: on the 2-D toy sets, nsgan at 2e-4 put all 2,500 samples of the ring on one arc.
 A recipe is the small set of values that, for one model on one data set (or kind of data), was
-measured over several seeds to give what the README promises; its `evidence` says what was
+measured over several seeds to give what docs/recipes.md promises; its `evidence` says what was
 measured and how to measure it again.
 
 Precedence, value by value: what the user set (a flag, a key of `ModelConfig.model_args`, a
@@ -59,7 +59,7 @@ class Recipe:
 #   at 12,000: the five-seed figures in `evidence` are for 12,000 steps.
 # - 60,000 steps for the grid: at 40,000 the five seeds gave 90.3 +- 2.7 % high-quality samples
 #   on one CPU (2026-11-23) and 88.1 +- 3.0 % on another (AMD EPYC with AVX512_BF16,
-#   2026-12-02), no margin over the README's 90 %; 60,000 steps, the decay spanning them, gave
+#   2026-12-02), no margin over the 90 % docs/recipes.md promised; 60,000 steps, the decay spanning them, gave
 #   21, 25, 22, 22, 25 modes and 93.7 +- 1.6 % (91.8 to 95.5) on a third (AMD EPYC Zen 3, AVX2
 #   only, 2026-12-02): sharper at every seed, for 1.2 modes fewer on average and 1.5x the steps.
 # gan (minimax) at the former recipe (width 128, 4,000 steps) captured 0 of 8 ring modes.
@@ -83,14 +83,14 @@ RECIPES = {
         {**_PACKED_MLP, "lr_decay_steps": 12000}, batch_size=256, steps=12000,
         precision="float32",
         evidence=("ring, seeds 0-4: 8 of 8 modes at every seed, each with at least 1 % of the "
-                  "samples; 92.7 +- 1.1 % high-quality samples (README, Quality benchmark): "
+                  "samples; 92.7 +- 1.1 % high-quality samples (docs/benchmarks.md, Quality benchmark): "
                   + _FIVE_SEEDS.format("ring")),
     ),
     ("nsgan", "grid"): Recipe(
         {**_PACKED_MLP, "lr_decay_steps": 60000}, batch_size=256, steps=60000,
         precision="float32",
         evidence=("grid, seeds 0-4: 21, 25, 22, 22, 25 of 25 modes; 93.7 +- 1.6 % "
-                  "high-quality samples (README, Quality benchmark): "
+                  "high-quality samples (docs/benchmarks.md, Quality benchmark): "
                   + _FIVE_SEEDS.format("grid")),
     ),
 }
@@ -116,7 +116,7 @@ _FASHION_COMMAND = ("python scripts/benchmark_quality.py --suite=fashion --steps
 
 def _fashion(model_name, values, measured):
     return Recipe(values, evidence=(f"Fashion-MNIST, 300 steps at batch 64, seeds 0-2: FID "
-                                    f"{measured} (README, Quality benchmark): "
+                                    f"{measured} (docs/benchmarks.md, Quality benchmark): "
                                     + _FASHION_COMMAND.format(model_name)))
 
 
@@ -179,6 +179,6 @@ def describe(model_name, dataset):
 
 def format_values(values):
     """{"g_learning_rate": 0.0005, "d_steps": 2} -> "g_learning_rate=0.0005, d_steps=2", the
-    form recipes are shown in everywhere (start of a run, README, Fashion-MNIST table); None
-    values are left out."""
+    form recipes are shown in everywhere (start of a run, docs/recipes.md, the Fashion-MNIST
+    table); None values are left out."""
     return ", ".join(f"{name}={value}" for name, value in values.items() if value is not None)
