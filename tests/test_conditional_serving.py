@@ -3,7 +3,6 @@ from the SavedModel, class-row grids (ganzoo-sample, ganzoo-serve-client), and, 
 classifier's verdict, that served samples are of the requested class."""
 
 import re
-import time
 
 import keras
 import numpy as np
@@ -232,7 +231,6 @@ def test_served_samples_are_of_the_requested_class(tmp_path_factory, tfds_dir):
     """A tiny acgan trained briefly on the embedded digits at 16x16, served over REST and
     gRPC: the domain classifier must recognise the requested digit in most served samples
     (chance: 10 %)."""
-    started = time.monotonic()
     directory = tmp_path_factory.mktemp("verdict")
     train, classes = data.load_labeled_images("digits", "train[:80%]", 16, data_dir=tfds_dir)
     test, _ = data.load_labeled_images("digits", "train[80%:]", 16, data_dir=tfds_dir)
@@ -271,4 +269,3 @@ def test_served_samples_are_of_the_requested_class(tmp_path_factory, tfds_dir):
     finally:
         grpc_server.stop(None)
         rest_server.shutdown()
-    assert time.monotonic() - started < 120

@@ -190,3 +190,42 @@ def test_a_backup_save_cut_short_in_this_process_falls_back_to_the_previous_back
     assert train_lib.restore_backup(again, str(backup_dir)) == 1
     for got, want in zip(all_weights(again), stop.weights[0]):
         np.testing.assert_array_equal(got, want)
+
+
+@pytest.mark.parametrize(
+    "model, strategy", [("cgan", "default"), ("dcgan", "mirrored")], ids=["cgan", "mirrored"]
+)
+def test_ctrl_c_then_rerun_resumes_exactly(tmp_path, tfds_dir, monkeypatch, model, strategy):
+    # A conditional model's label stream and a two-replica run resume too (the SIGKILL test
+    # above covers dcgan on one device). Ctrl-C is simulated where it takes effect: the
+    # InterruptBetweenSteps callback raising KeyboardInterrupt at the end of a step.
+    from ganzoo import callbacks
+    from ganzoo.configs import DataConfig, ModelConfig, TrainConfig
+
+    steps, interrupt_at = 40, 25
+
+    def run(model_dir):
+        return train_lib.train(
+            DataConfig(dataset="digits", image_size=16, batch_size=32, data_dir=str(tfds_dir)),
+            ModelConfig(model=model, preset="tiny", precision="float32"),
+            TrainConfig(steps=steps, backup_every_steps=10, model_dir=str(model_dir),
+                        export_dir="", verbose=0, strategy=strategy,
+                        devices="/cpu:0,/cpu:1" if strategy == "mirrored" else None),
+        )
+
+    whole = run(tmp_path / "whole")
+
+    def ctrl_c_at_step(callback, batch, logs=None):
+        if int(callback.model.g_optimizer.iterations.numpy()) >= interrupt_at:
+            raise KeyboardInterrupt
+
+    with monkeypatch.context() as patch:
+        patch.setattr(callbacks.InterruptBetweenSteps, "on_train_batch_end", ctrl_c_at_step)
+        with pytest.raises(train_lib.TrainingInterrupted) as interrupted:
+            run(tmp_path / "run")
+    assert str(interrupted.value) == (
+        f"interrupted at step {interrupt_at}; rerun the same command to resume from step 20 "
+        f"(the last backup), redoing 5 steps"
+    )
+    resumed = run(tmp_path / "run")
+    assert resumed.fingerprint == whole.fingerprint

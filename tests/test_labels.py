@@ -5,7 +5,6 @@ Everything is generated here or embedded in ganzoo: no network, no Debian packag
 idx files are written with test_idx.py's helpers.
 """
 
-import time
 
 import numpy as np
 import pytest
@@ -304,9 +303,8 @@ def test_tfds_labels_are_the_first_class_label_feature(tmp_path, monkeypatch):
         pipeline, "_prepared_builder", lambda *a: prepared.append(a) or original(*a)
     )
     assert data.class_names(name, data_dir) == ("circle", "square", "triangle")
-    start = time.monotonic()
     assert data.class_names(name, data_dir) == ("circle", "square", "triangle")
-    assert len(prepared) == 1 and time.monotonic() - start < 0.01  # Kept, not re-prepared.
+    assert len(prepared) == 1  # kept, not prepared again (counted, not timed)
     (batch,) = list(data.load_dataset(name, batch_size=12, data_dir=data_dir, with_labels=True))
     index = np.round((batch["images"].numpy()[:, 0, 0, 0] + 1) * 127.5).astype(int) // 10
     assert sorted(index.tolist()) == list(range(12))

@@ -8,7 +8,7 @@ import pytest
 import tensorflow as tf
 
 import ganzoo
-from ganzoo import export, networks
+from ganzoo import export, fast_paths, networks
 from ganzoo.tf_data_options import without_autotuning
 from tests.test_models import BFLOAT16_IN_TEST_PRECISION, tiny_case
 
@@ -129,3 +129,29 @@ def test_the_float32_twin_stays_out_of_the_models_weight_files(tmp_path):
     fresh.load_weights(after_twin)
     for loaded, saved in zip(fresh.get_weights(), model.get_weights()):
         np.testing.assert_array_equal(loaded, saved)
+
+
+_CPUINFO = "processor\t: {i}\nvendor_id\t: GenuineIntel\nflags\t\t: fpu sse2 avx2 fma {extra}\n\n"
+
+
+@pytest.mark.parametrize(
+    "extra, has_gpu, expected",
+    [
+        ("avx512f", False, "float32"),  # AVX-512 without its bfloat16 extension: emulated
+        ("avx512f avx512_bf16", False, "mixed_bfloat16"),
+        ("amx_tile amx_bf16", False, "mixed_bfloat16"),
+        ("avx512_bf16", True, "float32"),  # a GPU decides, not the CPU
+        ("avx512_bf16x", False, "float32"),  # a flag is a whole word
+    ],
+)
+def test_auto_precision_follows_the_cpus_bfloat16_flags_and_the_gpu(extra, has_gpu, expected):
+    cpuinfo = "".join(_CPUINFO.format(i=i, extra=extra) for i in range(2))
+    assert fast_paths.choose_precision(has_gpu, fast_paths.cpu_supports_bfloat16(cpuinfo)) == (
+        expected
+    )
+    assert not fast_paths.cpu_supports_bfloat16("model name\t: avx512_bf16 in a name\n")
+
+
+def test_a_precision_given_is_kept_and_auto_is_one_of_the_choices():
+    assert fast_paths.resolve_precision("mixed_float16") == "mixed_float16"
+    assert fast_paths.resolve_precision("auto") in ("float32", "mixed_bfloat16")

@@ -114,3 +114,28 @@ def test_fashion_mnist_has_its_own_recipes_under_either_source(tmp_path):
         assert recipes.recipe_for("dcgan", dataset) is None
     # A model without a Fashion-MNIST recipe keeps its kind's (none for images).
     assert recipes.recipe_for("wgan_gp", str(fashion)) is None
+
+
+def test_the_command_line_applies_the_recipe_to_the_flags_left_unset(tmp_path):
+    # ganzoo-train's own path: absl's "was this flag given" decides what the recipe fills in
+    # (here everything but --steps, which the decay then spans), batch size included.
+    import json
+
+    from tests.conftest import run_script
+
+    result = run_script(
+        "train.py", "--model=nsgan", "--dataset=ring", "--steps=2", "--verbose=0",
+        f"--model_dir={tmp_path / 'run'}", "--export_dir=",
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    recipe = recipes.recipe_for("nsgan", "ring")
+    taken = {**recipe.model_args, "lr_decay_steps": 2, "batch_size": recipe.batch_size,
+             "precision": recipe.precision}
+    assert (f"recipe for nsgan on ring: {recipes.format_values(taken)} (set any of them to "
+            f"override)") in result.stderr
+    assert "global batch 256, per-replica batch 256; precision float32" in result.stderr
+    run = json.loads((tmp_path / "run" / "run.json").read_text())
+    assert run["data"]["batch_size"] == recipe.batch_size == 256
+    for name, value in {**recipe.model_args, "lr_decay_steps": 2}.items():
+        assert run["model_arguments"][name] == value, name
+    assert run["model_arguments"]["packing"] == 4

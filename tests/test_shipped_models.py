@@ -283,3 +283,26 @@ def test_load_pretrained_fine_tunes_as_documented():
     # The documented path, compiled step included, on the README's model when it is shipped.
     folder = next((f for f in FOLDERS if f.endswith("dcgan_digits")), FOLDERS[0])
     one_fit_step_changes_the_weights(ganzoo.load_pretrained(folder))
+
+
+MODE_FOLDERS = [
+    f for f in FOLDERS if pretrained.read_config(f)["build"]["quality"]["kind"] == "modes"
+]
+
+
+@pytest.mark.parametrize("folder", MODE_FOLDERS, ids=[os.path.basename(f) for f in MODE_FOLDERS])
+def test_a_2d_model_still_has_the_mode_coverage_its_card_states(folder):
+    # The card's measurement, repeated: 2,500 samples of `sample` at seed 0 (under a second).
+    # Another CPU's float kernels may move a sample or two across a 3-std circle, hence the
+    # tolerance on the share of high-quality samples; the modes must be the card's exactly.
+    from ganzoo import data, export, metrics
+
+    build = pretrained.read_config(folder)["build"]
+    card = build["quality"]["scores"]
+    sample = export.load_signature(os.path.join(folder, "1"), "sample")
+    points = sample(num_samples=tf.constant(2500, tf.int32), seed=tf.constant(0, tf.int64))
+    dataset = "ring" if "--dataset=ring" in build["train_args"] else "grid"
+    centers, std = data.mode_centers(dataset)
+    coverage = metrics.mode_coverage(points["samples"].numpy(), centers, std)
+    assert coverage.modes_captured == card["modes_captured"]
+    assert abs(coverage.high_quality_percent - card["high_quality_percent"]) <= 1.0
