@@ -9,7 +9,8 @@ non-trainable variable updated in training calls with `aggregation="only_first_r
 replica computes the same update from the same (mirrored) kernel, and the first replica's copy is
 kept, so the state stays identical on all replicas and is checkpointed with the model.
 
-Also: class-conditional batch norm, and PacGAN's packing and maxout units for discriminators.
+Also: class-conditional batch norm, PacGAN's packing and maxout units for discriminators, and
+the discriminators' leaky ReLU.
 """
 
 import keras
@@ -84,6 +85,52 @@ class SpectralDense(_SpectralNormalized, keras.layers.Dense):
 @keras.saving.register_keras_serializable(package="ganzoo")
 class SpectralConv2D(_SpectralNormalized, keras.layers.Conv2D):
     """keras.layers.Conv2D computing with W / sigma(W) (W reshaped to [kh * kw * c_in, c_out])."""
+
+
+@keras.saving.register_keras_serializable(package="ganzoo")
+class LeakyReLU(keras.layers.Layer):
+    """keras.layers.LeakyReLU whose gradient reads its output instead of its input.
+
+    Why: TensorFlow's LeakyReluGrad reads the activation's input. In a training graph
+    grappler's remapper fuses Conv2D (or MatMul) + BiasAdd + LeakyRelu into one op, removing the
+    BiasAdd that LeakyReluGrad still reads, and then rejects the whole function ("remapper
+    failed: ... Mutation::Apply error: fanout ... LeakyReluGrad exist for missing node ...
+    BiasAdd" on stderr, and no fusion at all; docs/design.md, fact 15). Here the forward pass is
+    the same LeakyRelu op and the gradient is upstream * (1 where the output is positive, else
+    `negative_slope`): the same values as LeakyReluGrad (the output is positive exactly where the
+    input is), from the output, so the BiasAdd feeds the activation alone and the fusion is
+    valid. Its own gradient is linear in upstream, so double backpropagation (gradient
+    penalties) works.
+    """
+
+    def __init__(self, negative_slope=0.2, **kwargs):
+        super().__init__(**kwargs)
+        if not 0.0 < negative_slope < 1.0:
+            raise GanzooError(f"negative_slope must be in (0, 1), got {negative_slope!r}")
+        self.negative_slope = negative_slope
+
+    def call(self, inputs):
+        slope = self.negative_slope
+
+        @ops.custom_gradient
+        def leaky_relu(x):
+            y = ops.leaky_relu(x, slope)
+
+            def gradient(*args, upstream=None):
+                if upstream is None:
+                    (upstream,) = args
+                scale = ops.cast(ops.where(y > 0, 1.0, slope), upstream.dtype)
+                return ops.multiply(upstream, scale)
+
+            return y, gradient
+
+        return leaky_relu(inputs)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {**super().get_config(), "negative_slope": self.negative_slope}
 
 
 @keras.saving.register_keras_serializable(package="ganzoo")

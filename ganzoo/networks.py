@@ -159,7 +159,7 @@ def mlp_pair(
         y = _d_dense(d_normalization, width, dtype=policy, name=f"d_dense_{i}")(y)
         norm = _d_norm(d_normalization, f"d_norm_{i}", policy, synchronized_batch_norm)
         y = norm(y) if norm is not None else y
-        y = keras.layers.LeakyReLU(_LEAKY_SLOPE, dtype=policy, name=f"d_lrelu_{i}")(y)
+        y = layers.LeakyReLU(_LEAKY_SLOPE, dtype=policy, name=f"d_lrelu_{i}")(y)
     logits = _d_dense(d_normalization, 1, dtype="float32", name="d_logits")(y)
     discriminator = keras.Model(data, logits, name=f"{name_prefix}discriminator")
     return generator, discriminator
@@ -378,7 +378,7 @@ def dcgan_pair(
         )
         y = conv(filters, use_bias=norm is None, name=f"d_conv_{i}", **conv_kwargs())(y)
         y = norm(y) if norm is not None else y
-        y = keras.layers.LeakyReLU(_LEAKY_SLOPE, dtype=policy, name=f"d_lrelu_{i}")(y)
+        y = layers.LeakyReLU(_LEAKY_SLOPE, dtype=policy, name=f"d_lrelu_{i}")(y)
         filters *= 2
     y = keras.layers.Flatten(dtype=policy, name="d_flatten")(y)
     logits = _d_dense(

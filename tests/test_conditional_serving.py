@@ -32,6 +32,12 @@ def exported(tmp_path_factory):
             overrides = {**overrides, "class_names": NAMES}
         model = tiny(name, shape, overrides)
         model.fit(batches(name, shape), epochs=1, verbose=0)
+        # A tiny DCGAN-initialised G outputs about 1e-3: grey 128 in every uint8 pixel, which
+        # would make the pixel comparisons below hold for any seed or label. Its last layer is
+        # scaled so that samples differ by seed and by label.
+        last = model.generator.get_layer("g_deconv_out")
+        kernel, bias = last.get_weights()
+        last.set_weights([kernel * 200.0, bias])
         result[name] = (model, export.export_generator(model, str(root / name)))
     return result
 
@@ -199,7 +205,8 @@ def test_sample_script_help_keeps_its_line_breaks():
     assert "--labels=3,3,7" in result.stdout and "\n    ganzoo-sample --saved_model=" in result.stdout
 
 
-def test_serve_client_script_samples_a_class_and_prints_the_labels_input(tmp_path, servers):
+def test_serve_client_script_samples_a_class_and_prints_the_labels_input(tmp_path, servers,
+                                                                        exported):
     # The script's --metadata printing is checked here only (test_serving samples through it).
     output = tmp_path / "sneakers.png"
     result = run_script(
@@ -219,6 +226,12 @@ def test_serve_client_script_samples_a_class_and_prints_the_labels_input(tmp_pat
     picture = tf.io.decode_png(tf.io.read_file(str(output))).numpy()[::upscale, ::upscale]
     left = images.label_column_width(["sneaker"], 16)
     assert picture.shape == (2 * 17 + 1, left + 2 * 17 + 1, 1)
+    # Four samples of class 2 (sneaker) from seed 0's noise, two to a row, in order.
+    expected = expected_uint8(exported["acgan"][0], [2, 2, 2, 2], seed=0)
+    for index in range(4):
+        row, column = divmod(index, 2)
+        top, start = 1 + 17 * row, left + 1 + 17 * column
+        assert_close_uint8(picture[top : top + 16, start : start + 16], expected[index])
 
 
 # ---------------------------------------------------------------------------- class verdict

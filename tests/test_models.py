@@ -306,6 +306,37 @@ def test_d_steps_gives_k_discriminator_updates_per_generator_update():
     assert int(model.d_optimizer.iterations) == 12
 
 
+def test_logged_d_metrics_average_over_the_k_discriminator_updates():
+    # With learning rate 0 nothing moves, so each of the k = 3 D updates of one step scores the
+    # same real batch against G's samples of that update's noise, keyed (seed, step 0, k); the
+    # logged d_loss, d_real and d_fake are the means over the three, not the last one's.
+    from ganzoo import noise
+
+    name, shape, overrides = tiny_case("gan")
+    keras.utils.set_random_seed(0)
+    model = ganzoo.get_model(name, data_shape=shape, d_steps=3, seed=5, **overrides)
+    model.compile(d_optimizer=keras.optimizers.SGD(0.0), g_optimizer=keras.optimizers.SGD(0.0))
+    real = np.random.default_rng(3).normal(size=(16, *shape)).astype("float32")
+    real_logits = np.asarray(model.discriminator(real), np.float64)[:, 0]
+    per_update = []
+    for k in range(3):
+        latent = noise.latent_batch(16, overrides["latent_dim"], 5, 0, k)
+        fake_logits = np.asarray(model.discriminator(model.generator(latent)), np.float64)[:, 0]
+        per_update.append({
+            "d_loss": np.mean(np.logaddexp(0, -real_logits) + np.logaddexp(0, fake_logits)),
+            "d_real": np.mean(1 / (1 + np.exp(-real_logits))),
+            "d_fake": np.mean(1 / (1 + np.exp(-fake_logits))),
+        })
+    history = model.fit(
+        without_autotuning(tf.data.Dataset.from_tensor_slices(real).batch(16)), epochs=1,
+        verbose=0,
+    ).history
+    for metric in ("d_loss", "d_real", "d_fake"):
+        values = [update[metric] for update in per_update]
+        assert history[metric][0] == pytest.approx(np.mean(values), rel=1e-5), metric
+    assert not np.allclose(per_update[0]["d_loss"], per_update[2]["d_loss"])  # k matters
+
+
 def test_a_given_latent_batch_replaces_the_sampled_noise():
     name, shape, overrides = tiny_case("dcgan")
     images = np.random.default_rng(1).uniform(-1, 1, (16, *shape)).astype("float32")

@@ -152,3 +152,22 @@ def test_pacgan_mlp_refuses_images_in_one_line():
         "pacgan_mlp models vectors such as 2-D points, not data of shape (16, 16, 1); choose one "
         "of: mlp, conv, auto"
     )
+
+
+def test_ganzoos_leaky_relu_is_keras_leaky_relu_in_value_and_gradient():
+    # The same function, with a gradient read from the output (see ganzoo.layers.LeakyReLU):
+    # equal values and gradients, including the gradient of a gradient norm (penalties).
+    x = tf.constant(np.random.default_rng(0).normal(size=(4, 6)).astype("float32"))
+    ours, theirs = layers.LeakyReLU(0.2), keras.layers.LeakyReLU(0.2)
+    results = []
+    for layer in (ours, theirs):
+        with tf.GradientTape() as outer:
+            outer.watch(x)
+            with tf.GradientTape() as inner:
+                inner.watch(x)
+                y = layer(x * x - 0.5)
+            gradient = inner.gradient(y, x)
+            penalty = tf.reduce_sum(gradient**2)
+        results.append((y.numpy(), gradient.numpy(), outer.gradient(penalty, x).numpy()))
+    for a, b in zip(*results):
+        np.testing.assert_array_equal(a, b)
