@@ -25,9 +25,9 @@ _LEAKY_SLOPE = 0.2
 
 
 # Compute precisions: "float32", or Keras mixed precision (float32 variables, 16-bit compute).
-# In every precision G's output and D's logits are float32 (docs/design.md, fact 8): tanh and the loss
-# are where 16-bit rounding would hurt. bfloat16 keeps float32's exponent range, so it needs no
-# loss scaling; float16 does (see GANModel.compile).
+# In every precision G's output and D's logits are float32 (docs/design.md, fact 8): tanh and
+# the loss are where 16-bit rounding would hurt. bfloat16 keeps float32's exponent range, so it
+# needs no loss scaling; float16 does (see GANModel.compile).
 PRECISIONS = configs.PRECISIONS
 
 

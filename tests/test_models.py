@@ -480,7 +480,9 @@ CONDITIONAL = [name for name in ganzoo.list_models() if ganzoo.get_model_class(n
 
 
 @pytest.mark.parametrize("name", CONDITIONAL)
-def test_a_conditional_generator_obeys_its_labels_and_refuses_bad_ones(name):
+def test_a_conditional_generators_output_depends_on_its_labels_and_it_refuses_bad_ones(name):
+    # Untrained: that the label reaches G. That trained models draw the class asked for is
+    # test_conditional_serving's verdict tests (acgan, cgan).
     name, shape, overrides = tiny_case(name)
     model = tiny(name, shape, overrides, class_names=["zero", "one", "two"])
     latent = model.sample_latent(3, seed=0)
@@ -496,7 +498,8 @@ def test_a_conditional_generator_obeys_its_labels_and_refuses_bad_ones(name):
             verbose=0)
     with pytest.raises(ganzoo.GanzooError, match="3 class_names for num_classes=4"):
         ganzoo.get_model(name, data_shape=shape, num_classes=4, class_names=["a", "b", "c"])
-    with pytest.raises(ganzoo.GanzooError, match=r"needs images \[H, W, C\], not data of shape \(2,\)"):
+    with pytest.raises(ganzoo.GanzooError,
+                       match=r"needs images \[H, W, C\], not data of shape \(2,\)"):
         ganzoo.get_model(name, data_shape=(2,))
     with pytest.raises(ganzoo.GanzooError, match="needs images"):
         ganzoo.get_model(name, data_shape=shape, architecture="mlp")

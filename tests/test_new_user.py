@@ -227,5 +227,6 @@ def test_a_run_prints_no_tensorflow_error_lines(tmp_path, tfds_dir, model):
         capture_output=True, text=True, timeout=TIMEOUT, env=env, cwd=ROOT,
     )
     assert result.returncode == 0, result.stderr[-2000:]
-    noise = [line for line in result.stderr.splitlines() if line[:1] in "EW" and line[1:5].isdigit()]
+    noise = [line for line in result.stderr.splitlines()
+             if line[:1] in "EW" and line[1:5].isdigit()]
     assert noise == []

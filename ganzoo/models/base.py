@@ -232,10 +232,11 @@ class GANModel(keras.Model):
                 learning rate, beta_1 and beta_2.
             **kwargs: passed to keras.Model.compile (e.g. steps_per_execution, jit_compile).
 
-        Both optimizers are built here, so call compile inside `strategy.scope()` (docs/design.md, fact 1).
-        With precision="mixed_float16" both are wrapped in keras.optimizers.LossScaleOptimizer
-        (Keras wraps only `compile(optimizer=...)`, docs/design.md, fact 8); train_step scales each loss
-        with it, so float16 gradients of small losses do not flush to zero.
+        Both optimizers are built here, so call compile inside `strategy.scope()`
+        (docs/design.md, fact 1). With precision="mixed_float16" both are wrapped in
+        keras.optimizers.LossScaleOptimizer (Keras wraps only `compile(optimizer=...)`,
+        docs/design.md, fact 8); train_step scales each loss with it, so float16 gradients of
+        small losses do not flush to zero.
         """
         # optimizer=None: Keras would otherwise create (and checkpoint) an unused default one.
         super().compile(optimizer=None, **kwargs)
@@ -486,7 +487,8 @@ class GANModel(keras.Model):
         results = {tracker.name: tracker.result() for tracker in self._trackers}
         if isinstance(tf.distribute.get_strategy(), tf.distribute.MultiWorkerMirroredStrategy):
             # Keras reduces scalars across workers along axis 0 and fails ("Invalid reduction
-            # dimension 0", TF issue 72388); rank-1 values reduce correctly (docs/design.md, fact 6).
+            # dimension 0", TF issue 72388); rank-1 values reduce correctly (docs/design.md,
+            # fact 6).
             results = {name: tf.reshape(value, [1]) for name, value in results.items()}
         return results
 

@@ -59,9 +59,10 @@ class Recipe:
 #   at 12,000: the five-seed figures in `evidence` are for 12,000 steps.
 # - 60,000 steps for the grid: at 40,000 the five seeds gave 90.3 +- 2.7 % high-quality samples
 #   on one CPU (2026-11-23) and 88.1 +- 3.0 % on another (AMD EPYC with AVX512_BF16,
-#   2026-12-02), no margin over the 90 % docs/recipes.md promised; 60,000 steps, the decay spanning them, gave
-#   21, 25, 22, 22, 25 modes and 93.7 +- 1.6 % (91.8 to 95.5) on a third (AMD EPYC Zen 3, AVX2
-#   only, 2026-12-02): sharper at every seed, for 1.2 modes fewer on average and 1.5x the steps.
+#   2026-12-02), no margin over the 90 % docs/recipes.md promised; 60,000 steps, the decay
+#   spanning them, gave 21, 25, 22, 22, 25 modes and 93.7 +- 1.6 % (91.8 to 95.5) on a third
+#   (AMD EPYC Zen 3, AVX2 only, 2026-12-02): sharper at every seed, for 1.2 modes fewer on
+#   average and 1.5x the steps.
 # gan (minimax) at the former recipe (width 128, 4,000 steps) captured 0 of 8 ring modes.
 # float32 on every machine: the five-seed figures were measured in float32, and where
 # precision=auto picks mixed_bfloat16 (a CPU with native bfloat16) it gained nothing here
@@ -83,7 +84,8 @@ RECIPES = {
         {**_PACKED_MLP, "lr_decay_steps": 12000}, batch_size=256, steps=12000,
         precision="float32",
         evidence=("ring, seeds 0-4: 8 of 8 modes at every seed, each with at least 1 % of the "
-                  "samples; 92.7 +- 1.1 % high-quality samples (docs/benchmarks.md, Quality benchmark): "
+                  "samples; 92.7 +- 1.1 % high-quality samples (docs/benchmarks.md, Quality "
+                  "benchmark): "
                   + _FIVE_SEEDS.format("ring")),
     ),
     ("nsgan", "grid"): Recipe(
@@ -110,6 +112,8 @@ RECIPES = {
 # (35.0, 43.4), with two D steps and G at 5e-4 (35.6, 35.5, 34.8), both at 5e-4 (42.2), G at
 # 1e-3 with D at 1e-4 or 4e-4 (37.8, 46.3). Measured only at 300 steps: longer runs may want
 # other values. acgan needs none (44.5 against the conditional reference's 66.7 at defaults).
+# cgan's own default G rate has been 5e-4 since 2026-12-05 (its docstring says why); its recipe
+# here keeps the value explicit and adds the second D step.
 _FASHION_COMMAND = ("python scripts/benchmark_quality.py --suite=fashion --steps=300 "
                     "--models={} --seeds=3 --nofashion_references")
 
