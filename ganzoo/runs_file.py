@@ -95,6 +95,7 @@ class RunsFile:
         if not self.path:
             yield
             return
+        os.makedirs(os.path.dirname(os.path.abspath(self.path)), exist_ok=True)
         with open(f"{self.path}.lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             self._read()

@@ -1,13 +1,13 @@
 """Quality benchmarks beside published anchors.
 
-    python scripts/benchmark_quality.py --suite=toy --seeds=5 --output_json=quality_toy.json
+    python scripts/benchmark_quality.py --suite=toy --seeds=5 --output_json=runs/quality_toy.json
     python scripts/benchmark_quality.py --suite=mnist --mnist_dir=../shared/data/mnist
     python scripts/benchmark_quality.py --suite=fashion \
         --fashion_dir=/usr/share/datasets/fashion-mnist \
-        --fashion_classifier=fashion_classifier.keras --fashion_grid_dir=fashion_grids \
-        --output_json=quality_fashion.json
+        --fashion_classifier=runs/fashion_classifier.keras --fashion_grid_dir=runs/fashion_grids \
+        --output_json=runs/quality_fashion.json
     python scripts/benchmark_quality.py --suite=pacgan --seeds=5 --curve=50000 \
-        --output_json=quality_pacgan.json
+        --output_json=runs/quality_pacgan.json
 
 toy: the README's ring and grid commands over seeds: for each data set (ring of 8, grid of 25
 Gaussians), model (default nsgan) and seed, train as `ganzoo-train --model=<model>
@@ -110,7 +110,7 @@ flags.DEFINE_string("mnist_dir", "../shared/data/mnist",
                     "Folder with t10k-*-idx*-ubyte.gz (mnist suite).")
 flags.DEFINE_integer("mnist_epochs", 20,
                      "dcgan epochs over the 8,000 training digits (mnist suite).")
-flags.DEFINE_string("grid_png", "mnist_dcgan_samples.png", "Sample grid of the mnist suite.")
+flags.DEFINE_string("grid_png", "runs/mnist_dcgan_samples.png", "Sample grid of the mnist suite.")
 flags.DEFINE_list("datasets", ["ring", "grid"], "Toy data sets.")
 flags.DEFINE_list("models", None, "Models to compare; default gan,nsgan (toy), every image "
                   "model (fashion), nsgan (pacgan).")
@@ -256,6 +256,7 @@ def mnist_suite():
                                                kid_subset_size=1000)
         floor = evaluation.score_images(train_images[:2000], held_images, extractor,
                                         kid_subset_size=1000)
+    os.makedirs(os.path.dirname(os.path.abspath(FLAGS.grid_png)), exist_ok=True)
     images.write_png(FLAGS.grid_png, images.samples_picture(generated[:64], upscale=2))
     print(f"\n{'compared with 2,000 held-apart digits':40} {'FID':>8} {'KID':>18}  features")
     for label, scores in (("dcgan samples", model_scores), ("real training digits (floor)", floor)):

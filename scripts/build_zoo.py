@@ -347,7 +347,7 @@ def card_text(name, config, size_bytes):
         f"# {name}", "",
         f"`{config['model']}` ({kind}) trained on {build['data']}.", "",
         "![samples](samples.png)", "",
-        f"*{build['samples_caption']}: `{build['sample_command']} --output=samples.png`.*", "",
+        f"*{build['samples_caption']}: `{build['sample_command']} --output=runs/samples.png`.*", "",
         "| | |", "|---|---|",
         f"| model | `{config['model']}`; arguments in config.json |",
         f"| data shape | {' x '.join(map(str, model['data_shape']))} |",
@@ -389,7 +389,7 @@ def card_text(name, config, size_bytes):
         "device of the same kind).", "",
         "## Use", "",
         "```bash",
-        f"ganzoo-sample --saved_model=saved_models/{name} --output=grid.png",
+        f"ganzoo-sample --saved_model=saved_models/{name} --output=runs/grid.png",
         f"docker run --rm -p 8501:8501 -v \"$PWD/saved_models/{name}:/models/{name}\" "
         f"-e MODEL_NAME={name} tensorflow/serving:2.21.0",
         "```", "",

@@ -12,6 +12,7 @@ Importing this module, before anything imports TensorFlow:
 import dataclasses
 import json
 import logging
+import os
 import sys
 import typing
 
@@ -71,8 +72,10 @@ def config_from_flags(config_class):
 
 
 def write_json(path, value):
-    """Write `value` as indented JSON to `path` (a --output_json flag); None writes nothing."""
+    """Write `value` as indented JSON to `path` (a --output_json flag; its folder is created);
+    None writes nothing."""
     if path:
+        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
         with open(path, "w") as out:
             json.dump(value, out, indent=2)
 

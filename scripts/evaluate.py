@@ -4,7 +4,7 @@ and for conditional models class accuracy and intra-class FID.
     python scripts/evaluate.py --saved_model=saved_models/dcgan --dataset=digits \
         --features=domain:classifiers/digits.keras --num_samples=1000
     python scripts/evaluate.py --checkpoint=runs/dcgan --dataset=cifar10 --split=test \
-        --features=inception --output_json=scores.json
+        --features=inception --output_json=runs/scores.json
 
 Prints a table (metric, value, samples, feature extractor); --output_json for machines.
 

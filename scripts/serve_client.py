@@ -2,7 +2,7 @@ r"""Ask a running TF Serving for samples (REST or gRPC) and write them as a PNG 
 
     # Server: docker run -p 8500:8500 -p 8501:8501 \
     #   -v "$PWD/saved_models/dcgan:/models/dcgan" -e MODEL_NAME=dcgan tensorflow/serving
-    python scripts/serve_client.py --model=dcgan --num_samples=16 --seed=0 --output=grid.png
+    python scripts/serve_client.py --model=dcgan --num_samples=16 --seed=0 --output=runs/grid.png
     python scripts/serve_client.py --protocol=grpc --server=localhost:8500 --model=dcgan
     python scripts/serve_client.py --model=dcgan --metadata     # print the signatures
 
@@ -33,7 +33,8 @@ flags.DEFINE_integer("num_samples", 16, "Images to ask for.", lower_bound=1, upp
 flags.DEFINE_integer("seed", 0, "Noise seed: the same seed gives the same images.")
 flags.DEFINE_list("labels", None, "Conditional models: class ids, one sample each, e.g. 3,3,7.")
 flags.DEFINE_string("class_name", None, "Conditional models: --num_samples of this class.")
-flags.DEFINE_string("output", "served_samples.png", "PNG grid to write.")
+flags.DEFINE_string("output", "runs/served_samples.png",
+                    "PNG grid to write (its folder is created).")
 flags.DEFINE_bool("metadata", False, "Print the model's signatures instead of sampling.")
 flags.DEFINE_float("timeout", 30.0, "Seconds to wait for the server.")
 FLAGS = flags.FLAGS
@@ -71,6 +72,7 @@ def main(argv):
         columns = int(math.ceil(math.sqrt(count))) if FLAGS.class_name is not None else None
         rows = images.rows_by_label(labels, batch, names, columns)
         picture = images.class_grid(rows, images.legible_upscale(batch.shape[1]))
+    os.makedirs(os.path.dirname(os.path.abspath(FLAGS.output)), exist_ok=True)
     images.write_png(FLAGS.output, picture)
     print(f"wrote {len(batch)} samples from {FLAGS.model} at {server} to {FLAGS.output}")
 

@@ -176,8 +176,9 @@ DOCUMENTED_OUTPUTS = [
     # with --export_dir (a new version of a shipped name, or a new name) is not tracked.
     "runs/dcgan_digits/export/1/saved_model.pb", "runs/samples.png", "runs/three.png",
     "saved_models/dcgan_digits/2/saved_model.pb", "saved_models/my_model/1/saved_model.pb",
-    "classifiers/digits.keras", "grid.png", "samples.png",
-    "served_samples.png", "scores.json", "quality_toy.json", "training.json",
+    "classifiers/digits.keras", "dcgan.keras", "runs/grid.png", "runs/served_samples.png",
+    "runs/scores.json", "runs/quality_toy_ring.json", "runs/quality_toy_ring.json.lock",
+    "runs/training.json", "runs/mnist_dcgan_samples.png", "runs/obedience/default.json",
 ]
 
 
