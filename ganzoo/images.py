@@ -7,6 +7,8 @@ import math
 import numpy as np
 import tensorflow as tf
 
+from ganzoo import writable
+
 
 def to_uint8(images):
     """float images in [-1, 1] (any shape) -> uint8 in [0, 255], values outside clipped."""
@@ -327,7 +329,8 @@ def rows_by_label(labels, samples, names, columns=None):
 
 
 def write_png(path, picture):
-    """Write a uint8 [H, W, C] array (C = 1 or 3) to `path` as PNG, creating no directories."""
+    """Write a uint8 [H, W, C] array (C = 1 or 3) to `path` as PNG, creating its folder."""
+    writable.make_parent(path)
     tf.io.write_file(path, tf.io.encode_png(np.asarray(picture, dtype=np.uint8)))
 
 

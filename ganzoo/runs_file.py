@@ -19,6 +19,7 @@ import json
 import os
 import tempfile
 
+from ganzoo import writable
 from ganzoo.errors import GanzooError
 
 
@@ -95,7 +96,7 @@ class RunsFile:
         if not self.path:
             yield
             return
-        os.makedirs(os.path.dirname(os.path.abspath(self.path)), exist_ok=True)
+        writable.make_parent(self.path)
         with open(f"{self.path}.lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             self._read()

@@ -56,3 +56,9 @@ def check_file(path, flag):
                 pass
         except OSError as error:
             raise GanzooError(f"{flag}={path} is not writable ({error.strerror})") from None
+
+
+def make_parent(path):
+    """Create the folder the file `path` goes in (and its parents), if missing; return `path`."""
+    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    return path

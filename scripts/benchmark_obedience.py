@@ -78,6 +78,7 @@ def _call(command, log):
 
 def main(argv):
     del argv
+    from ganzoo import writable
     from ganzoo.errors import GanzooError
 
     if not os.path.isdir(FLAGS.mnist):
@@ -139,7 +140,7 @@ def main(argv):
         },
         "runs": runs,
     }
-    os.makedirs(os.path.dirname(os.path.abspath(FLAGS.output)), exist_ok=True)
+    writable.make_parent(FLAGS.output)
     with open(FLAGS.output, "w") as out:
         json.dump(results, out, indent=1)
         out.write("\n")

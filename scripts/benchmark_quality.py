@@ -256,7 +256,6 @@ def mnist_suite():
                                                kid_subset_size=1000)
         floor = evaluation.score_images(train_images[:2000], held_images, extractor,
                                         kid_subset_size=1000)
-    os.makedirs(os.path.dirname(os.path.abspath(FLAGS.grid_png)), exist_ok=True)
     images.write_png(FLAGS.grid_png, images.samples_picture(generated[:64], upscale=2))
     print(f"\n{'compared with 2,000 held-apart digits':40} {'FID':>8} {'KID':>18}  features")
     for label, scores in (("dcgan samples", model_scores), ("real training digits (floor)", floor)):
@@ -298,13 +297,13 @@ def _domain_classifier(path, train, test, num_classes, work):
 
     import tensorflow as tf
 
-    from ganzoo import features, metrics
+    from ganzoo import features, metrics, writable
 
     path = path or os.path.join(work, "domain_classifier.keras")
     if os.path.isfile(path):
         how = "reused"
     else:
-        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        writable.make_parent(path)
         features.train_domain_classifier(
             tf.data.Dataset.from_tensor_slices(train), tf.data.Dataset.from_tensor_slices(test),
             num_classes, path, epochs=FLAGS.classifier_epochs,
@@ -374,7 +373,7 @@ def _write_grid(path, model, class_names):
     per class for conditional models, else 64 samples; both from noise seed 7."""
     import numpy as np
 
-    from ganzoo import images
+    from ganzoo import images, writable
 
     if getattr(model, "conditional", False):
         per_class = 8
@@ -386,7 +385,7 @@ def _write_grid(path, model, class_names):
         )
     else:
         picture = images.samples_picture(model.generate(num_samples=64, seed=7), upscale=2)
-    os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+    writable.make_parent(path)
     images.write_png(path, picture)
     print(f"sample grid: {path}", flush=True)
     return path

@@ -12,14 +12,13 @@ Importing this module, before anything imports TensorFlow:
 import dataclasses
 import json
 import logging
-import os
 import sys
 import typing
 
 from absl import app, flags
 from absl import logging as absl_logging
 
-from ganzoo import tf_startup  # light: ganzoo's __init__ imports no TensorFlow
+from ganzoo import tf_startup, writable  # light: ganzoo's __init__ imports no TensorFlow
 
 tf_startup.quiet_tensorflow_import()
 
@@ -75,7 +74,7 @@ def write_json(path, value):
     """Write `value` as indented JSON to `path` (a --output_json flag; its folder is created);
     None writes nothing."""
     if path:
-        os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+        writable.make_parent(path)
         with open(path, "w") as out:
             json.dump(value, out, indent=2)
 

@@ -108,7 +108,6 @@ def main(argv):
     else:
         rows = images.rows_by_label(labels, samples, names, columns)
         picture = images.class_grid(rows, FLAGS.upscale)
-    os.makedirs(os.path.dirname(os.path.abspath(FLAGS.output)), exist_ok=True)
     images.write_png(FLAGS.output, picture)
     print(f"wrote {len(samples)} samples from {path} to {FLAGS.output}")
 

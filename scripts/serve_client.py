@@ -72,7 +72,6 @@ def main(argv):
         columns = int(math.ceil(math.sqrt(count))) if FLAGS.class_name is not None else None
         rows = images.rows_by_label(labels, batch, names, columns)
         picture = images.class_grid(rows, images.legible_upscale(batch.shape[1]))
-    os.makedirs(os.path.dirname(os.path.abspath(FLAGS.output)), exist_ok=True)
     images.write_png(FLAGS.output, picture)
     print(f"wrote {len(batch)} samples from {FLAGS.model} at {server} to {FLAGS.output}")
 

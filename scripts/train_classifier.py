@@ -35,7 +35,7 @@ FLAGS = flags.FLAGS
 
 def main(argv):
     del argv
-    from ganzoo import data, features
+    from ganzoo import data, features, writable
 
     def labelled(split):
         return data.load_labeled_images(
@@ -43,7 +43,7 @@ def main(argv):
         )
 
     (train, num_classes), (test, _) = labelled(FLAGS.train_split), labelled(FLAGS.test_split)
-    os.makedirs(os.path.dirname(os.path.abspath(FLAGS.output)), exist_ok=True)
+    writable.make_parent(FLAGS.output)
     metadata = features.train_domain_classifier(
         train, test, num_classes, FLAGS.output, epochs=FLAGS.epochs, seed=FLAGS.seed
     )
