@@ -4,6 +4,7 @@ import math
 import os
 import signal
 import threading
+import time
 
 import keras
 import numpy as np
@@ -159,9 +160,11 @@ class StopOnNonFinite(keras.callbacks.Callback):
 
 
 class SampleQuality(keras.callbacks.Callback):
-    """Every `every` epochs, KID and FID of `num_samples` generated images against fixed real
-    ones, with one fixed feature extractor; added to the epoch logs as `kid` and `fid`, so they
-    reach the history and TensorBoard (put this callback before TensorBoard).
+    """Every `every` epochs, FID, KID, precision and recall of `num_samples` generated images
+    against fixed real ones, with one fixed feature extractor; added to the epoch logs (so they
+    reach the history and TensorBoard: put this callback before TensorBoard) and, given
+    `log_path`, appended to the run's quality record (`ganzoo/quality_log.py`) with the step
+    and the training and evaluation seconds.
 
     Conditional models (`model.conditional`) are sampled with balanced labels (num_samples //
     num_classes of each class) and also log `class_accuracy` (how often the extractor, which
@@ -169,20 +172,41 @@ class SampleQuality(keras.callbacks.Callback):
     `real_labels` (int [num_samples], the real images' classes), `intra_class_fid`. A classifier
     with other classes, or fewer than 2 samples per class, is a one-line GanzooError when
     training begins.
+
+    `patience` (evaluations) stops training at the plateau: once the last `patience`
+    evaluations have not lowered the best FID by the relative `tolerance`
+    (`quality_log.evaluations_without_progress`, over the resumed record too). The step budget
+    of the run still bounds a rule that never triggers.
     """
 
-    def __init__(self, real_images, extractor, every=1, seed=4321, real_labels=None):
+    def __init__(self, real_images, extractor, every=1, seed=4321, real_labels=None,
+                 log_path=None, patience=None, tolerance=0.02):
         super().__init__()
         self.extractor = extractor
         self.every = every
         self.seed = seed
         self.num_samples = len(real_images)
         self.real_labels = None if real_labels is None else np.asarray(real_labels, np.int32)
+        self.log_path = log_path
+        self.patience = patience
+        self.tolerance = tolerance
+        self.records = []  # this run's quality record, resumed ones included
+        self.stopped_at_plateau = False
         self._real_features = extractor.features(real_images)
         self._labels = None
 
     def on_train_begin(self, logs=None):
+        from ganzoo import quality_log
+
         self._labels = None
+        self.stopped_at_plateau = False
+        self.records = []
+        if self.log_path:
+            self.records = quality_log.read(self.log_path, up_to_step=generator_steps(self.model))
+            quality_log.rewrite(self.log_path, self.records)
+        self._started = time.monotonic()
+        self._seconds_before = self.records[-1]["train_seconds"] if self.records else 0.0
+        self._eval_seconds = 0.0
         if not getattr(self.model, "conditional", False):
             return
         from ganzoo import evaluation
@@ -202,25 +226,55 @@ class SampleQuality(keras.callbacks.Callback):
                 )
         self._labels = labels
 
-    def on_epoch_end(self, epoch, logs=None):
-        if logs is None or (epoch + 1) % self.every:
-            return
+    def _scores(self):
         from ganzoo import metrics
 
+        scores = {}
         if self._labels is None:
             generated = self.model.generate(self.num_samples, seed=self.seed)
             fake_features = self.extractor.features(generated)
         else:
             generated = self.model.generate(len(self._labels), seed=self.seed, labels=self._labels)
             fake_features, probabilities = self.extractor.features_and_probabilities(generated)
-            logs["class_accuracy"] = metrics.class_accuracy(probabilities, self._labels)[0]
+            scores["class_accuracy"] = metrics.class_accuracy(probabilities, self._labels)[0]
             if self.real_labels is not None:
-                logs["intra_class_fid"] = metrics.intra_class_frechet_distance(
+                scores["intra_class_fid"] = metrics.intra_class_frechet_distance(
                     self._real_features, self.real_labels, fake_features, self._labels,
                     len(self.model.label_names()),
                 )[0]
-        logs["fid"] = metrics.frechet_distance(self._real_features, fake_features)
-        logs["kid"] = metrics.kernel_distance(
+        scores["fid"] = metrics.frechet_distance(self._real_features, fake_features)
+        scores["kid"] = metrics.kernel_distance(
             self._real_features, fake_features, subset_size=min(1000, self.num_samples // 2),
             num_subsets=20,
         )[0]
+        scores["precision"], scores["recall"] = metrics.precision_recall(
+            self._real_features, fake_features
+        )
+        return {name: float(value) for name, value in scores.items()}
+
+    def on_epoch_end(self, epoch, logs=None):
+        if logs is None or (epoch + 1) % self.every:
+            return
+        from ganzoo import quality_log
+
+        began = time.monotonic()
+        scores = self._scores()
+        seconds = time.monotonic() - began
+        logs.update(scores)
+        record = {
+            "step": generator_steps(self.model), "epoch": epoch + 1,
+            "train_seconds": round(
+                self._seconds_before + began - self._started - self._eval_seconds, 2
+            ),
+            "eval_seconds": round(seconds, 2), **scores,
+        }
+        self._eval_seconds += seconds
+        self.records.append(record)
+        if self.log_path:
+            quality_log.append(self.log_path, record)
+        fids = [r["fid"] for r in self.records]
+        if self.patience and quality_log.evaluations_without_progress(
+            fids, self.tolerance
+        ) >= self.patience:
+            self.stopped_at_plateau = True
+            self.model.stop_training = True

@@ -152,6 +152,18 @@ class TrainConfig:
         None, "Feature extractor for --eval_every: 'inception' or 'domain:<classifier.keras>'."
     )
     eval_samples: int = _field(1000, "Generated and real images per evaluation.", low=10)
+    eval_split: Optional[str] = _field(
+        None, "Split of the data set whose first --eval_samples images the scores compare "
+        "against, e.g. 'test'; default: the first --eval_samples images of the training stream.",
+    )
+    stop_at_plateau: Optional[int] = _field(
+        None, "Stop once this many evaluations in a row (--eval_every) have not lowered the "
+        "best FID by --plateau_tolerance; --steps or --epochs stays the budget.", low=1,
+    )
+    plateau_tolerance: float = _field(
+        0.02, "Relative FID drop that counts as progress for --stop_at_plateau.", low=0.0,
+        high=1.0,
+    )
     steps_per_execution: int = _field(
         1, "Training steps per tf.function call; must divide the steps per epoch, --steps and "
         "--backup_every_steps. 10 measured 1.4x faster for the MLPs at batch 64 (dcgan: no "

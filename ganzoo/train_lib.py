@@ -39,7 +39,8 @@ import tensorflow as tf
 import ganzoo
 from ganzoo import callbacks as ganzoo_callbacks
 from ganzoo import data as ganzoo_data
-from ganzoo import configs, distribute, evaluation, export, fast_paths, features, run_dirs
+from ganzoo import (configs, distribute, evaluation, export, fast_paths, features, quality_log,
+                    run_dirs)
 from ganzoo.configs import DataConfig, ModelConfig, TrainConfig
 from ganzoo.errors import GanzooError
 from ganzoo.models import arguments as model_arguments
@@ -177,6 +178,9 @@ def _validate(model_config, train_config, data_config=None):
     _model_kwargs(model_config)  # unknown model, argument or value: before any work
     if train_config.eval_every and not train_config.eval_features:
         raise GanzooError("--eval_every needs --eval_features=inception|domain:<path.keras>")
+    for name in ("eval_split", "stop_at_plateau"):
+        if getattr(train_config, name) and not train_config.eval_every:
+            raise GanzooError(f"--{name} needs --eval_every (the evaluations it reads)")
 
 
 def _strategy(train_config, batch_size):
@@ -234,7 +238,8 @@ def _claim_run_directory(model_dir, identity, overwrite):
                     f"for {new}; choose another --model_dir, or pass --overwrite_run to discard "
                     f"the old run"
                 )
-            for entry in ("backup", "logs", "samples", "model.keras", RUN_FILE):
+            for entry in ("backup", "logs", "samples", "model.keras", quality_log.FILE_NAME,
+                          RUN_FILE):
                 target = os.path.join(model_dir, entry)
                 if os.path.isdir(target):
                     shutil.rmtree(target)
@@ -265,7 +270,7 @@ def _schedule(train_config, batches_per_epoch):
 
 
 def _callbacks(write_dir, train_config, total_steps, backup_every, stream, extractor,
-               dataset_name):
+               dataset_name, eval_examples=None):
     log_dir = os.path.join(write_dir, "logs")
     # The toy sets' true modes are drawn on the scatter plot of the generated points.
     centers, std = (
@@ -274,9 +279,14 @@ def _callbacks(write_dir, train_config, total_steps, backup_every, stream, extra
     )
     quality = []
     if extractor is not None:
-        real, labels = evaluation.take_examples(stream, train_config.eval_samples)
-        quality.append(ganzoo_callbacks.SampleQuality(real, extractor, train_config.eval_every,
-                                                      real_labels=labels))
+        real, labels = eval_examples or evaluation.take_examples(
+            stream, train_config.eval_samples
+        )
+        quality.append(ganzoo_callbacks.SampleQuality(
+            real, extractor, train_config.eval_every, real_labels=labels,
+            log_path=os.path.join(write_dir, quality_log.FILE_NAME),
+            patience=train_config.stop_at_plateau, tolerance=train_config.plateau_tolerance,
+        ))
     return [
         ganzoo_callbacks.StopOnNonFinite(),  # First: raises before anything saves NaN weights.
         ganzoo_callbacks.StopAtStep(total_steps),
@@ -293,6 +303,17 @@ def _callbacks(write_dir, train_config, total_steps, backup_every, stream, extra
             centers=centers, std=std,
         ),
     ]
+
+
+def _log_plateau(callbacks):
+    for callback in callbacks:
+        if getattr(callback, "stopped_at_plateau", False):
+            best = quality_log.best(callback.records)
+            log.info(
+                "stopped at the plateau after step %d: the last %d evaluations did not lower "
+                "the best FID (%.4g, step %d) by %g %%", callback.records[-1]["step"],
+                callback.patience, best["fid"], best["step"], 100 * callback.tolerance,
+            )
 
 
 def _interrupted(model, backup_dir):
@@ -413,19 +434,30 @@ def train(data_config=DataConfig(), model_config=ModelConfig(), train_config=Tra
     if conditional:
         model_config = _with_data_classes(model_config, data_config)
     stream, batches_per_epoch = training_stream(data_config, train_config.seed, conditional)
+    eval_examples = None
+    if train_config.eval_every and train_config.eval_split:
+        eval_examples = evaluation.take_examples(
+            ganzoo_data.load_dataset(
+                data_config.dataset, batch_size=min(256, train_config.eval_samples),
+                image_size=data_config.image_size, channels=data_config.channels,
+                split=train_config.eval_split, data_dir=data_config.data_dir,
+                seed=train_config.seed, with_labels=conditional,
+            ),
+            train_config.eval_samples,
+        )
     data_description = {
         name: getattr(data_config, name)
         for name in ("dataset", "split", "image_size", "channels", "batch_size")
     }
     return train_on_stream(
         stream, batches_per_epoch, model_config, train_config, data_config.dataset,
-        data_description, overwrite_run,
+        data_description, overwrite_run, eval_examples,
     )
 
 
 def train_on_stream(stream, batches_per_epoch, model_config=ModelConfig(),
                     train_config=TrainConfig(), dataset_name="data", data_description=None,
-                    overwrite_run=False):
+                    overwrite_run=False, eval_examples=None):
     """Train, checkpoint and export one model on a ready tf.data pipeline.
 
     Args:
@@ -439,6 +471,8 @@ def train_on_stream(stream, batches_per_epoch, model_config=ModelConfig(),
         data_description: {name: value} identifying the data, kept in run.json; default
             {"dataset": dataset_name}.
         model_config, train_config, overwrite_run: as for `train`.
+        eval_examples: (images, labels or None) the --eval_every scores compare against;
+            default: the first --eval_samples examples of `stream`.
 
     Returns:
         A TrainResult.
@@ -493,13 +527,14 @@ def train_on_stream(stream, batches_per_epoch, model_config=ModelConfig(),
         log.info("resuming from the backup in %s at step %d", backup_dir, resumed_step)
 
     interrupt = ganzoo_callbacks.InterruptBetweenSteps()
+    callbacks = _callbacks(write_dir, train_config, total_steps, backup_every, stream, extractor,
+                           dataset_name, eval_examples)
     try:
         history = model.fit(
             _distributed_input(stream, resumed_step),
             epochs=epochs,
             steps_per_epoch=steps_per_epoch,
-            callbacks=_callbacks(write_dir, train_config, total_steps, backup_every, stream,
-                                 extractor, dataset_name) + [interrupt],  # last: after the backup
+            callbacks=callbacks + [interrupt],  # last: after the backup
             verbose=train_config.verbose,
             shuffle=False,  # The stream is shuffled already, with its seed.
         )
@@ -510,6 +545,7 @@ def train_on_stream(stream, batches_per_epoch, model_config=ModelConfig(),
         if not chief:
             shutil.rmtree(write_dir, ignore_errors=True)
 
+    _log_plateau(callbacks)
     export_path = None
     if export_dir and chief:
         export_path = export.export_generator(model, export_dir)
