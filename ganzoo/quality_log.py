@@ -63,7 +63,7 @@ def evaluations_without_progress(fids, tolerance):
     """
     best, since = math.inf, 0
     for fid in fids:
-        if math.isfinite(fid) and fid < best * (1.0 - tolerance):
+        if math.isfinite(fid) and (best == math.inf or fid < best * (1.0 - tolerance)):
             best, since = fid, 0
         else:
             since += 1

@@ -441,7 +441,7 @@ def train(data_config=DataConfig(), model_config=ModelConfig(), train_config=Tra
                 data_config.dataset, batch_size=min(256, train_config.eval_samples),
                 image_size=data_config.image_size, channels=data_config.channels,
                 split=train_config.eval_split, data_dir=data_config.data_dir,
-                seed=train_config.seed, with_labels=conditional,
+                shuffle_buffer=1, with_labels=conditional,  # the split's first images, in order
             ),
             train_config.eval_samples,
         )

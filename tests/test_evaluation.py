@@ -70,6 +70,51 @@ def test_kid_and_fid_are_logged_during_fit_under_mirrored_strategy(classifier, t
     assert result.history["fid"][0] != pytest.approx(fid, rel=1e-4)  # the model moved between
 
 
+def test_training_stops_at_the_plateau_with_its_scores_in_the_run_record(classifier, tfds_dir,
+                                                                        tmp_path):
+    """A tolerance of 100 % makes every evaluation after the first one without progress, so
+    --stop_at_plateau=1 stops after the second of the budget's four epochs. The record's last
+    scores are those of the stopped model against --eval_split's images, computed again."""
+    import json
+
+    data_config = DataConfig(dataset="digits", image_size=16, batch_size=64, data_dir=tfds_dir)
+    epoch = digits.NUM_EXAMPLES // 64
+    result = train_lib.train(
+        data_config, ModelConfig(model="dcgan", preset="tiny"),
+        TrainConfig(steps=4 * epoch, model_dir=str(tmp_path), export_dir="", verbose=0,
+                    eval_every=1, eval_features=f"domain:{classifier[0]}", eval_samples=200,
+                    eval_split="train[80%:]", stop_at_plateau=1, plateau_tolerance=1.0),
+    )
+    assert int(result.model.g_optimizer.iterations.numpy()) == 2 * epoch
+    with open(tmp_path / "quality.jsonl") as lines:
+        records = [json.loads(line) for line in lines]
+    assert [(r["step"], r["epoch"]) for r in records] == [(epoch, 1), (2 * epoch, 2)]
+    assert 0 < records[0]["train_seconds"] < records[1]["train_seconds"]
+    assert all(r["eval_seconds"] > 0 for r in records)
+    assert result.history["precision"] == [r["precision"] for r in records]
+
+    real, _ = evaluation.take_examples(
+        data.load_dataset("digits", 200, image_size=16, split="train[80%:]", data_dir=tfds_dir,
+                          shuffle_buffer=1),
+        200,
+    )
+    extractor = features.domain_classifier(classifier[0])
+    real_features = extractor.features(real)
+    fake_features = extractor.features(result.model.generate(200, seed=4321))
+    assert records[-1]["fid"] == pytest.approx(
+        metrics.frechet_distance(real_features, fake_features), rel=1e-4
+    )
+    assert (records[-1]["precision"], records[-1]["recall"]) == pytest.approx(
+        metrics.precision_recall(real_features, fake_features)
+    )
+
+
+def test_plateau_and_eval_split_need_evaluations():
+    for name, value in (("stop_at_plateau", 3), ("eval_split", "test")):
+        with pytest.raises(GanzooError, match=f"^--{name} needs --eval_every"):
+            train_lib.train(train_config=TrainConfig(**{name: value}))
+
+
 def test_evaluate_script_prints_the_table(classifier, tfds_dir, tmp_path):
 
     # Trained in this process (the training script's own tests run it as a script).

@@ -11,7 +11,7 @@ Each run is one command a user could type:
         --eval_samples=2000 --stop_at_plateau=5 --model_dir=<work_dir>/<model>_seed<seed>
 
 on the 60,000 training images with the model's Fashion-MNIST recipe (batch 64), scored after
-every epoch (937 steps) on 2,000 samples against the first 2,000 test images, and stopped at
+every epoch (937 steps) on 2,000 samples against 2,000 of the test images, and stopped at
 the plateau (5 evaluations in a row without lowering the best FID by 2 %) or at the model's
 step budget, whichever comes first; then `ganzoo-evaluate` scores the final model on 10,000
 samples against the 10,000 test images. Each run is sized to stay under two hours on 2 CPU
