@@ -32,7 +32,7 @@ EXPORT_SUBDIR = "export"
 # call and a grid's file (4,096 samples of 32x32 at upscale 2 is a 4,100 x 4,100 PNG).
 MAX_SAMPLES = 4096
 MAX_IMAGE_SIZE = 1024  # pixels a side; a larger request would fill memory before a step
-# Compute precisions (ganzoo.networks.dtype_policy) and tf.distribute strategies
+# Compute precisions (ganzoo.backbones.common.dtype_policy) and tf.distribute strategies
 # (ganzoo.distribute.get_strategy) by name; here, with no TensorFlow, so that the scripts can
 # check these flags before importing it.
 PRECISIONS = ("float32", "mixed_bfloat16", "mixed_float16")

@@ -44,7 +44,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from ganzoo import configs, networks, noise
+from ganzoo import backbones, configs, noise
 from ganzoo.errors import GanzooError
 
 MAX_SAMPLES = configs.MAX_SAMPLES  # per request to `sample`/`sample_png`
@@ -83,7 +83,7 @@ class ServingModule:
         self.generator, self.discriminator = model.inference_networks()
         self.data_shape = tuple(model.data_shape)
         self.latent_dim = model.latent_dim
-        self.is_image = networks.is_image_shape(self.data_shape)
+        self.is_image = backbones.is_image_shape(self.data_shape)
         self.data_name = "images" if self.is_image else "samples"
         self.outputs_are_logits = model.family.outputs_are_logits
         self.packing = model.packing

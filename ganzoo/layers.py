@@ -244,3 +244,51 @@ class Maxout(keras.layers.Layer):
 
     def get_config(self):
         return {**super().get_config(), "pieces": self.pieces}
+
+
+@keras.saving.register_keras_serializable(package="ganzoo")
+class SelfAttention(keras.layers.Layer):
+    """SAGAN's self-attention block (Zhang et al. 2019, Sec. 3): x + gamma * o.
+
+    For each image [H, W, C] on its own (no mixing across the batch, so gradient penalties keep
+    their per-example gradients): f, g = 1x1 convolutions to max(C // 8, 1) channels, h = a 1x1
+    convolution to C; beta = softmax over the H*W positions of f^T g (computed in float32); o =
+    beta applied to h. gamma starts at 0, so the block starts as the identity and the network
+    learns how much non-local evidence to use.
+
+    Args:
+        spectral: spectrally normalise f, g and h (SAGAN does, in G and D).
+    """
+
+    def __init__(self, spectral=False, **kwargs):
+        super().__init__(**kwargs)
+        self.spectral = spectral
+
+    def build(self, input_shape):
+        channels = int(input_shape[-1])
+        inner = max(channels // 8, 1)
+        conv = SpectralConv2D if self.spectral else keras.layers.Conv2D
+        self.query = conv(inner, 1, dtype=self.dtype_policy, name="query")
+        self.key = conv(inner, 1, dtype=self.dtype_policy, name="key")
+        self.value = conv(channels, 1, dtype=self.dtype_policy, name="value")
+        for layer in (self.query, self.key, self.value):
+            layer.build(input_shape)
+        self.gamma = self.add_weight(shape=(), initializer="zeros", name="gamma")
+
+    def call(self, inputs, training=None):
+        shape = ops.shape(inputs)
+        positions = shape[1] * shape[2]
+
+        def flat(layer):
+            out = layer(inputs, training=training) if self.spectral else layer(inputs)
+            return ops.reshape(out, (shape[0], positions, -1))
+
+        query, key, value = flat(self.query), flat(self.key), flat(self.value)
+        logits = ops.matmul(ops.cast(query, "float32"),
+                            ops.transpose(ops.cast(key, "float32"), (0, 2, 1)))
+        attention = ops.cast(ops.softmax(logits, axis=-1), value.dtype)  # [batch, HW, HW]
+        attended = ops.reshape(ops.matmul(attention, value), shape)
+        return inputs + ops.cast(self.gamma, attended.dtype) * attended
+
+    def get_config(self):
+        return {**super().get_config(), "spectral": self.spectral}

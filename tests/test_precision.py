@@ -8,7 +8,8 @@ import pytest
 import tensorflow as tf
 
 import ganzoo
-from ganzoo import export, fast_paths, networks
+from ganzoo import export, fast_paths
+from ganzoo.backbones import common as backbone_common
 from ganzoo.tf_data_options import without_autotuning
 from tests.test_models import BFLOAT16_IN_TEST_PRECISION, tiny_case
 
@@ -79,7 +80,7 @@ def test_precision_round_trips_through_the_config_and_rejects_unknown_names():
         ganzoo.GanzooError, match="precision='float8' is not allowed.*mixed_float16"
     ):
         ganzoo.get_model("gan", data_shape=(2,), precision="float8")
-    assert networks.PRECISIONS == ("float32", "mixed_bfloat16", "mixed_float16")
+    assert backbone_common.PRECISIONS == ("float32", "mixed_bfloat16", "mixed_float16")
 
 
 def test_a_mixed_precision_model_samples_and_exports_in_float32_with_its_weights(tmp_path):

@@ -34,7 +34,7 @@ class ACGAN(GANModel):
     conditioning = "auxiliary"
     defaults = {
         **GANModel.defaults,
-        "architecture": "conv",
+        "architecture": "dcgan",
         "width": 64,
         "loss_family": "non_saturating",
         "d_normalization": "batch",

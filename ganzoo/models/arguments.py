@@ -10,7 +10,8 @@ import dataclasses
 import math
 from typing import Optional
 
-from ganzoo import losses, networks
+from ganzoo import backbones, losses
+from ganzoo.backbones import common as backbone_common
 from ganzoo.errors import GanzooError
 
 
@@ -110,18 +111,20 @@ def _beta(help_text):
 ARGUMENTS = {
     "latent_dim": _positive_int("Width of the noise vector z ~ N(0, I)."),
     "architecture": Argument(
-        str, "Networks: mlp (fully connected), conv (DCGAN's strided convolutions), auto "
-        "(conv for images, mlp for vectors such as 2-D points) or pacgan_mlp (PacGAN's toy "
-        "networks for vectors, fixed sizes: G 4 x 400 ReLU + batch norm, D 3 x 200 maxout "
-        "units of 5 pieces).", choices=networks.ARCHITECTURES,
+        str, f"The backbone (ganzoo.backbones): {backbones.architecture_help()}.",
+        choices=backbones.architecture_choices(),
     ),
     "width": _positive_int(
-        "Units per hidden layer (mlp) or base filters (conv); pacgan_mlp ignores it."
+        "Units per hidden layer (mlp) or base filters (dcgan, resnet); pacgan_mlp ignores it."
+    ),
+    "attention": Argument(
+        int, "Side of the feature map that gets a self-attention block in G and D (SAGAN; "
+        "resnet only, e.g. 16 for 32x32 images); None = no attention.", low=1, optional=True,
     ),
     "hidden_layers": _positive_int("Hidden layers of G and of D (mlp only)."),
     "d_normalization": Argument(
         str, "Normalisation of D's hidden layers (spectral: every layer of D spectrally "
-        "normalised).", choices=networks.NORMALIZATIONS,
+        "normalised).", choices=backbone_common.NORMALIZATIONS,
     ),
     "synchronized_batch_norm": Argument(
         bool, "Batch-norm statistics over all replicas (exact at any replica count) rather than "
@@ -174,7 +177,7 @@ ARGUMENTS = {
     ),
     "precision": Argument(
         str, "Compute precision of G and D (variables, G's output and D's output stay float32).",
-        choices=networks.PRECISIONS,
+        choices=backbone_common.PRECISIONS,
     ),
 }
 

@@ -27,7 +27,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from ganzoo import losses, networks, noise
+from ganzoo import backbones, losses, noise
 from ganzoo.errors import GanzooError
 from ganzoo.models import arguments as model_arguments
 from ganzoo.tf_data_options import without_autotuning
@@ -81,8 +81,9 @@ class GANModel(keras.Model):
             ganzoo.models.arguments.ARGUMENTS for their meaning and allowed values, or
             `ganzoo.describe_model(name)`); each becomes an attribute of the same name.
 
-    The arguments every model shares, in brief: `latent_dim`; networks (`architecture`,
-    `width`, `hidden_layers`, `d_normalization`, `synchronized_batch_norm`); the game
+    The arguments every model shares, in brief: `latent_dim`; networks (`architecture`, the
+    backbone of ganzoo.backbones; `width`, `hidden_layers`, `attention`, `d_normalization`,
+    `synchronized_batch_norm`); the game
     (`loss_family`, `d_steps`, `gp_weight`, `r1_weight`, `packing`); the optimizers
     (`d_learning_rate`, `g_learning_rate`, `beta_1`, `beta_2`: Adam for both networks, built by
     `compile()`; `lr_decay_steps`: both rates falling linearly to 1 % over that many steps);
@@ -109,7 +110,7 @@ class GANModel(keras.Model):
     """
 
     # Conditional models set this, take `num_classes` and `class_names`, and get G (and D) with
-    # a labels input (see networks.dcgan_pair's `conditioning`).
+    # a labels input (see ganzoo.backbones.conditioning).
     conditional = False
     conditioning = None
 
@@ -120,6 +121,7 @@ class GANModel(keras.Model):
         "architecture": "mlp",
         "width": 256,
         "hidden_layers": 2,
+        "attention": None,
         "d_normalization": "none",
         "synchronized_batch_norm": True,
         "loss_family": "minimax",
@@ -181,11 +183,6 @@ class GANModel(keras.Model):
                     f"{self.zoo_name}: {len(self.class_names)} class_names for num_classes="
                     f"{self.num_classes}"
                 )
-            if networks.resolve_architecture(self.architecture, self.data_shape) != "conv":
-                raise GanzooError(
-                    f"{self.zoo_name} needs images (its conditioning lives in the convolutional "
-                    f"networks), not data of shape {self.data_shape}"
-                )
         penalties = [n for n in ("gp_weight", "r1_weight") if getattr(self, n) > 0]
         if penalties and self.d_normalization == "batch":
             raise GanzooError(
@@ -195,13 +192,13 @@ class GANModel(keras.Model):
 
     def build_networks(self):
         """Return (generator, discriminator) for self.data_shape and the network arguments."""
-        return networks.build_pair(
-            self.architecture, self.data_shape, self.latent_dim, self.width,
-            hidden_layers=self.hidden_layers, d_normalization=self.d_normalization,
+        return backbones.build_pair(self.architecture, backbones.NetworkSpec(
+            self.data_shape, self.latent_dim, width=self.width, hidden_layers=self.hidden_layers,
+            d_normalization=self.d_normalization,
             synchronized_batch_norm=self.synchronized_batch_norm, precision=self.precision,
             num_classes=getattr(self, "num_classes", None), conditioning=self.conditioning,
-            packing=self.packing,
-        )
+            packing=self.packing, attention=self.attention,
+        ))
 
     def label_names(self):
         """The class names of a conditional model: `class_names`, or "0", "1", ..."""

@@ -13,7 +13,7 @@ class CGAN(GANModel):
     and class-conditional batch norm in G (Miyato & Koyama 2018), with the hinge loss and a
     spectrally normalised D (V included) as their experiments.
 
-    Networks: ganzoo's DCGAN pair (networks.dcgan_pair, conditioning="projection"); images
+    Networks: ganzoo's DCGAN pair (ganzoo.backbones.dcgan, conditioning="projection"); images
     only. Departs from the paper: its ImageNet/CIFAR networks were ResNets with global sum
     pooling before the projection; here phi(x) is the DCGAN discriminator's flattened last
     features, and the optimizer is SNGAN's setting C (Adam(2e-4, 0.5, 0.999), one D step) rather
@@ -31,7 +31,7 @@ class CGAN(GANModel):
     defaults = {
         **GANModel.defaults,
         "latent_dim": 128,
-        "architecture": "conv",
+        "architecture": "dcgan",
         "width": 64,
         "loss_family": "hinge",
         "d_normalization": "spectral",

@@ -11,7 +11,7 @@ from ganzoo.registry import register_model
 class DCGAN(GANModel):
     """Deep convolutional GAN, trained with the non-saturating loss as in the DCGAN code.
 
-    Networks: ganzoo.networks.dcgan_pair (strided convolutions, batch norm in G and in D but on
+    Networks: ganzoo.backbones.dcgan (strided convolutions, batch norm in G and in D but on
     D's input layer, ReLU in G, LeakyReLU(0.2) in D, N(0, 0.02) weights); Adam(2e-4,
     beta_1=0.5) (Radford et al. 2015, Sec. 4). Departs from the paper: 4x4 kernels (the
     PyTorch example's; the Theano code used 5x5), latent width 64 instead of 100.
@@ -19,7 +19,7 @@ class DCGAN(GANModel):
 
     defaults = {
         **GANModel.defaults,
-        "architecture": "conv",
+        "architecture": "dcgan",
         "width": 64,
         "d_normalization": "batch",
         "loss_family": "non_saturating",

@@ -3,8 +3,19 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from ganzoo import layers, networks
+from ganzoo import backbones, layers
+from ganzoo.backbones import NetworkSpec, common
 from ganzoo.errors import GanzooError
+
+
+def pair(name, shape, latent_dim, **spec):
+    """(G, D) of backbone `name` for `shape`."""
+    return backbones.build_pair(name, NetworkSpec(tuple(shape), latent_dim, **spec))
+
+
+def dcgan_pair(shape, latent_dim, **spec):
+    """DCGAN's pair as the paper has it: batch norm in D."""
+    return pair("dcgan", shape, latent_dim, **{"d_normalization": "batch", **spec})
 
 
 @pytest.mark.parametrize(
@@ -12,7 +23,7 @@ from ganzoo.errors import GanzooError
     [((28, 28, 1), 2), ((32, 32, 1), 3), ((32, 32, 3), 3), ((64, 64, 3), 4), ((16, 16, 1), 2)],
 )
 def test_dcgan_adapts_to_the_image_shape(shape, strided):
-    generator, discriminator = networks.dcgan_pair(shape, latent_dim=8, width=4)
+    generator, discriminator = dcgan_pair(shape, latent_dim=8, width=4)
     assert generator.output_shape == (None, *shape)
     assert discriminator.output_shape == (None, 1)
     layer_types = [type(layer).__name__ for layer in discriminator.layers]
@@ -23,7 +34,7 @@ def test_dcgan_adapts_to_the_image_shape(shape, strided):
 
 
 def test_dcgan_has_no_batch_norm_on_the_discriminator_input_layer():
-    _, discriminator = networks.dcgan_pair((32, 32, 1), latent_dim=8, width=4)
+    _, discriminator = dcgan_pair((32, 32, 1), latent_dim=8, width=4)
     names = [layer.name for layer in discriminator.layers]
     first_conv = names.index("d_conv_0")
     assert not isinstance(discriminator.layers[first_conv + 1], keras.layers.BatchNormalization)
@@ -31,29 +42,34 @@ def test_dcgan_has_no_batch_norm_on_the_discriminator_input_layer():
 
 
 def test_dcgan_weights_are_drawn_from_normal_0_002():
-    generator, _ = networks.dcgan_pair((64, 64, 3), latent_dim=100, width=16)
+    generator, _ = dcgan_pair((64, 64, 3), latent_dim=100, width=16)
     kernel = generator.get_layer("g_project").kernel.numpy()
     assert abs(kernel.mean()) < 1e-3
     np.testing.assert_allclose(kernel.std(), 0.02, rtol=0.05)
 
 
 def test_dcgan_batch_norm_is_synchronized_by_default_and_can_be_per_replica():
-    g_sync, _ = networks.dcgan_pair((28, 28, 1), latent_dim=8, width=4)
-    g_local, _ = networks.dcgan_pair((28, 28, 1), 8, width=4, synchronized_batch_norm=False)
+    g_sync, _ = dcgan_pair((28, 28, 1), latent_dim=8, width=4)
+    g_local, _ = dcgan_pair((28, 28, 1), 8, width=4, synchronized_batch_norm=False)
     bn = keras.layers.BatchNormalization
     assert all(l.synchronized for l in g_sync.layers if isinstance(l, bn))
     assert not any(l.synchronized for l in g_local.layers if isinstance(l, bn))
 
 
-@pytest.mark.parametrize("shape", [(30, 30, 1), (32, 28, 1), (32, 32, 2), (8, 8, 1), (2,)])
-def test_unsupported_dcgan_shapes_get_an_error_naming_the_supported_ones(shape):
+@pytest.mark.parametrize("shape", [(30, 30, 1), (32, 28, 1), (32, 32, 2), (8, 8, 1)])
+@pytest.mark.parametrize("name", ["dcgan", "resnet"])
+def test_unsupported_image_shapes_get_an_error_naming_the_supported_ones(name, shape):
     with pytest.raises(GanzooError, match=r"cannot model .* supported: square images .*28x28x1"):
-        networks.dcgan_pair(shape, latent_dim=8)
+        pair(name, shape, latent_dim=8)
+    with pytest.raises(GanzooError, match=rf"^the {name} networks model images, not data of "
+                                          r"shape \(2,\); for vectors choose one of: mlp, "
+                                          r"pacgan_mlp$"):
+        pair(name, (2,), latent_dim=8)
 
 
 @pytest.mark.parametrize("shape", [(2,), (8, 8, 1), (28, 28, 1)])
 def test_mlp_works_on_points_and_images(shape):
-    generator, discriminator = networks.mlp_pair(shape, latent_dim=4, width=8)
+    generator, discriminator = pair("mlp", shape, latent_dim=4, width=8)
     samples = generator(np.zeros((5, 4), "float32"))
     assert samples.shape == (5, *shape)
     assert discriminator(samples).shape == (5, 1)
@@ -62,8 +78,8 @@ def test_mlp_works_on_points_and_images(shape):
 def test_mlp_output_is_unbounded_for_points_and_tanh_for_images():
     # Points may lie anywhere (the grid's modes are at +-4); pixels are in [-1, 1]. A large
     # latent drives the piecewise-linear G far out, which tanh must fold back for images.
-    point_g, _ = networks.mlp_pair((2,), latent_dim=4, width=8)
-    image_g, _ = networks.mlp_pair((4, 4, 1), latent_dim=4, width=8)
+    point_g, _ = pair("mlp", (2,), latent_dim=4, width=8)
+    image_g, _ = pair("mlp", (4, 4, 1), latent_dim=4, width=8)
     latent = 1000.0 * np.random.default_rng(0).normal(size=(16, 4)).astype("float32")
     assert np.abs(np.asarray(point_g(latent))).max() > 10.0
     pixels = np.asarray(image_g(latent))
@@ -73,14 +89,14 @@ def test_mlp_output_is_unbounded_for_points_and_tanh_for_images():
 @pytest.mark.parametrize("latent_dim", [0, -3, 2.5])
 def test_bad_latent_sizes_are_refused(latent_dim):
     with pytest.raises(GanzooError, match="latent_dim must be a positive integer"):
-        networks.mlp_pair((2,), latent_dim=latent_dim)
+        pair("mlp", (2,), latent_dim=latent_dim)
 
 
-@pytest.mark.parametrize("builder", ["mlp", "conv", "pacgan_mlp"])
-@pytest.mark.parametrize("normalization", networks.NORMALIZATIONS)
-def test_every_builder_takes_every_discriminator_normalization(builder, normalization):
-    shape = (16, 16, 1) if builder == "conv" else (2,)
-    _, discriminator = networks.build_pair(builder, shape, 4, 4, d_normalization=normalization)
+@pytest.mark.parametrize("builder", backbones.list_backbones())
+@pytest.mark.parametrize("normalization", common.NORMALIZATIONS)
+def test_every_backbone_takes_every_discriminator_normalization(builder, normalization):
+    shape = (2,) if builder.endswith("mlp") else (16, 16, 1)
+    _, discriminator = pair(builder, shape, 4, width=4, d_normalization=normalization)
     kinds = {type(layer).__name__ for layer in discriminator.layers}
     assert ("BatchNormalization" in kinds) == (normalization == "batch")
     assert ("LayerNormalization" in kinds) == (normalization == "layer")
@@ -132,7 +148,7 @@ def test_maxout_is_the_maximum_over_each_group_of_pieces():
 
 
 def test_pacgan_mlp_has_the_papers_sizes():
-    generator, discriminator = networks.build_pair("pacgan_mlp", (2,), 2, width=8, packing=2)
+    generator, discriminator = pair("pacgan_mlp", (2,), 2, width=8, packing=2)
     g_dense = [l.units for l in generator.layers if isinstance(l, keras.layers.Dense)]
     assert g_dense == [400] * 4 + [2]  # width does not apply
     assert sum(isinstance(l, keras.layers.BatchNormalization) for l in generator.layers) == 4
@@ -147,11 +163,90 @@ def test_pacgan_mlp_has_the_papers_sizes():
 
 def test_pacgan_mlp_refuses_images_in_one_line():
     with pytest.raises(GanzooError) as error:
-        networks.build_pair("pacgan_mlp", (16, 16, 1), 2, width=8)
+        pair("pacgan_mlp", (16, 16, 1), 2, width=8)
     assert str(error.value) == (
-        "pacgan_mlp models vectors such as 2-D points, not data of shape (16, 16, 1); choose one "
-        "of: mlp, conv, auto"
+        "the pacgan_mlp networks model vectors, not data of shape (16, 16, 1); for images choose "
+        "one of: mlp, dcgan, resnet"
     )
+
+
+# The ResNet backbone (SNGAN's) and self-attention (SAGAN's).
+
+
+def test_resnet_at_32x32_has_the_sngan_papers_blocks_and_sizes():
+    generator, discriminator = pair("resnet", (32, 32, 3), 128, width=64,
+                                    d_normalization="spectral")
+    # Miyato et al. 2018, Table 4: G 4x4x256 -> three up-blocks of 256 -> 32x32x3; D two
+    # down-blocks of 128 (32 -> 16 -> 8) and two blocks at 8x8.
+    g_adds = [l for l in generator.layers if isinstance(l, keras.layers.Add)]
+    assert [l.output.shape[1:] for l in g_adds] == [(8, 8, 256), (16, 16, 256), (32, 32, 256)]
+    d_adds = [l for l in discriminator.layers if isinstance(l, keras.layers.Add)]
+    assert [l.output.shape[1:] for l in d_adds] == [(16, 16, 128), (8, 8, 128)] + [(8, 8, 128)] * 2
+    kinds = {type(layer).__name__ for layer in discriminator.layers}
+    assert "SpectralConv2D" in kinds and "Conv2D" not in kinds
+    # Mimicry's and the paper's counts for this pair: 4.3 M and 1.06 M parameters.
+    assert generator.count_params() == 4_280_323 and discriminator.count_params() == 1_055_106
+
+
+@pytest.mark.parametrize("shape, sides", [((28, 28, 1), (14,)), ((32, 32, 1), (8, 16)),
+                                          ((64, 64, 3), (8, 16, 32))])
+@pytest.mark.parametrize("conditioning", [None, "projection", "auxiliary"])
+def test_resnet_adapts_to_the_image_and_takes_every_conditioning(shape, sides, conditioning):
+    assert backbones.resnet.feature_sides(shape[0]) == sides
+    spec = dict(width=4, num_classes=3 if conditioning else None, conditioning=conditioning,
+                attention=sides[-1])
+    generator, discriminator = pair("resnet", shape, 8, **spec)
+    latent = tf.random.normal((6, 8), seed=1)
+    labels = tf.constant([0, 1, 2, 0, 1, 2])
+    images = generator([latent, labels] if conditioning else latent)
+    assert images.shape == (6, *shape) and np.abs(images).max() <= 1.0
+    outputs = discriminator([images, labels] if conditioning == "projection" else images)
+    if conditioning == "auxiliary":
+        assert [o.shape for o in outputs] == [(6, 1), (6, 3)]
+    else:
+        assert outputs.shape == (6, 1)
+    if conditioning == "projection":  # the label changes D's output for the same image
+        other = discriminator([images, (labels + 1) % 3])
+        assert not np.allclose(outputs, other)
+    attention = [l for l in generator.layers + discriminator.layers
+                 if isinstance(l, layers.SelfAttention)]
+    assert [l.output.shape[1] for l in attention] == [sides[-1]] * 2
+
+
+def test_resnet_refuses_an_attention_side_it_does_not_have_in_one_line():
+    with pytest.raises(GanzooError) as error:
+        pair("resnet", (32, 32, 1), 8, width=4, attention=32)
+    assert str(error.value) == (
+        "attention=32: the resnet networks for 32x32 images have feature maps of side 8, 16 in "
+        "both G and D; choose one, or leave attention unset"
+    )
+    with pytest.raises(GanzooError, match=r"attention=8 needs a backbone with self-attention "
+                                          r"\(resnet\), not dcgan"):
+        pair("dcgan", (32, 32, 1), 8, width=4, attention=8)
+
+
+def test_self_attention_starts_as_the_identity_and_attends_within_each_image():
+    layer = layers.SelfAttention()
+    x = tf.random.normal((2, 4, 4, 16), seed=0)
+    np.testing.assert_array_equal(layer(x), x)  # gamma = 0
+    layer.gamma.assign(1.0)
+    both = layer(x).numpy()
+    assert not np.allclose(both, x.numpy())
+    # Each image's output depends on that image only: a per-example D keeps per-example
+    # input gradients (the gradient penalties need them).
+    np.testing.assert_allclose(layer(x[:1]).numpy(), both[:1], rtol=1e-5, atol=1e-5)
+    # Attention is over positions: moving a pixel moves its output with it (equivariance).
+    flipped = layer(x[:, ::-1]).numpy()
+    np.testing.assert_allclose(flipped, both[:, ::-1], rtol=1e-4, atol=1e-4)
+
+
+def test_backbones_are_listed_and_conv_is_dcgans_former_name():
+    assert backbones.list_backbones() == ["mlp", "dcgan", "pacgan_mlp", "resnet"]
+    assert backbones.resolve("conv", (28, 28, 1)) == "dcgan"
+    assert backbones.resolve("auto", (28, 28, 1)) == "dcgan"
+    assert backbones.resolve("auto", (2,)) == "mlp"
+    with pytest.raises(GanzooError, match="unknown architecture 'vit'; choose one of: auto, mlp"):
+        backbones.resolve("vit", (28, 28, 1))
 
 
 def test_ganzoos_leaky_relu_is_keras_leaky_relu_in_value_and_gradient():
