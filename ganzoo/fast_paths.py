@@ -1,14 +1,14 @@
 """The fastest correct training configuration for the devices at hand.
 
-Measured with scripts/benchmark.py (docs/benchmarks.md, "Performance"); change a default here
-only with a measurement that shows it wins:
+Measured with scripts/benchmarks/speed.py (docs/benchmarks.md, "Performance"); change a default
+here only with a measurement that shows it wins:
 - CPU with native bfloat16 (AVX512_BF16 or AMX): mixed_bfloat16 trained DCGAN ~1.3x faster than
   float32; on CPUs without it bfloat16 is emulated, so float32.
 - GPU: float32. Not measured here (no GPU); mixed_float16/mixed_bfloat16 are one flag away.
 - XLA (`jit_compile`): Keras' "auto", i.e. off on CPU-only machines, where it measured 0.6-0.9x
   for DCGAN, and on where a GPU is present. The train step is XLA-clean (stateless RNG, no host
   syncs; tests/test_packing.py). The exception measured: PacGAN's toy MLPs at 100 steps a call
-  took half the time with XLA (scripts/benchmark_quality.py, pacgan suite, which turns it on).
+  took half the time with XLA (scripts/benchmarks/pacgan.py, which turns it on).
   XLA draws other noise for the same key (ganzoo.noise): a run with it is reproducible with it,
   not equal to the same run without it.
 """

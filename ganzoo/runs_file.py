@@ -1,11 +1,11 @@
 """A JSON file of benchmark runs that several processes can add to at once.
 
-The long benchmark suites (scripts/benchmark_quality.py --suite=pacgan, --suite=fashion) keep
-each run as soon as it ends, so an interrupted suite loses no finished run, a rerun skips what
-the file holds, and several processes given the same file (one per seed range, say) build one
-table. The file holds {"suite", "setting", "commands", "runs", ...any further fields}: every run
-in it was made with `setting`, and a process of another suite or setting is refused in one line
-when it opens the file, before it trains anything.
+The long benchmark suites (scripts/benchmarks/pacgan.py and fashion.py) keep each run as soon
+as it ends, so an interrupted suite loses no finished run, a rerun skips what the file holds,
+and several processes given the same file (one per seed range, say) build one table. The file
+holds {"suite", "setting", "commands", "runs", ...any further fields}: every run in it was made
+with `setting`, and a process of another suite or setting is refused in one line when it opens
+the file, before it trains anything.
 
 Every read-modify-write holds an exclusive lock on `<path>.lock` (fcntl.flock: processes of one
 machine; not across machines on NFS), and the file is replaced atomically (a temporary file
@@ -31,7 +31,7 @@ class RunsFile:
         suite: str, the suite's name.
         setting: JSON-able dict, what every run in the file shares (steps, batch, ...).
         key: names of the run fields that identify a run, e.g. ("dataset", "seed").
-        label: how messages name the file (e.g. "--output_json=x.json"); default `path`.
+        label: how messages name the file (e.g. "--output=x.json"); default `path`.
         hint: what a refused user should do, ending the refusal's line.
 
     Raises:

@@ -77,7 +77,7 @@ _PACKED_MLP = {
     "d_learning_rate": 1e-3,
     "g_learning_rate": 1e-3,
 }
-_FIVE_SEEDS = "python scripts/benchmark_quality.py --suite=toy --datasets={} --seeds=5"
+_FIVE_SEEDS = "python scripts/benchmarks/toy.py --datasets={} --seeds=5"
 
 RECIPES = {
     ("nsgan", "ring"): Recipe(
@@ -99,7 +99,7 @@ RECIPES = {
 
 
 # The image models on Fashion-MNIST (its 60,000 training images, 28x28), scored like the fashion
-# suite of scripts/benchmark_quality.py (FID of 10,000 samples against the 10,000 test images in
+# suite, scripts/benchmarks/fashion.py (FID of 10,000 samples against the 10,000 test images in
 # the domain classifier's features) at its budget, 300 generator steps at batch 64, against the
 # keras.io example a user would copy (one seed: its DCGAN 35.6, its conditional GAN 66.7). At the
 # defaults (Adam(2e-4) for both networks) dcgan scored 40.2 and 38.9 (seeds 0, 1), lsgan 76.8
@@ -114,8 +114,8 @@ RECIPES = {
 # other values. acgan needs none (44.5 against the conditional reference's 66.7 at defaults).
 # cgan's own default G rate has been 5e-4 since 2026-12-05 (its docstring says why); its recipe
 # here keeps the value explicit and adds the second D step.
-_FASHION_COMMAND = ("python scripts/benchmark_quality.py --suite=fashion --steps=300 "
-                    "--models={} --seeds=3 --nofashion_references")
+_FASHION_COMMAND = ("python scripts/benchmarks/fashion.py --steps=300 "
+                    "--models={} --seeds=3 --noreferences")
 
 
 def _fashion(model_name, values, measured):

@@ -1,5 +1,6 @@
-"""What the benchmark suites share: running ganzoo's own commands as processes (the way a
-user runs them), naming them as a user types them, and writing results files."""
+"""What the benchmark suites share: where data and results live, running ganzoo's own commands
+as processes (the way a user runs them), naming commands as a user types them, and writing
+results files."""
 
 import json
 import os
@@ -14,6 +15,7 @@ ROOT = os.path.dirname(SCRIPTS)
 RESULTS = os.path.join(ROOT, "results")
 FASHION_MNIST = "/usr/share/datasets/fashion-mnist"  # Debian's dataset-fashion-mnist
 FASHION_INSTALL = "apt-get install dataset-fashion-mnist"
+MNIST = os.path.join(os.path.dirname(ROOT), "shared", "data", "mnist")  # beside the checkout
 
 
 def script(name, *args):
@@ -25,6 +27,13 @@ def shown(command):
     """A `script` command as a user types it: "ganzoo-train --model=dcgan ..."."""
     return " ".join(["ganzoo-" + os.path.basename(command[1])[:-3].replace("_", "-"),
                      *command[2:]])
+
+
+def command_line(suite_file):
+    """This process's command line as a user types it from the repository's root:
+    "python scripts/benchmarks/<suite>.py --flag=value ..." (`suite_file`: the suite's
+    __file__)."""
+    return " ".join(["python", os.path.relpath(suite_file, ROOT), *sys.argv[1:]])
 
 
 def call(command, log):
@@ -75,12 +84,21 @@ def read_json(path):
         return json.load(source)
 
 
+def runs_file(path, suite, setting, key, hint="give the same flags, or another file"):
+    """The ganzoo.runs_file.RunsFile at --output=`path` of a suite whose runs several processes
+    may add to (one per seed range, say), each run kept as soon as it ends."""
+    from ganzoo.runs_file import RunsFile
+
+    return RunsFile(path, suite, setting, key, label=f"--output={path}", hint=hint)
+
+
 def require_fashion_mnist(folder):
-    """One-line refusal when the optional Debian data is missing."""
+    """One-line refusal when the optional Debian data is missing from --dataset=`folder`."""
+    from ganzoo.data import idx
     from ganzoo.errors import GanzooError
 
-    if not os.path.isdir(folder):
+    if not idx.is_idx_folder(folder):
         raise GanzooError(
-            f"Fashion-MNIST not found at {folder}: install it with `{FASHION_INSTALL}` "
-            f"or pass its idx folder"
+            f"no Fashion-MNIST idx files in --dataset={folder}: install them with "
+            f"`{FASHION_INSTALL}` (into {FASHION_MNIST}) or give their folder"
         )

@@ -1,7 +1,7 @@
 r"""Do the conditional models draw the class asked for? cgan and acgan trained from the command
 line on real MNIST digits (28x28, labelled idx files), scored by an independent classifier.
 
-    python scripts/benchmark_obedience.py --mnist=../shared/data/mnist
+    python scripts/benchmarks/obedience.py
     python scripts/report.py     # the table in docs/benchmarks.md from the results
 
 Each run in RUNS is `ganzoo-train --model=<model> --dataset=<mnist> --split=test --steps=1500`
@@ -12,20 +12,16 @@ results go to --output (results/conditional_obedience.json); the runs' folders s
 --work_dir. About 1.5 to 3 minutes a run on 2 CPU cores.
 """
 
-import json
 import os
-import platform
-import subprocess
 import sys
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # For `cli` in a checkout.
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # scripts/
 
 import cli  # noqa: E402
 from absl import flags  # noqa: E402
+from benchmarks import common  # noqa: E402
 
-SCRIPTS = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(SCRIPTS)
 STEPS = 1500
 
 # (name, model, arguments): the screening behind cgan's default G learning rate (2e-4 before
@@ -52,33 +48,17 @@ RUNS = [
     ("acgan_seed1", "acgan", ["--seed=1"]),
 ]
 
-flags.DEFINE_string("mnist", os.path.join(ROOT, "..", "shared", "data", "mnist"),
+flags.DEFINE_string("mnist", common.MNIST,
                     "Folder of MNIST idx files with labels (its `test` split is used).")
 flags.DEFINE_string("work_dir", "runs/obedience", "Runs, their scores and the classifier.")
-flags.DEFINE_string("output", os.path.join(ROOT, "results", "conditional_obedience.json"),
+flags.DEFINE_string("output", os.path.join(common.RESULTS, "conditional_obedience.json"),
                     "The results file docs/benchmarks.md's table is written from.")
 flags.DEFINE_list("only", None, "Names of RUNS to run (default: all).")
 FLAGS = flags.FLAGS
 
 
-def _script(name, *args):
-    return [sys.executable, os.path.join(SCRIPTS, name), *args]
-
-
-def _shown(command):
-    return " ".join(["ganzoo-" + os.path.basename(command[1])[:-3].replace("_", "-"),
-                     *command[2:]])
-
-
-def _call(command, log):
-    with open(log, "w") as out:
-        if subprocess.run(command, stdout=out, stderr=subprocess.STDOUT).returncode:
-            raise SystemExit(f"error: {_shown(command)} failed; see {log}")
-
-
 def main(argv):
     del argv
-    from ganzoo import writable
     from ganzoo.errors import GanzooError
 
     if not os.path.isdir(FLAGS.mnist):
@@ -88,30 +68,30 @@ def main(argv):
     classifier_args = ["--dataset=" + FLAGS.mnist, "--train_split=test[:80%]",
                        "--test_split=test[80%:]", "--epochs=15", f"--output={classifier}"]
     if not os.path.isfile(classifier):
-        _call(_script("train_classifier.py", *classifier_args),
-              os.path.join(FLAGS.work_dir, "classifier.log"))
+        common.call(common.script("train_classifier.py", *classifier_args),
+                    os.path.join(FLAGS.work_dir, "classifier.log"))
     runs = []
     for name, model, arguments in RUNS:
         scores = os.path.join(FLAGS.work_dir, f"{name}.json")
-        timing = os.path.join(FLAGS.work_dir, f"{name}.seconds")
+        seconds_file = os.path.join(FLAGS.work_dir, f"{name}.seconds")
         if not os.path.isfile(scores) and (FLAGS.only is None or name in FLAGS.only):
             started = time.monotonic()
-            _call(_script("train.py", f"--model={model}", f"--dataset={FLAGS.mnist}",
-                          "--split=test", f"--steps={STEPS}", "--verbose=2",
-                          f"--model_dir={os.path.join(FLAGS.work_dir, name)}", "--export_dir=",
-                          *arguments), os.path.join(FLAGS.work_dir, f"{name}.train.log"))
-            with open(timing, "w") as out:
+            common.call(common.script(
+                "train.py", f"--model={model}", f"--dataset={FLAGS.mnist}", "--split=test",
+                f"--steps={STEPS}", "--verbose=2",
+                f"--model_dir={os.path.join(FLAGS.work_dir, name)}", "--export_dir=", *arguments),
+                os.path.join(FLAGS.work_dir, f"{name}.train.log"))
+            with open(seconds_file, "w") as out:
                 out.write(f"{time.monotonic() - started:.0f}\n")
-            _call(_script("evaluate.py", f"--checkpoint={os.path.join(FLAGS.work_dir, name)}",
-                          f"--dataset={FLAGS.mnist}", "--split=test",
-                          f"--features=domain:{classifier}", "--num_samples=1000",
-                          f"--output_json={scores}"),
-                  os.path.join(FLAGS.work_dir, f"{name}.eval.log"))
+            common.call(common.script(
+                "evaluate.py", f"--checkpoint={os.path.join(FLAGS.work_dir, name)}",
+                f"--dataset={FLAGS.mnist}", "--split=test", f"--features=domain:{classifier}",
+                "--num_samples=1000", f"--output_json={scores}"),
+                os.path.join(FLAGS.work_dir, f"{name}.eval.log"))
         if not os.path.isfile(scores):
             continue
-        with open(scores) as source:
-            result = json.load(source)
-        with open(timing) as source:
+        result = common.read_json(scores)
+        with open(seconds_file) as source:
             seconds = int(source.read().split()[0])
         seed = next((int(a.split("=")[1]) for a in arguments if a.startswith("--seed=")), 0)
         runs.append({
@@ -122,40 +102,22 @@ def main(argv):
             "kid": result["kid"], "precision": result["precision"], "recall": result["recall"],
             "train_seconds": seconds,
         })
-    with open(classifier + ".json") as source:
-        record = json.load(source)
-    import tensorflow as tf
-
-    results = {
-        "date": time.strftime("%Y-%m-%d"),
-        "machine": f"{_cpu()}, 2 cores, TensorFlow {tf.__version__}",
+    record = common.read_json(classifier + ".json")
+    common.write_json(FLAGS.output, {
+        "date": common.today(),
+        "machine": common.machine(),
         "train_command": f"ganzoo-train --model=<model> --dataset=<mnist> --split=test "
                          f"--steps={STEPS}",
         "evaluate_command": "ganzoo-evaluate --checkpoint=<run> --dataset=<mnist> --split=test "
                             "--features=domain:<classifier> --num_samples=1000",
         "classifier": {
-            "command": _shown(_script("train_classifier.py", *classifier_args)).replace(
+            "command": common.shown(common.script("train_classifier.py", *classifier_args)).replace(
                 FLAGS.mnist, "<mnist>").replace(classifier, "<classifier>"),
             "test_accuracy": record["test_accuracy"], "sha256": record["weights_sha256"],
         },
         "runs": runs,
-    }
-    writable.make_parent(FLAGS.output)
-    with open(FLAGS.output, "w") as out:
-        json.dump(results, out, indent=1)
-        out.write("\n")
+    })
     print(f"{len(runs)} runs in {FLAGS.output}; python scripts/report.py writes the table")
-
-
-def _cpu():
-    try:
-        with open("/proc/cpuinfo") as cpuinfo:
-            for line in cpuinfo:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 def run():

@@ -1,5 +1,6 @@
-"""The throughput benchmark's pieces: FLOP counts by hand and the keras.io-style references
-(their networks, settings and training steps)."""
+"""The benchmarks' shared pieces: FLOP counts by hand (benchmarks.flops), and the references
+ganzoo is measured against (benchmarks.references, benchmarks.keras_io): their networks,
+settings and training steps."""
 
 import math
 
@@ -11,7 +12,7 @@ import tensorflow as tf
 import ganzoo
 from ganzoo import layers
 from ganzoo.tf_data_options import without_autotuning
-from ganzoo_scripts import benchmark_lib
+from ganzoo_scripts.benchmarks import flops, keras_io, references
 from tests.conftest import image_batches
 
 
@@ -21,9 +22,9 @@ def test_step_flops_of_a_small_mlp_match_a_hand_count():
     d_forward, d_first = 2 * (2 * 16 + 16 * 16 + 16 * 1), 2 * 2 * 16  # 2 -> 16 -> 16 -> 1
     d_update = g_forward + 4 * d_forward + 2 * (d_forward - d_first)
     g_update = 2 * g_forward + 2 * d_forward + (g_forward - g_first)
-    assert benchmark_lib.training_step_flops(model, 8) == 8 * (d_update + g_update)
+    assert flops.training_step_flops(model, 8) == 8 * (d_update + g_update)
     model = ganzoo.get_model("gan", data_shape=(2,), latent_dim=4, width=16, d_steps=3)
-    assert benchmark_lib.training_step_flops(model, 8) == 8 * (3 * d_update + g_update)
+    assert flops.training_step_flops(model, 8) == 8 * (3 * d_update + g_update)
 
 
 def test_convolution_flops_count_one_multiply_add_per_kernel_weight_and_pixel():
@@ -31,8 +32,8 @@ def test_convolution_flops_count_one_multiply_add_per_kernel_weight_and_pixel():
     conv = keras.layers.Conv2D(8, 4, strides=2, padding="same")
     deconv = keras.layers.Conv2DTranspose(5, 4, strides=2, padding="same")
     keras.Model(images, deconv(conv(images)))
-    assert benchmark_lib._layer_forward_flops(conv) == 2 * (4 * 4 * 3 * 8) * (8 * 8)  # out pixels
-    assert benchmark_lib._layer_forward_flops(deconv) == 2 * (4 * 4 * 8 * 5) * (8 * 8)  # in pixels
+    assert flops.layer_forward_flops(conv) == 2 * (4 * 4 * 3 * 8) * (8 * 8)  # out pixels
+    assert flops.layer_forward_flops(deconv) == 2 * (4 * 4 * 8 * 5) * (8 * 8)  # in pixels
 
 
 def _kernel_shapes(network):
@@ -53,12 +54,12 @@ def test_every_registered_model_has_a_reference_of_its_loss_family():
     families = {
         ganzoo.get_model_class(name).defaults["loss_family"] for name in ganzoo.list_models()
     }
-    assert families <= set(benchmark_lib.REFERENCE_LOSSES)
+    assert families <= set(references.REFERENCE_LOSSES)
 
 
 def test_wgan_gp_reference_trains_the_models_networks_with_its_settings():
     model = _tiny("wgan_gp", d_steps=2)
-    reference = benchmark_lib.reference_for(model)
+    reference = references.reference_for(model)
     assert _kernel_shapes(reference.generator) == _kernel_shapes(model.generator)
     assert _kernel_shapes(reference.discriminator) == _kernel_shapes(model.discriminator)
     assert [type(layer) for layer in reference.discriminator.layers] == [
@@ -76,7 +77,7 @@ def test_wgan_gp_reference_trains_the_models_networks_with_its_settings():
 
 def test_sngan_reference_wraps_plain_layers_in_keras_spectral_normalization():
     model = _tiny("sngan")
-    reference = benchmark_lib.reference_for(model)
+    reference = references.reference_for(model)
     ganzoo_spectral = [layer for layer in model.discriminator.layers
                        if isinstance(layer, (layers.SpectralConv2D, layers.SpectralDense))]
     wrapped = [layer for layer in reference.discriminator.layers
@@ -94,7 +95,7 @@ def test_sngan_reference_wraps_plain_layers_in_keras_spectral_normalization():
 
 def test_conditional_reference_has_keras_io_networks_sized_to_the_data():
     # 28x28x1 with 10 classes and latent 128: keras.io conditional_gan.py's MNIST networks.
-    reference = benchmark_lib.conditional_reference((28, 28, 1), 10)
+    reference = keras_io.conditional_reference((28, 28, 1), 10)
     assert reference.generator.input_shape == (None, 128 + 10)  # latent + one-hot label
     assert reference.discriminator.input_shape == (None, 28, 28, 1 + 10)  # + label channels
     assert reference.generator.output_shape == (None, 28, 28, 1)
@@ -110,7 +111,7 @@ def test_conditional_reference_has_keras_io_networks_sized_to_the_data():
 
 
 def test_conditional_reference_trains_on_labelled_batches_and_obeys_labels():
-    reference = benchmark_lib.conditional_reference((16, 16, 1), num_classes=3, latent_dim=8)
+    reference = keras_io.conditional_reference((16, 16, 1), num_classes=3, latent_dim=8)
     rng = np.random.default_rng(0)
     batches = without_autotuning(tf.data.Dataset.from_tensor_slices({
         "images": rng.uniform(-1, 1, (16, 16, 16, 1)).astype(np.float32),
@@ -128,7 +129,7 @@ def test_conditional_reference_trains_on_labelled_batches_and_obeys_labels():
     assert not np.allclose(samples, other)
     np.testing.assert_allclose(reference.generate(6, [0, 1, 2, 0, 1, 2], seed=3), samples)
     with pytest.raises(ganzoo.GanzooError, match="multiples of 4"):
-        benchmark_lib.conditional_reference((30, 30, 1), 3)
+        keras_io.conditional_reference((30, 30, 1), 3)
 
 
 def _layer_summary(network):
@@ -138,7 +139,7 @@ def _layer_summary(network):
 
 def test_keras_io_dcgan_networks_are_the_examples_sized_to_the_data():
     # 64x64x3: keras.io dcgan_overriding_train_step.py's CelebA networks exactly.
-    generator, discriminator = benchmark_lib.keras_io_dcgan_networks((64, 64, 3))
+    generator, discriminator = keras_io.keras_io_dcgan_networks((64, 64, 3))
     assert generator.count_params() == (
         128 * 8 * 8 * 128 + 8 * 8 * 128 + 16 * 128 * 128 + 128 + 16 * 128 * 256 + 256
         + 16 * 256 * 512 + 512 + 25 * 512 * 3 + 3
@@ -147,7 +148,7 @@ def test_keras_io_dcgan_networks_are_the_examples_sized_to_the_data():
         16 * 3 * 64 + 64 + 16 * 64 * 128 + 128 + 16 * 128 * 128 + 128 + 8 * 8 * 128 + 1
     )
     # 28x28x1: the same D; G from 7x7 with the first two up-samplings.
-    generator, discriminator = benchmark_lib.keras_io_dcgan_networks((28, 28, 1))
+    generator, discriminator = keras_io.keras_io_dcgan_networks((28, 28, 1))
     assert _layer_summary(generator) == [
         ("Dense", (7 * 7 * 128,)), ("Reshape", (7, 7, 128)),
         ("Conv2DTranspose", (14, 14, 128)), ("LeakyReLU", (14, 14, 128)),
@@ -165,11 +166,11 @@ def test_keras_io_dcgan_networks_are_the_examples_sized_to_the_data():
     assert generator.layers[-1].activation is discriminator.layers[-1].activation
     assert discriminator.layers[-1].activation is keras.activations.sigmoid
     with pytest.raises(ganzoo.GanzooError, match="multiples of 4"):
-        benchmark_lib.keras_io_dcgan_networks((30, 30, 1))
+        keras_io.keras_io_dcgan_networks((30, 30, 1))
 
 
 def test_keras_io_wgan_gp_networks_are_the_examples_at_28x28():
-    generator, critic = benchmark_lib.keras_io_wgan_gp_networks((28, 28, 1))
+    generator, critic = keras_io.keras_io_wgan_gp_networks((28, 28, 1))
     # The parameter counts keras.io's wgan_gp.py prints for its Fashion-MNIST networks.
     assert (critic.count_params(), generator.count_params()) == (4_305_409, 910_660)
     assert [name for name, _ in _layer_summary(critic)] == [
@@ -187,7 +188,7 @@ def test_keras_io_wgan_gp_networks_are_the_examples_at_28x28():
 
 @pytest.mark.parametrize("name, d_updates", [("keras_io_dcgan", 1), ("keras_io_wgan_gp", 3)])
 def test_keras_io_references_train_and_sample_like_ganzoo(name, d_updates):
-    reference = benchmark_lib.KERAS_IO_REFERENCES[name]((28, 28, 1), None)
+    reference = keras_io.KERAS_IO_REFERENCES[name]((28, 28, 1), None)
     # One step: eagerly is twice as fast as tracing wgan_gp's three critic updates with their
     # penalties (ReferenceGAN's traced critic loop: test_wgan_gp_reference_trains_the_models_...).
     reference.run_eagerly = True
@@ -212,8 +213,8 @@ def test_keras_io_references_train_and_sample_like_ganzoo(name, d_updates):
 
 
 def test_keras_io_references_keep_the_examples_optimizers():
-    dcgan = benchmark_lib.keras_io_dcgan_reference((28, 28, 1))
-    wgan = benchmark_lib.keras_io_wgan_gp_reference((28, 28, 1))
+    dcgan = keras_io.keras_io_dcgan_reference((28, 28, 1))
+    wgan = keras_io.keras_io_wgan_gp_reference((28, 28, 1))
     settings = [(float(o.learning_rate), o.beta_1, o.beta_2)
                 for o in (dcgan.d_optimizer, dcgan.g_optimizer, wgan.d_optimizer, wgan.g_optimizer)]
     assert np.allclose(settings, [(1e-4, 0.9, 0.999)] * 2 + [(2e-4, 0.5, 0.9)] * 2)
@@ -224,6 +225,6 @@ def test_each_image_model_stands_against_the_keras_io_example_a_user_would_copy(
     expected = {"dcgan": "keras_io_dcgan", "lsgan": "keras_io_dcgan", "sngan": "keras_io_dcgan",
                 "wgan_gp": "keras_io_wgan_gp", "cgan": "keras_io_conditional_gan",
                 "acgan": "keras_io_conditional_gan"}
-    assert {name: benchmark_lib.keras_io_reference_name(ganzoo.get_model_class(name))
+    assert {name: keras_io.keras_io_reference_name(ganzoo.get_model_class(name))
             for name in expected} == expected
-    assert set(expected.values()) == set(benchmark_lib.KERAS_IO_REFERENCES)
+    assert set(expected.values()) == set(keras_io.KERAS_IO_REFERENCES)

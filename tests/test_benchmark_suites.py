@@ -1,6 +1,6 @@
-"""benchmark_quality.py's fashion, pacgan and toy suites end to end at toy sizes. (Its own module so
-that the two test processes share the benchmark tests: --dist loadscope keeps a module in one
-process.)"""
+"""The fashion, pacgan and toy suites (scripts/benchmarks/) end to end at toy sizes. (Its own
+module so that the two test processes share the benchmark tests: --dist loadscope keeps a module
+in one process.)"""
 
 import json
 import math
@@ -12,7 +12,7 @@ import tensorflow as tf
 
 from ganzoo.errors import GanzooError
 from ganzoo.models import recipes
-from ganzoo_scripts import benchmark_lib
+from ganzoo_scripts.benchmarks import common, contenders
 from tests.conftest import ROOT, our_stderr_lines, run_script, script_command, script_env
 
 pytestmark = pytest.mark.slow
@@ -38,10 +38,9 @@ def tiny_fashion(tmp_path):
 def test_fashion_suite_scores_a_model_and_its_keras_io_reference(tiny_fashion, tmp_path):
     out, grids = tmp_path / "fashion.json", tmp_path / "grids"
     result = run_script(
-        "benchmark_quality.py", "--suite=fashion", f"--fashion_dir={tiny_fashion}", "--steps=2",
-        "--batch_size=16", "--models=dcgan", "--classifier_epochs=1",
-        f"--fashion_classifier={tmp_path / 'classifier.keras'}", f"--fashion_grid_dir={grids}",
-        f"--output_json={out}", timeout=120,
+        "benchmarks/fashion.py", f"--dataset={tiny_fashion}", "--steps=2", "--batch_size=16",
+        "--models=dcgan", "--classifier_epochs=1", f"--classifier={tmp_path / 'classifier.keras'}",
+        f"--grid_dir={grids}", f"--output={out}", timeout=120,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     report = json.loads(out.read_text())
@@ -76,41 +75,42 @@ def test_fashion_suite_scores_a_model_and_its_keras_io_reference(tiny_fashion, t
 def test_the_fashion_suite_refuses_a_missing_folder_and_non_image_models(tiny_fashion):
     # The suite calls these first; checked in this process (how a refusal reaches the command
     # line: the pacgan suite's test below and the other scripts' tests).
-    benchmark_lib.check_fashion_folder(str(tiny_fashion))
+    common.require_fashion_mnist(str(tiny_fashion))
     with pytest.raises(GanzooError) as refusal:
-        benchmark_lib.check_fashion_folder("/nonexistent")
+        common.require_fashion_mnist("/nonexistent")
     assert str(refusal.value) == (
-        "no Fashion-MNIST idx files in --fashion_dir=/nonexistent: apt-get install "
-        "dataset-fashion-mnist (it puts them in /usr/share/datasets/fashion-mnist)"
+        "no Fashion-MNIST idx files in --dataset=/nonexistent: install them with `apt-get "
+        "install dataset-fashion-mnist` (into /usr/share/datasets/fashion-mnist) or give their "
+        "folder"
     )
-    assert benchmark_lib.fashion_contenders(["cgan", "dcgan", "lsgan"], (28, 28, 1)) == [
+    assert contenders.fashion_contenders(["cgan", "dcgan", "lsgan"], (28, 28, 1)) == [
         ("cgan", "keras_io_conditional_gan"), ("keras_io_conditional_gan", None),
         ("dcgan", "keras_io_dcgan"), ("keras_io_dcgan", None), ("lsgan", "keras_io_dcgan"),
     ]
-    assert benchmark_lib.fashion_contenders(["dcgan"], (28, 28, 1), with_references=False) == [
+    assert contenders.fashion_contenders(["dcgan"], (28, 28, 1), with_references=False) == [
         ("dcgan", "keras_io_dcgan")]
     with pytest.raises(GanzooError) as refusal:
-        benchmark_lib.fashion_contenders(["dcgan", "gan", "nope"], (28, 28, 1))
+        contenders.fashion_contenders(["dcgan", "gan", "nope"], (28, 28, 1))
     prefix = ("--models: gan, nope not among the zoo's image models (whose default networks "
               "are convolutional): ")
     assert str(refusal.value).startswith(prefix)
     listed = set(str(refusal.value)[len(prefix):].split(", "))
     assert {"acgan", "cgan", "dcgan", "lsgan", "sngan", "wgan_gp"} <= listed
     assert not listed & {"gan", "nsgan"}
-    every = [name for name, reference in benchmark_lib.fashion_contenders(None, (28, 28, 1))
+    every = [name for name, reference in contenders.fashion_contenders(None, (28, 28, 1))
              if reference is not None]
     assert every == sorted(listed)
 
 
 def test_pacgan_suite_scores_gan_and_pacgan2_along_a_curve_from_two_processes(tmp_path):
-    """Two processes, one seed each, given one --output_json build one table of both seeds.
+    """Two processes, one seed each, given one --output build one table of both seeds.
     (--noxla: the compile would cost more than these 20 updates; XLA's step is checked against
     the plain one in test_packing.)"""
     out = tmp_path / "pacgan.json"
-    setting = ["--suite=pacgan", "--datasets=ring", "--curve=10", "--seeds=1", "--batch_size=10",
-               "--num_samples=200", f"--output_json={out}", "--noxla"]
+    setting = ["--datasets=ring", "--curve=10", "--seeds=1", "--batch_size=10",
+               "--num_samples=200", f"--output={out}", "--noxla"]
     flags = [*setting, "--budget=20"]
-    processes = [subprocess.Popen(script_command("benchmark_quality.py", *flags,
+    processes = [subprocess.Popen(script_command("benchmarks/pacgan.py", *flags,
                                                  f"--first_seed={seed}"),
                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                   env=script_env(), cwd=ROOT)
@@ -142,18 +142,17 @@ def test_pacgan_suite_scores_gan_and_pacgan2_along_a_curve_from_two_processes(tm
     assert "| PacGAN2: 7.9 ± 0.1 modes, 95.6 ± 2.0 %, reverse KL 0.07 ± 0.03 |" in stdout
 
     # A rerun finds its runs in the file and trains nothing.
-    result = run_script("benchmark_quality.py", *flags, "--first_seed=0", timeout=120)
+    result = run_script("benchmarks/pacgan.py", *flags, "--first_seed=0", timeout=120)
     assert result.returncode == 0 and "seed 0: in " in result.stdout
     assert json.loads(out.read_text())["runs"] == report["runs"]
 
-    result = run_script("benchmark_quality.py", "--suite=pacgan", "--budget=20", "--curve=7",
-                        timeout=120)
+    result = run_script("benchmarks/pacgan.py", "--budget=20", "--curve=7", timeout=120)
     assert result.returncode == 2
     assert our_stderr_lines(result.stderr) == ["error: --curve=7 must divide --budget=20"]
-    result = run_script("benchmark_quality.py", *setting, "--budget=40", timeout=120)
+    result = run_script("benchmarks/pacgan.py", *setting, "--budget=40", timeout=120)
     assert result.returncode == 2
     assert our_stderr_lines(result.stderr) == [
-        f"error: --output_json={out} holds results of another setting (budget: 20 there, 40 "
+        f"error: --output={out} holds results of another setting (budget: 20 there, 40 "
         f"here); give the same flags, or another file"
     ]
 
@@ -161,10 +160,9 @@ def test_pacgan_suite_scores_gan_and_pacgan2_along_a_curve_from_two_processes(tm
 def test_toy_suite_runs_the_recipe_per_seed(tmp_path):
     out = tmp_path / "toy.json"
     result = run_script(
-        "benchmark_quality.py", "--suite=toy", "--datasets=ring", "--seeds=2", "--first_seed=1",
-        "--steps=20",
-        "--width=8", "--num_samples=200", f"--output_json={out}",
-        f"--toy_picture_dir={tmp_path / 'pictures'}", timeout=120,
+        "benchmarks/toy.py", "--datasets=ring", "--seeds=2", "--first_seed=1", "--steps=20",
+        "--width=8", "--num_samples=200", f"--output={out}",
+        f"--picture_dir={tmp_path / 'pictures'}", timeout=120,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     (summary,) = json.loads(out.read_text())["results"]

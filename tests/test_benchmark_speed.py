@@ -1,6 +1,6 @@
-"""ganzoo-benchmark (scripts/benchmark.py) end to end on a small model: ratios, FLOPs, sampling
-rates, and what it refuses. (Its own module so that the two test processes share the
-benchmark tests: --dist loadscope keeps a module in one process.)"""
+"""The speed and sampling suites (ganzoo-benchmark, ganzoo-benchmark-sampling) end to end on a
+small model: ratios, FLOPs, sampling rates, and what they refuse. (Its own module so that the two
+test processes share the benchmark tests: --dist loadscope keeps a module in one process.)"""
 
 import json
 import math
@@ -8,7 +8,7 @@ import math
 import pytest
 
 import ganzoo
-from ganzoo_scripts import benchmark_lib
+from ganzoo_scripts.benchmarks import flops, selection
 from tests.conftest import run_script
 
 pytestmark = pytest.mark.slow
@@ -20,12 +20,12 @@ def _finite_rates(summary):
     )
 
 
-def test_benchmark_script_reports_ratios_flops_and_sampling(tmp_path, tfds_dir):
-    out = tmp_path / "bench.json"
+def test_speed_and_sampling_report_ratios_flops_and_sampling_rates(tmp_path, tfds_dir):
+    out = tmp_path / "speed.json"
     result = run_script(
-        "benchmark.py", "--models=gan", "--batch_sizes=32", "--steps=5", "--warmup=1",
+        "benchmarks/speed.py", "--models=gan", "--batch_sizes=32", "--steps=5", "--warmup=1",
         "--repetitions=2",
-        f"--data_dir={tfds_dir}", f"--output_json={out}",
+        f"--data_dir={tfds_dir}", f"--output={out}",
     )
     assert result.returncode == 0, result.stderr[-3000:]
     report = json.loads(out.read_text())
@@ -37,13 +37,14 @@ def test_benchmark_script_reports_ratios_flops_and_sampling(tmp_path, tfds_dir):
             row[kind]["median"] / row["reference"]["median"]
         )
     model = ganzoo.get_model("gan", data_shape=(32, 32, 1))
-    assert row["flops_per_step"] == benchmark_lib.training_step_flops(model, 32)
+    assert row["flops_per_step"] == flops.training_step_flops(model, 32)
     assert report["float32_matmul_peak"] > 1e8
     assert "x1.00 of reference" in result.stdout and "GFLOP per step" in result.stdout
 
+    out = tmp_path / "sampling.json"
     result = run_script(
-        "benchmark.py", "--model=gan", "--sampling", "--repetitions=2",
-        f"--data_dir={tfds_dir}", f"--output_json={out}",
+        "benchmarks/sampling.py", "--model=gan", "--repetitions=2", f"--data_dir={tfds_dir}",
+        f"--output={out}",
     )
     assert result.returncode == 0, result.stderr[-3000:]
     rows = json.loads(out.read_text())["sampling"]
@@ -53,25 +54,26 @@ def test_benchmark_script_reports_ratios_flops_and_sampling(tmp_path, tfds_dir):
     assert all(_finite_rates(r["saved_model"]) and _finite_rates(r["live"]) for r in rows)
 
 
-# What the script refuses before any measurement, checked in this process (benchmark.py calls
-# these two first; how a refusal reaches the command line is tested with the other scripts).
+# What the suites refuse before any measurement, checked in this process (speed.py and
+# sampling.py call these first; how a refusal reaches the command line is tested with the other
+# scripts).
 def test_bad_batch_sizes_are_refused_in_one_line():
-    assert benchmark_lib.parse_batch_sizes(["64", "256"]) == [64, 256]
+    assert selection.parse_batch_sizes(["64", "256"]) == [64, 256]
     for texts, shown in ((["64", "x"], "'64,x'"), (["0"], "'0'"), (["-8"], "'-8'")):
         with pytest.raises(ganzoo.GanzooError) as refusal:
-            benchmark_lib.parse_batch_sizes(texts)
+            selection.parse_batch_sizes(texts)
         assert str(refusal.value) == f"--batch_sizes must be positive integers, got {shown}"
 
 
 def test_conditional_models_are_measured_for_training_only():
     unconditional = [name for name in ganzoo.list_models()
                      if not ganzoo.get_model_class(name).conditional]
-    assert benchmark_lib.models_to_measure(None, unconditional_only=True) == unconditional
-    assert benchmark_lib.models_to_measure(["cgan"], unconditional_only=False) == ["cgan"]
+    assert selection.models_to_measure(None, unconditional_only=True) == unconditional
+    assert selection.models_to_measure(["cgan"], unconditional_only=False) == ["cgan"]
     with pytest.raises(ganzoo.GanzooError) as refusal:
-        benchmark_lib.models_to_measure(["gan", "cgan"], unconditional_only=True)
+        selection.models_to_measure(["gan", "cgan"], unconditional_only=True)
     assert str(refusal.value) == (
-        "cgan is conditional; --pipeline_only and --sampling take unconditional models only"
+        "cgan is conditional; the pipeline and sampling benchmarks take unconditional models only"
     )
     with pytest.raises(ganzoo.GanzooError, match="unknown model 'nope'; known models: acgan"):
-        benchmark_lib.models_to_measure(["nope"], unconditional_only=False)
+        selection.models_to_measure(["nope"], unconditional_only=False)

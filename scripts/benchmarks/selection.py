@@ -1,0 +1,29 @@
+"""What the speed and sampling suites measure, refused in one line before any measurement."""
+
+from ganzoo.errors import GanzooError
+
+
+def parse_batch_sizes(texts):
+    """--batch_sizes as ints: ["64", "256"] -> [64, 256]; GanzooError naming the flag's value
+    unless every entry is a positive integer."""
+    if not all(text.isdigit() and int(text) > 0 for text in texts):
+        raise GanzooError(f"--batch_sizes must be positive integers, got {','.join(texts)!r}")
+    return [int(text) for text in texts]
+
+
+def models_to_measure(names, unconditional_only):
+    """The registered models to measure: `names` (None: every unconditional one). With
+    `unconditional_only` (the pipeline and sampling benchmarks), a conditional one is refused
+    in one line before any work; an unknown name is refused by the registry, listing the known
+    ones."""
+    import ganzoo
+
+    def conditional(name):
+        return ganzoo.get_model_class(name).conditional
+
+    names = names or [name for name in ganzoo.list_models() if not conditional(name)]
+    for name in names:
+        if conditional(name) and unconditional_only:
+            raise GanzooError(f"{name} is conditional; the pipeline and sampling benchmarks "
+                              f"take unconditional models only")
+    return names
