@@ -45,6 +45,7 @@ import numpy as np
 import tensorflow as tf
 
 from ganzoo import backbones, configs, noise
+from ganzoo.backbones.conditioning import ADVERSARIAL, CLASS_LOGITS
 from ganzoo.errors import GanzooError
 
 MAX_SAMPLES = configs.MAX_SAMPLES  # per request to `sample`/`sample_png`
@@ -88,7 +89,9 @@ class ServingModule:
         self.outputs_are_logits = model.family.outputs_are_logits
         self.packing = model.packing
         self.conditional = model.conditional
-        self.conditioning = model.conditioning
+        # What D takes and says, read from D itself (ganzoo.backbones.conditioning): labels
+        # when it has a second input (projection), class probabilities when it has a class head.
+        self.d_takes_labels = len(self.discriminator.inputs) == 2
         self.class_names = model.label_names() if model.conditional else None
 
     def _checked_labels(self, labels, count=None):
@@ -189,17 +192,20 @@ class ServingModule:
         return _after_checks(data, *checks)
 
     def _judged(self, outputs):
-        outputs = tf.reshape(tf.cast(outputs, tf.float32), [-1])
-        if not self.outputs_are_logits:
-            return {"scores": outputs}
-        return {"logits": outputs, "probabilities": tf.sigmoid(outputs)}
+        """The signature's outputs from D's named outputs."""
+        adversarial = tf.reshape(tf.cast(outputs[ADVERSARIAL], tf.float32), [-1])
+        judged = (
+            {"logits": adversarial, "probabilities": tf.sigmoid(adversarial)}
+            if self.outputs_are_logits else {"scores": adversarial}
+        )
+        if CLASS_LOGITS in outputs:
+            judged["class_probabilities"] = tf.nn.softmax(
+                tf.cast(outputs[CLASS_LOGITS], tf.float32)
+            )
+        return judged
 
     def discriminate(self, data):
         data = self._checked_data(data)
-        if self.conditioning == "auxiliary":
-            outputs, class_logits = self.discriminator(data, training=False)
-            return {**self._judged(outputs),
-                    "class_probabilities": tf.nn.softmax(tf.cast(class_logits, tf.float32))}
         return self._judged(self.discriminator(data, training=False))
 
     def discriminate_with_labels(self, data, labels):
@@ -233,9 +239,9 @@ class ServingModule:
             "sample": (self.sample_with_labels, scalar_inputs + [labels]),
             "sample_png": (self.sample_png_with_labels, scalar_inputs + [labels]),
         }
-        if self.conditioning == "projection":  # D judges an image given its label
+        if self.d_takes_labels:  # D judges an image given its label
             signatures["discriminate"] = (self.discriminate_with_labels, [data, labels])
-        else:  # D's class head says the label
+        else:  # D's class head, if it has one, says the label
             signatures["discriminate"] = (self.discriminate, [data])
         signatures["class_names"] = (self.class_names_output, [])
         return signatures
@@ -256,7 +262,7 @@ class ServingModule:
             labels = np.arange(WARMUP_BATCH, dtype=np.int32) % len(self.class_names)
             requests["serving_default"]["labels"] = labels
             requests["sample"]["labels"] = labels
-            if self.conditioning == "projection":
+            if self.d_takes_labels:
                 requests["discriminate"]["labels"] = labels
         if self.is_image:
             requests["sample_png"] = dict(requests["sample"])

@@ -72,7 +72,7 @@ def test_mlp_works_on_points_and_images(shape):
     generator, discriminator = pair("mlp", shape, latent_dim=4, width=8)
     samples = generator(np.zeros((5, 4), "float32"))
     assert samples.shape == (5, *shape)
-    assert discriminator(samples).shape == (5, 1)
+    assert discriminator(samples)["adversarial"].shape == (5, 1)
 
 
 def test_mlp_output_is_unbounded_for_points_and_tanh_for_images():
@@ -105,7 +105,7 @@ def test_every_backbone_takes_every_discriminator_normalization(builder, normali
     if normalization == "spectral":  # every weight layer of D, the output included
         assert not {"Dense", "Conv2D"} & kinds
     out = discriminator(np.random.default_rng(0).normal(size=(3, *shape)).astype("float32"))
-    assert out.shape == (3, 1)
+    assert out["adversarial"].shape == (3, 1)
 
 
 def test_spectral_layers_divide_by_the_largest_singular_value():
@@ -158,7 +158,7 @@ def test_pacgan_mlp_has_the_papers_sizes():
     maxouts = [l for l in discriminator.layers if isinstance(l, layers.Maxout)]
     assert [(l.pieces, l.output.shape[-1]) for l in maxouts] == [(5, 200)] * 3
     assert discriminator.get_layer("d_dense_0").kernel.shape == (4, 1000)  # a pack of 2 points
-    assert discriminator(np.zeros((6, 2), "float32")).shape == (3, 1)
+    assert discriminator(np.zeros((6, 2), "float32"))["adversarial"].shape == (3, 1)
 
 
 def test_pacgan_mlp_refuses_images_in_one_line():
@@ -201,13 +201,14 @@ def test_resnet_adapts_to_the_image_and_takes_every_conditioning(shape, sides, c
     images = generator([latent, labels] if conditioning else latent)
     assert images.shape == (6, *shape) and np.abs(images).max() <= 1.0
     outputs = discriminator([images, labels] if conditioning == "projection" else images)
+    # Named outputs, the same for every backbone (ganzoo.backbones.conditioning).
+    expected = {"adversarial": (6, 1)}
     if conditioning == "auxiliary":
-        assert [o.shape for o in outputs] == [(6, 1), (6, 3)]
-    else:
-        assert outputs.shape == (6, 1)
+        expected["class_logits"] = (6, 3)
+    assert {name: tuple(value.shape) for name, value in outputs.items()} == expected
     if conditioning == "projection":  # the label changes D's output for the same image
         other = discriminator([images, (labels + 1) % 3])
-        assert not np.allclose(outputs, other)
+        assert not np.allclose(outputs["adversarial"], other["adversarial"])
     attention = [l for l in generator.layers + discriminator.layers
                  if isinstance(l, layers.SelfAttention)]
     assert [l.output.shape[1] for l in attention] == [sides[-1]] * 2

@@ -289,7 +289,7 @@ def test_export_serves_generate_and_the_discriminators_outputs(
     else:
         served = loaded.signatures["serving_default"](latent=latent)
         np.testing.assert_allclose(served[key], model.generate(latent=latent), atol=1e-5)
-        outputs = model.discriminator(data, training=False)
+        outputs = model.adversarial_outputs(data, training=False)
     # TF Serving replays the warmup file at load: one valid request per signature.
     requests = export.read_warmup_requests(os.path.join(version_dir, export.WARMUP_FILE))
     assert {r.model_spec.signature_name for r in requests} == set(loaded.signatures) - {
@@ -330,11 +330,11 @@ def test_logged_d_metrics_average_over_the_k_discriminator_updates():
     model = ganzoo.get_model(name, data_shape=shape, d_steps=3, seed=5, **overrides)
     model.compile(d_optimizer=keras.optimizers.SGD(0.0), g_optimizer=keras.optimizers.SGD(0.0))
     real = np.random.default_rng(3).normal(size=(16, *shape)).astype("float32")
-    real_logits = np.asarray(model.discriminator(real), np.float64)[:, 0]
+    real_logits = np.asarray(model.adversarial_outputs(real), np.float64)[:, 0]
     per_update = []
     for k in range(3):
         latent = noise.latent_batch(16, overrides["latent_dim"], 5, 0, k)
-        fake_logits = np.asarray(model.discriminator(model.generator(latent)), np.float64)[:, 0]
+        fake_logits = np.asarray(model.adversarial_outputs(model.generator(latent)), np.float64)[:, 0]
         per_update.append({
             "d_loss": np.mean(np.logaddexp(0, -real_logits) + np.logaddexp(0, fake_logits)),
             "d_real": np.mean(1 / (1 + np.exp(-real_logits))),

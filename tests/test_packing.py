@@ -43,12 +43,12 @@ def test_packing_decides_which_examples_each_verdict_reads(packing):
     model = tiny(name, shape, overrides, packing=packing)
     rng = np.random.default_rng(0)
     data = rng.normal(size=(4, 2)).astype("float32")
-    before = np.asarray(model.discriminator(data)).reshape(-1)
+    before = np.asarray(model.adversarial_outputs(data)).reshape(-1)
     assert before.shape == (4 // packing,)
     for changed in range(4):
         moved = data.copy()
         moved[changed] += 1.0
-        after = np.asarray(model.discriminator(moved)).reshape(-1)
+        after = np.asarray(model.adversarial_outputs(moved)).reshape(-1)
         differs = [i for i in range(len(after)) if after[i] != before[i]]
         assert differs == [changed // packing], (changed, differs)
 
@@ -60,7 +60,7 @@ def test_a_packed_discriminator_judges_packs(name):
     pack = model.discriminator.get_layer("d_pack")
     assert pack.output.shape == (None, *shape[:-1], 2 * shape[-1])
     real, fake = (tf.random.stateless_uniform((6, *shape), (seed, 0), -1, 1) for seed in (1, 2))
-    assert model.discriminator(real).shape == (3, 1)
+    assert model.adversarial_outputs(real).shape == (3, 1)
     loss, metrics = model.discriminator_objective(real, fake, 0)
     assert loss.shape == (3,) and all(v.shape == (3,) for v in metrics.values())
     assert model.generator_objective(fake)[0].shape == (3,)
@@ -159,7 +159,7 @@ def test_a_packed_export_scores_packs_and_refuses_other_batches(tmp_path):
     samples = np.random.default_rng(0).normal(size=(6, 2)).astype("float32")
     judged = discriminate(samples=samples)
     assert judged["logits"].shape == (2,)
-    np.testing.assert_allclose(judged["logits"], np.reshape(model.discriminator(samples), -1),
+    np.testing.assert_allclose(judged["logits"], np.reshape(model.adversarial_outputs(samples, training=False), -1),
                                atol=1e-6)
     with pytest.raises(tf.errors.InvalidArgumentError, match="samples must be a batch of a mult"):
         discriminate(samples=samples[:4])

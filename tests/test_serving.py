@@ -167,7 +167,7 @@ def test_discriminate_is_d_in_inference_mode(exported):
     model, version_dir = exported["dcgan"]
     images = np.random.default_rng(2).uniform(-1, 1, (4, *IMAGE_SHAPE)).astype("float32")
     outputs = export.load_signature(version_dir, "discriminate")(images=tf.constant(images))
-    logits = model.discriminator(images, training=False).numpy().reshape(-1)
+    logits = model.adversarial_outputs(images, training=False).numpy().reshape(-1)
     np.testing.assert_allclose(outputs["logits"], logits, atol=1e-5)
     np.testing.assert_allclose(outputs["probabilities"], 1 / (1 + np.exp(-logits)), atol=1e-6)
     with pytest.raises(

@@ -4,8 +4,12 @@
 norm wherever G has batch norm; D = [images, labels] -> float32 [batch, 1],
 psi(phi(x)) + <V y, phi(x)> with phi(x) D's last features (V spectrally normalised with D).
 "auxiliary" (ACGAN, Odena et al. 2017): G = [latent, labels] -> images, the one-hot label
-concatenated to the latent; D = images -> [float32 [batch, 1] adversarial output, float32
-[batch, num_classes] class logits].
+concatenated to the latent; D = images -> float32 [batch, 1] plus class logits float32
+[batch, num_classes].
+
+D's outputs are named, the same for every backbone: {"adversarial": [batch / packing, 1]} and,
+with the auxiliary head, "class_logits". Training, the penalties and export read them by name
+(`GANModel.judge`); whether D takes labels is whether it has a second input.
 
 A backbone calls `label_input`, `generator_input` and `generator_norm` while building G, and
 `discriminator` with D's last features; unconditional specs pass through all four unchanged.
@@ -17,6 +21,9 @@ from ganzoo import layers
 from ganzoo.backbones import common
 
 CONDITIONINGS = ("projection", "auxiliary")
+# The names of D's outputs.
+ADVERSARIAL = "adversarial"
+CLASS_LOGITS = "class_logits"
 
 
 def label_input(spec):
@@ -71,11 +78,11 @@ def discriminator(spec, data, features, labels, name, kernel_initializer="glorot
             dtype="float32", name="d_projection_of_label",
         )([per_class, labels])
         logits = keras.layers.Add(dtype="float32", name="d_output")([logits, projection])
-        return keras.Model([data, labels], logits, name=name)
+        return keras.Model([data, labels], {ADVERSARIAL: logits}, name=name)
     if spec.conditioning == "auxiliary":
         class_logits = common.d_dense(
             normalization, spec.num_classes, kernel_initializer=kernel_initializer,
             dtype="float32", name="d_class_logits",
         )(features)
-        return keras.Model(data, [logits, class_logits], name=name)
-    return keras.Model(data, logits, name=name)
+        return keras.Model(data, {ADVERSARIAL: logits, CLASS_LOGITS: class_logits}, name=name)
+    return keras.Model(data, {ADVERSARIAL: logits}, name=name)

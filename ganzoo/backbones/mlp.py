@@ -5,7 +5,7 @@ import math
 import keras
 
 from ganzoo import layers
-from ganzoo.backbones import common, register_backbone
+from ganzoo.backbones import common, conditioning, register_backbone
 from ganzoo.backbones.common import LEAKY_SLOPE
 from ganzoo.errors import GanzooError
 
@@ -45,5 +45,4 @@ def build(spec):
             y, spec, spec.width, i, policy,
             layers.LeakyReLU(LEAKY_SLOPE, dtype=policy, name=f"d_lrelu_{i}"),
         )
-    logits = common.d_dense(spec.d_normalization, 1, dtype="float32", name="d_logits")(y)
-    return generator, keras.Model(data, logits, name="discriminator")
+    return generator, conditioning.discriminator(spec, data, y, None, "discriminator")

@@ -7,7 +7,7 @@ with 5 linear pieces each. Fixed, as in the paper's code (fjxmlzn/PacGAN, 2DGrid
 import keras
 
 from ganzoo import layers
-from ganzoo.backbones import common, register_backbone
+from ganzoo.backbones import common, conditioning, register_backbone
 
 G_UNITS, G_LAYERS = 400, 4
 D_UNITS, D_LAYERS, MAXOUT_PIECES = 200, 3, 5
@@ -41,5 +41,4 @@ def build(spec):
             y, spec, D_UNITS * MAXOUT_PIECES, i, policy,
             layers.Maxout(MAXOUT_PIECES, dtype=policy, name=f"d_maxout_{i}"),
         )
-    logits = common.d_dense(spec.d_normalization, 1, dtype="float32", name="d_logits")(y)
-    return generator, keras.Model(data, logits, name="discriminator")
+    return generator, conditioning.discriminator(spec, data, y, None, "discriminator")

@@ -4,6 +4,7 @@ objectives."""
 import keras
 import tensorflow as tf
 
+from ganzoo.backbones.conditioning import CLASS_LOGITS
 from ganzoo.models.base import GANModel
 from ganzoo.registry import register_model
 
@@ -46,32 +47,22 @@ class ACGAN(GANModel):
     def metric_names(self):
         return super().metric_names() + ["real_class_accuracy", "fake_class_accuracy"]
 
-    def adversarial_outputs(self, data, labels=None, training=True):
-        return self.discriminator(data, training=training)[0]
-
-    def discriminator_objective(self, real, fake, sub_step, real_labels=None, fake_labels=None):
-        # The base objective scores D's adversarial head; the class head is read from the same
-        # forward passes by calling D once per batch here.
-        real_outputs, real_classes = self.discriminator(real, training=True)
-        fake_outputs, fake_classes = self.discriminator(fake, training=True)
-        loss = self.family.discriminator(real_outputs, fake_outputs)
+    def discriminator_head_objective(self, real_outputs, fake_outputs, real_labels, fake_labels):
+        # The class head read from the D step's own forward passes (one joint call on
+        # [real; fake] when D's normalisation allows it, as for every model).
+        real_classes, fake_classes = real_outputs[CLASS_LOGITS], fake_outputs[CLASS_LOGITS]
         class_loss = _class_cross_entropy(real_classes, real_labels) + _class_cross_entropy(
             fake_classes, fake_labels
         )
-        metrics = {
-            **self.family.metrics(real_outputs, fake_outputs),
-            "real_class_accuracy": _accuracy(real_classes, real_labels),
+        return self.class_loss_weight * class_loss, {
+            "real_class_accuracy": _accuracy(real_classes, real_labels)
         }
-        return self.add_penalties(
-            loss + self.class_loss_weight * class_loss, metrics, real, fake, sub_step, real_labels
-        )
 
-    def generator_objective(self, fake, fake_labels=None):
-        outputs, classes = self.discriminator(fake, training=True)
-        loss = self.family.generator(outputs) + self.class_loss_weight * _class_cross_entropy(
-            classes, fake_labels
-        )
-        return loss, {"fake_class_accuracy": _accuracy(classes, fake_labels)}
+    def generator_head_objective(self, fake_outputs, fake_labels):
+        classes = fake_outputs[CLASS_LOGITS]
+        return self.class_loss_weight * _class_cross_entropy(classes, fake_labels), {
+            "fake_class_accuracy": _accuracy(classes, fake_labels)
+        }
 
 
 def _accuracy(class_logits, labels):

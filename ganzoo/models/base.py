@@ -28,6 +28,7 @@ import numpy as np
 import tensorflow as tf
 
 from ganzoo import backbones, losses, noise
+from ganzoo.backbones.conditioning import ADVERSARIAL
 from ganzoo.errors import GanzooError
 from ganzoo.models import arguments as model_arguments
 from ganzoo.tf_data_options import without_autotuning
@@ -344,11 +345,18 @@ class GANModel(keras.Model):
         inputs = [latent, labels] if self.conditional else latent
         return tf.cast(self.generator(inputs, training=training), tf.float32)
 
+    def judge(self, data, labels=None, training=True):
+        """D's named outputs for `data` (given `labels` when D takes them, as the projection D
+        does): {"adversarial": float32 [batch / packing, 1], the output the loss family scores,
+        one per example or per pack of `packing` consecutive examples} and the heads D has
+        (e.g. "class_logits" float32 [batch, num_classes], ACGAN's); see
+        ganzoo.backbones.conditioning."""
+        inputs = [data, labels] if len(self.discriminator.inputs) == 2 else data
+        return self.discriminator(inputs, training=training)
+
     def adversarial_outputs(self, data, labels=None, training=True):
-        """D's float32 [batch / packing, 1] output that the loss family scores: one per example,
-        or per pack of `packing` consecutive examples (for conditional models, of the data given
-        the labels)."""
-        return self.discriminator(data, training=training)
+        """judge(...)["adversarial"]: what the loss family and the penalties read."""
+        return self.judge(data, labels, training)[ADVERSARIAL]
 
     def discriminator_objective(self, real, fake, sub_step, real_labels=None, fake_labels=None):
         """Hook: D's per-example (per-pack, with packing) loss and metrics; runs inside D's
@@ -371,14 +379,31 @@ class GANModel(keras.Model):
             # iteration per call). Packs never straddle the two halves: each half's batch is a
             # multiple of `packing` (train_step checks it).
             both_labels = None if real_labels is None else tf.concat([real_labels, fake_labels], 0)
-            outputs = self.adversarial_outputs(tf.concat([real, fake], 0), both_labels)
-            real_outputs, fake_outputs = tf.split(outputs, 2, axis=0)
+            both = self.judge(tf.concat([real, fake], 0), both_labels)
+            halves = {name: tf.split(value, 2, axis=0) for name, value in both.items()}
+            real_outputs = {name: pair[0] for name, pair in halves.items()}
+            fake_outputs = {name: pair[1] for name, pair in halves.items()}
         else:
-            real_outputs = self.adversarial_outputs(real, real_labels)
-            fake_outputs = self.adversarial_outputs(fake, fake_labels)
-        loss = self.family.discriminator(real_outputs, fake_outputs)
-        metrics = self.family.metrics(real_outputs, fake_outputs)
-        return self.add_penalties(loss, metrics, real, fake, sub_step, real_labels)
+            real_outputs = self.judge(real, real_labels)
+            fake_outputs = self.judge(fake, fake_labels)
+        real_adversarial, fake_adversarial = real_outputs[ADVERSARIAL], fake_outputs[ADVERSARIAL]
+        loss = self.family.discriminator(real_adversarial, fake_adversarial)
+        metrics = self.family.metrics(real_adversarial, fake_adversarial)
+        head_loss, head_metrics = self.discriminator_head_objective(
+            real_outputs, fake_outputs, real_labels, fake_labels
+        )
+        metrics.update(head_metrics)
+        return self.add_penalties(loss + head_loss, metrics, real, fake, sub_step, real_labels)
+
+    def discriminator_head_objective(self, real_outputs, fake_outputs, real_labels, fake_labels):
+        """Hook: the loss [local_batch] and metrics of D's heads besides the adversarial one
+        (ACGAN's class head), from the named outputs of the D step's own forward passes; none
+        here."""
+        return 0.0, {}
+
+    def generator_head_objective(self, fake_outputs, fake_labels):
+        """Hook: G's loss [local_batch] and metrics from D's other heads; none here."""
+        return 0.0, {}
 
     def add_penalties(self, loss, metrics, real, fake, sub_step, real_labels=None):
         """D's per-example `loss` and `metrics` plus the gradient penalties the model's weights
@@ -404,7 +429,9 @@ class GANModel(keras.Model):
         packing]} (none here; per pack with packing, as D's); runs inside G's gradient tape.
         `fake` is G's float32 output for this replica's noise (and `fake_labels`, int32
         [local_batch], for conditional models)."""
-        return self.family.generator(self.adversarial_outputs(fake, fake_labels)), {}
+        outputs = self.judge(fake, fake_labels)
+        head_loss, metrics = self.generator_head_objective(outputs, fake_labels)
+        return self.family.generator(outputs[ADVERSARIAL]) + head_loss, metrics
 
     def _track(self, values):
         trackers = {tracker.name: tracker for tracker in self._trackers}

@@ -39,6 +39,3 @@ class CGAN(GANModel):
         "num_classes": 10,
         "class_names": None,
     }
-
-    def adversarial_outputs(self, data, labels=None, training=True):
-        return self.discriminator([data, labels], training=training)

@@ -224,7 +224,10 @@ def reference_for(model):
     family, d_steps and penalties, and Adam with its learning rates and betas."""
     config = {**model.get_config(), "precision": "float32", "g_ema_decay": None}
     fresh = type(model).from_config(config)
-    discriminator = fresh.discriminator
+    # ganzoo's D names its outputs ({"adversarial": ...}); the reference's losses take the one
+    # tensor of an unconditional D, as a plain Keras D gives it (the same layers).
+    discriminator = keras.Model(fresh.discriminator.inputs, fresh.discriminator.outputs[0],
+                                name=fresh.discriminator.name)
     if model.d_normalization == "spectral":
         discriminator = keras_spectral_discriminator(discriminator)
     reference = ReferenceGAN(
