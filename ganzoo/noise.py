@@ -53,3 +53,12 @@ def class_batch(num_samples, num_classes, seed, *stream):
         tf.reshape(tf.cast(num_samples, tf.int32), [1]), seed=_key(seed, stream), minval=0,
         maxval=num_classes, dtype=tf.int32,
     )
+
+
+def uniform_matrix(num_samples, columns, seed, *stream):
+    """float32 [num_samples, columns] U(0, 1) keyed like latent_batch: the per-example random
+    numbers an augmentation turns into its parameters (ganzoo.augment)."""
+    return tf.random.stateless_uniform(
+        tf.stack([tf.cast(num_samples, tf.int32), columns]), seed=_key(seed, stream),
+        dtype=tf.float32,
+    )

@@ -95,7 +95,8 @@ def test_bad_flags_get_a_one_line_error(tmp_path, args, message):
     "data, model, train, message",
     [
         ({"dataset": "ring"}, {}, {},
-         "the convolutional networks (DCGAN's) cannot model data of shape (2,); supported"),
+         "the dcgan networks model images, not data of shape (2,); for vectors choose one of: "
+         "mlp, pacgan_mlp"),
         ({"image_size": 30}, {}, {},
          "the convolutional networks (DCGAN's) cannot model data of shape (30, 30, 1)"),
         ({"dataset": "ring"}, {"model": "cgan"}, {},

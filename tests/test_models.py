@@ -62,26 +62,42 @@ def resnet_case(name):
     return name, shape, {**overrides, "architecture": "resnet", "attention": 8}
 
 
+def augment_case(name, augment):
+    """tiny_case(name) with every image D sees augmented (ganzoo.augment)."""
+    name, shape, overrides = tiny_case(name)
+    return name, shape, {**overrides, "augment": augment}
+
+
 ZOO = [tiny_case(name) for name in ganzoo.list_models()]
 ZOO_IDS = [name for name, _, _ in ZOO]
 # The image models on the other image backbone (ganzoo.backbones.resnet), one for each D
 # normalisation and conditioning part it meets (lsgan: dcgan's D with another loss).
 RESNET = [resnet_case(name) for name in ("dcgan", "wgan_gp", "sngan", "cgan", "acgan")]
 RESNET_IDS = [f"{name}-resnet" for name, _, _ in RESNET]
-# The zoo, its image models on the ResNet, and two packed cases (where packing changes
-# something): the contract every model keeps on every backbone.
-CONTRACT = ZOO + RESNET + [packed_case("gan"), packed_case("wgan_gp", d_steps=1)]  # not 5: time
-CONTRACT_IDS = ZOO_IDS + RESNET_IDS + ["gan-packing", "wgan_gp-packing"]
+# Each augmentation on a model whose D it changes most: the interpolates of wgan_gp's
+# penalty lie between augmented images; ACGAN's class head reads augmented reals.
+AUGMENTED = [augment_case("wgan_gp", "diffaugment"), augment_case("acgan", "ada")]
+AUGMENTED_IDS = ["wgan_gp-diffaugment", "acgan-ada"]
+# The zoo, its image models on the ResNet, the augmentations and two packed cases (where
+# packing changes something): the contract every model keeps with every part.
+CONTRACT = (ZOO + RESNET + AUGMENTED
+            + [packed_case("gan"), packed_case("wgan_gp", d_steps=1)])  # not 5: time
+CONTRACT_IDS = ZOO_IDS + RESNET_IDS + AUGMENTED_IDS + ["gan-packing", "wgan_gp-packing"]
 CRITIC_LOSSES = ("wasserstein", "hinge", "least_squares")
+
+
+def sgd_rate(overrides, rate):
+    """The tests' SGD rate for a case: `rate`, a fifth of it for the ResNet cases. At 0.05 the
+    tiny wgan_gp ResNet critic with attention diverged in its second epoch, and at 0.1 the
+    tiny sngan ResNet's weights reached 1e4 in two steps, where float32 rounding alone moves
+    them by 0.2 (plain SGD has no step-size control; the models' own Adam trains them)."""
+    return rate / 5 if overrides.get("architecture") == "resnet" else rate
 
 
 def tiny(name, shape, overrides, **more):
     keras.utils.set_random_seed(0)
     model = ganzoo.get_model(name, data_shape=shape, **{**overrides, **more})
-    # The ResNet cases step at 0.01: at 0.05 the tiny wgan_gp ResNet critic with attention
-    # diverged in its second epoch (plain SGD has no step-size control; at 0.01, and with the
-    # model's own Adam, it trains).
-    rate = 0.01 if overrides.get("architecture") == "resnet" else 0.05
+    rate = sgd_rate(overrides, 0.05)
     model.compile(d_optimizer=keras.optimizers.SGD(rate), g_optimizer=keras.optimizers.SGD(rate))
     return model
 
@@ -174,7 +190,8 @@ def test_the_generator_step_never_updates_the_discriminator(name, shape, overrid
     )
 
 
-@pytest.mark.parametrize("name, shape, overrides", ZOO + RESNET, ids=ZOO_IDS + RESNET_IDS)
+@pytest.mark.parametrize("name, shape, overrides", ZOO + RESNET + AUGMENTED,
+                         ids=ZOO_IDS + RESNET_IDS + AUGMENTED_IDS)
 def test_keras_save_and_load_resumes_training_exactly(tmp_path, name, shape, overrides):
     model = tiny(name, shape, overrides, d_steps=2)
     model.compile()  # Adam from the model's own settings: its moments must survive the trip.
@@ -206,7 +223,8 @@ def train_sgd(strategy, name, shape, overrides, steps, given_latent=False, **mor
     keras.utils.set_random_seed(0)
     with strategy.scope():
         model = ganzoo.get_model(name, data_shape=shape, **{**overrides, **more})
-        model.compile(d_optimizer=keras.optimizers.SGD(0.1), g_optimizer=keras.optimizers.SGD(0.1))
+        rate = sgd_rate(overrides, 0.1)
+        model.compile(d_optimizer=keras.optimizers.SGD(rate), g_optimizer=keras.optimizers.SGD(rate))
     dataset = batches(name, shape, BATCH, steps, latent_dim=given_latent and model.latent_dim)
     history = model.fit(dataset, epochs=1, verbose=0, shuffle=False).history
     return all_weights(model), history, model

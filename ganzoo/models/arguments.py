@@ -10,7 +10,7 @@ import dataclasses
 import math
 from typing import Optional
 
-from ganzoo import backbones, losses
+from ganzoo import augment, backbones, losses
 from ganzoo.backbones import common as backbone_common
 from ganzoo.errors import GanzooError
 
@@ -44,6 +44,8 @@ class Argument:
             return "true or false"
         if self.kind is list:
             return "a list of names" + (", or None" if self.optional else "")
+        if self.kind is str:
+            return "text"
         noun = "an integer" if self.kind is int else "a number"
         low = "-inf" if self.low is None else f"{self.low:g}"
         high = "inf" if self.high is None else f"{self.high:g}"
@@ -116,6 +118,22 @@ ARGUMENTS = {
     ),
     "width": _positive_int(
         "Units per hidden layer (mlp) or base filters (dcgan, resnet); pacgan_mlp ignores it."
+    ),
+    "augment": Argument(
+        str, "Augmentation of every image D sees, reals and fakes, in both steps "
+        "(ganzoo.augment): none, diffaugment (Zhao et al. 2020) or ada (Karras et al. 2020, p "
+        "adapted to D's overfitting).", choices=tuple(augment.list_augmentations()),
+    ),
+    "augment_policy": Argument(
+        str, "DiffAugment's policies, comma-separated, applied in order: color, translation, "
+        "cutout.",
+    ),
+    "ada_target": Argument(
+        float, "ADA's target for r_t = E[sign(D(augmented real))]: p rises while r_t is above "
+        "it.", low=0.0, high=1.0,
+    ),
+    "ada_kimg": _positive_int(
+        "ADA's speed: thousands of images over which p can move by 1 (the paper: 500)."
     ),
     "attention": Argument(
         int, "Side of the feature map that gets a self-attention block in G and D (SAGAN; "

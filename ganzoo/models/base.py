@@ -27,7 +27,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from ganzoo import backbones, losses, noise
+from ganzoo import augment, backbones, losses, noise
 from ganzoo.backbones.conditioning import ADVERSARIAL
 from ganzoo.errors import GanzooError
 from ganzoo.models import arguments as model_arguments
@@ -36,6 +36,8 @@ from ganzoo.tf_data_options import without_autotuning
 # Streams of random numbers besides the latent batch, folded into the key after the sub-step.
 _INTERPOLATION_STREAM = 1
 _FAKE_LABEL_STREAM = 2
+_AUGMENT_REAL_STREAM = 3
+_AUGMENT_FAKE_STREAM = 4
 # D normalisations under which D's output for an example depends on that example only.
 _PER_EXAMPLE_NORMALIZATIONS = ("none", "layer")
 # Where lr_decay_steps leaves the learning rates: small enough that G's last updates barely move
@@ -130,6 +132,10 @@ class GANModel(keras.Model):
         "gp_weight": 0.0,
         "r1_weight": 0.0,
         "packing": 1,
+        "augment": "none",
+        "augment_policy": "color,translation,cutout",
+        "ada_target": 0.6,
+        "ada_kimg": 100,
         "d_learning_rate": 2e-4,
         "g_learning_rate": 2e-4,
         "lr_decay_steps": None,
@@ -149,6 +155,7 @@ class GANModel(keras.Model):
         self.data_shape = tuple(int(d) for d in data_shape)
         self._check_combination()
         self.generator, self.discriminator = self.build_networks()
+        self.augmentation = augment.build(self.augment, self)  # None for "none"
         self._ema_weights = []
         self._inference_twin = _Unsaved()  # see _float32_twin
         if self.g_ema_decay is not None:
@@ -212,6 +219,8 @@ class GANModel(keras.Model):
             names.append("gradient_penalty")
         if self.r1_weight > 0:
             names.append("r1_penalty")
+        if self.augmentation is not None:
+            names.extend(self.augmentation.metric_names())
         return names
 
     def get_config(self):
@@ -393,6 +402,8 @@ class GANModel(keras.Model):
             real_outputs, fake_outputs, real_labels, fake_labels
         )
         metrics.update(head_metrics)
+        if self.augmentation is not None and self.augmentation.signs_metric:
+            metrics[self.augmentation.signs_metric] = tf.sign(tf.reshape(real_adversarial, [-1]))
         return self.add_penalties(loss + head_loss, metrics, real, fake, sub_step, real_labels)
 
     def discriminator_head_objective(self, real_outputs, fake_outputs, real_labels, fake_labels):
@@ -485,23 +496,43 @@ class GANModel(keras.Model):
                 tf.nn.compute_average_loss(loss, global_batch_size=global_packs)
             )
 
+        def seen_by_d(images, sub_step, stream):
+            # Every image D judges passes the augmentation (ganzoo.augment), with per-example
+            # random numbers from the keyed per-replica source.
+            if self.augmentation is None:
+                return images
+            uniforms = self.replica_draw(
+                lambda n, *key: noise.uniform_matrix(n, self.augmentation.num_uniforms, *key),
+                local_batch, sub_step, stream,
+            )
+            return self.augmentation.apply(images, uniforms)
+
         d_vars = self.discriminator.trainable_variables
         for sub_step in range(self.d_steps):
             # G's forward pass stays outside the tape: D's step needs no gradient through G.
             fake_labels = self.replica_fake_labels(local_batch, sub_step)
             fake = self.generate_batch(latent_for(sub_step), fake_labels, training=True)
+            fake = seen_by_d(fake, sub_step, _AUGMENT_FAKE_STREAM)
+            seen_real = seen_by_d(real, sub_step, _AUGMENT_REAL_STREAM)
             with tf.GradientTape() as tape:
                 d_loss, d_metrics = self.discriminator_objective(
-                    real, fake, sub_step, real_labels, fake_labels
+                    seen_real, fake, sub_step, real_labels, fake_labels
                 )
                 scaled = scaled_mean(self.d_optimizer, d_loss)
             self.d_optimizer.apply_gradients(zip(tape.gradient(scaled, d_vars), d_vars))
             self._track({"d_loss": d_loss, **d_metrics})
+        if self.augmentation is not None and self.augmentation.signs_metric:
+            signs = d_metrics[self.augmentation.signs_metric]
+            total, count = tf.distribute.get_replica_context().all_reduce(
+                "sum", [tf.reduce_sum(signs), tf.cast(tf.size(signs), tf.float32)]
+            )
+            self._track(self.augmentation.observe(total, count))
 
         g_vars = self.generator.trainable_variables
         fake_labels = self.replica_fake_labels(local_batch, self.d_steps)
         with tf.GradientTape() as tape:
             fake = self.generate_batch(latent_for(self.d_steps), fake_labels, training=True)
+            fake = seen_by_d(fake, self.d_steps, _AUGMENT_FAKE_STREAM)
             g_loss, g_metrics = self.generator_objective(fake, fake_labels)
             scaled = scaled_mean(self.g_optimizer, g_loss)
         self.g_optimizer.apply_gradients(zip(tape.gradient(scaled, g_vars), g_vars))
