@@ -1,32 +1,270 @@
-"""Write the docs' result tables from the results files, so that no figure is typed by hand.
+"""Write the result tables of docs/benchmarks.md and the README from the results files, so that
+no figure is typed by hand.
 
-    python scripts/report.py            # rewrite every generated table in docs/
+    python scripts/report.py            # rewrite every generated table
     python scripts/report.py --check    # exit 1, naming the page, if a table differs
 
-A generated table sits in a docs page between `<!-- report: <name> -->` and
-`<!-- end report: <name> -->`; `REPORTS` maps each name to its results file (under results/)
-and the function that renders it. tests/test_reports.py fails when a committed table is not
-what this script would write.
+A generated table sits in a page between `<!-- report: <name> -->` and
+`<!-- end report: <name> -->`; `REPORTS` maps each name to its results files (under results/),
+the function that renders them and the page. A renderer reads the fields a suite of
+scripts/benchmarks/ writes and returns the section: the table, then (in docs/benchmarks.md) a
+line with what the results file records of its making: the command that rewrites it, the
+machine and the date ("not recorded" where a suite's file lacks them).
+
+Most results files were transcribed from the docs' earlier hand-typed tables, as their "source"
+says: they hold the suite's fields for the figures the docs kept, a "note" where they had to
+differ from what the suite writes, and what the docs said beside a figure as "notes" on it
+(shown in parentheses after it) or, for the sampling table, a "footnote". tests/test_reports.py
+fails when a committed table is not what this script would write, and when docs/benchmarks.md
+holds a table typed by hand.
 """
 
+import functools
 import json
 import os
 import re
+import statistics
 import sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # For `cli` in a checkout.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # `cli`, `benchmarks` in a checkout
 
 import cli  # noqa: E402
 from absl import flags  # noqa: E402
+from benchmarks import modes  # noqa: E402  (PacGAN's Table 1; imports nothing heavy)
 
 flags.DEFINE_bool("check", False, "Only compare: exit 1 if a generated table is out of date.")
 flags.DEFINE_string("root", os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
-                    "The checkout whose results/ and docs/ are read.")
+                    "The checkout whose results/, docs/ and README.md are read.")
 FLAGS = flags.FLAGS
+
+NOT_RECORDED = "not recorded"
+# Which value of a compared column is the better one (in bold).
+LOWER, HIGHER = min, max
+
+
+# Formatting shared by the renderers.
 
 
 def _percent(value):
     return f"{100 * value:.1f} %"
+
+
+def _plus_minus(value, error, spec):
+    return f"{value:{spec}} ± {error:{spec}}"
+
+
+def _mean_std(values, spec):
+    """Mean ± std (ddof 0, as the suites print it) of `values`."""
+    return _plus_minus(statistics.fmean(values), statistics.pstdev(values), spec)
+
+
+def _joined(values, form=str):
+    return ", ".join(form(value) for value in values)
+
+
+def _cell(value, form):
+    """`value` formatted by the callable `form`, or "-" where the results have none."""
+    return "-" if value is None else form(value)
+
+
+def _rate(images_per_second):
+    """Images/s as the tables show them: whole, with thousands separators; one decimal below 20
+    (the slowest critics)."""
+    return f"{images_per_second:.1f}" if images_per_second < 20 else f"{images_per_second:,.0f}"
+
+
+def _rates(summary):
+    """A timing summary {"median", "min", "max"} as "<median> [<min>-<max>]"."""
+    return f"{_rate(summary['median'])} [{_rate(summary['min'])}-{_rate(summary['max'])}]"
+
+
+def _noted(text, run, field):
+    """`text` (the figure of `run`'s `field`) followed by the results file's note on it, if any."""
+    note = run.get("notes", {}).get(field)
+    return f"{text} ({note})" if note else text
+
+
+def _commands(commands):
+    return ", then ".join(f"`{command}`" for command in commands)
+
+
+def _provenance(results, *more):
+    """The line under a table: the commands recorded in its results files (the suites that
+    record none leave it out), then the machine and date of the first file."""
+    commands = []
+    for r in (results, *more):
+        commands += r.get("commands") or ([r["command"]] if "command" in r else [])
+    line = (f"Machine: {results.get('machine', NOT_RECORDED)}. "
+            f"Date: {results.get('date', NOT_RECORDED)}.")
+    return f"Regenerate with {_commands(commands)}. {line}" if commands else line
+
+
+def _classifier(classifier):
+    """A domain classifier's metadata (as ganzoo.features records it) in a phrase."""
+    return (f"Domain classifier v{classifier['version']} `{classifier['weights_sha256']}`, "
+            f"held-out accuracy {classifier['test_accuracy']:.3f}")
+
+
+def _table(header, rows):
+    """Markdown table lines: the header cells, then one line per row of cells."""
+    return ["| " + " | ".join(header) + " |", "|" + "---|" * len(header),
+            *("| " + " | ".join(str(cell) for cell in row) + " |" for row in rows)]
+
+
+def _markdown(table, *paragraphs):
+    """A section's text: the table's lines, then each paragraph after a blank line."""
+    return "\n".join([*table, *(f"\n{paragraph}" for paragraph in paragraphs)]) + "\n"
+
+
+def _compared(runs, columns):
+    """One row of cells per run for `columns` [(field, form, better)]: each value formatted by
+    `form`, "-" where absent, the better one among `runs` in bold where `better` (LOWER or
+    HIGHER) says which that is."""
+    by_column = []
+    for field, form, better in columns:
+        values = [run.get(field) for run in runs]
+        present = [value for value in values if value is not None]
+        best = better(present) if better and present else None
+        by_column.append([f"**{form(value)}**" if value is not None and value == best
+                          else _cell(value, form) for value in values])
+    return [list(row) for row in zip(*by_column)]
+
+
+# 2-D mixtures: the toy and pacgan suites, beside PacGAN's Table 1 (benchmarks.modes).
+
+TOY_ANCHORS = ("GAN", "PacGAN4", "VEEGAN")  # the toy recipes pack 4 samples, as PacGAN4 does
+_PUBLISHED_FIGURES = re.compile(
+    r"(?P<modes>.+) modes, (?P<high_quality>.+) %, reverse KL (?P<reverse_kl>.+)"
+)
+# Updates between the points shown of the long pacgan run's curve, scored every 10,000.
+LONG_RUN_SHOWN_EVERY = 20_000
+PACGAN_SCORES = (("modes", ".1f"), ("modes_1_percent", ".1f"), ("high_quality_percent", ".1f"),
+                 ("reverse_kl", ".3f"))
+
+
+def _pacgan_name(packing):
+    """PacGAN's name for a packing: its GAN (1), else PacGAN<packing>."""
+    return "GAN" if packing == 1 else f"PacGAN{packing}"
+
+
+def _published(dataset, packing):
+    """PacGAN Table 1's line for `dataset` at `packing`, or "-" where it has none."""
+    name = _pacgan_name(packing)
+    published = modes.PUBLISHED[dataset]
+    return f"{name}: {published[name]}" if name in published else "-"
+
+
+def _published_figures(dataset, packing):
+    """PacGAN Table 1's {"modes", "high_quality", "reverse_kl"} for `dataset` at `packing`,
+    each as "<mean> ± <error>"."""
+    return _PUBLISHED_FIGURES.fullmatch(modes.PUBLISHED[dataset][_pacgan_name(packing)]).groupdict()
+
+
+def toy(results):
+    """The toy suite: per data set and model, every seed's modes and high-quality share, their
+    mean ± std, and PacGAN's Table 1 beside them."""
+    rows = []
+    for r in results["results"]:
+        runs, kl = r["runs"], r["reverse_kl"]
+        rows.append([
+            f"{r['dataset']} of {r['num_modes']}", f"`{r['model']}`", r["seeds"],
+            _joined(run["modes_captured"] for run in runs),
+            _plus_minus(r["modes_captured"]["mean"], r["modes_captured"]["std"], ".1f"),
+            _joined(run["modes_1_percent"] for run in runs),
+            _joined((run["high_quality_percent"] for run in runs), "{:.1f}".format),
+            _plus_minus(r["high_quality_percent"]["mean"], r["high_quality_percent"]["std"], ".1f"),
+            NOT_RECORDED if kl is None else _plus_minus(kl["mean"], kl["std"], ".3f"),
+            "; ".join(f"{name}: {modes.PUBLISHED[r['dataset']][name]}" for name in TOY_ANCHORS),
+        ])
+    header = ["data", "model", "seeds", "modes per seed", "modes (mean ± std)",
+              "modes with 1 % per seed", "high-quality % per seed",
+              "high quality % (mean ± std)", "reverse KL", "PacGAN Table 1"]
+    return _markdown(_table(header, rows), _provenance(results))
+
+
+def _over_seeds(point, field, spec):
+    """A curve point's mean ± standard error over seeds of `field`."""
+    return _plus_minus(point[field]["mean"], point[field]["standard_error"], spec)
+
+
+def pacgan(results):
+    """The pacgan suite after its budget: per (data, model, packing) the scores' means ±
+    standard errors over seeds beside PacGAN's Table 1, then each seed's modes and share."""
+    rows, per_seed = [], []
+    for group in results["groups"]:
+        final, seeds = group["curve"][-1], group["per_seed"]
+        rows.append([group["dataset"], group["model"], group["packing"], group["seeds"],
+                     *(_over_seeds(final, field, spec) for field, spec in PACGAN_SCORES),
+                     f"{group['wall_seconds']:.0f}",
+                     _published(group["dataset"], group["packing"])])
+        per_seed.append(f"{group['dataset']} {_pacgan_name(group['packing'])} "
+                        f"{_joined(seeds['modes'])} and "
+                        f"{_joined(seeds['high_quality_percent'], '{:.1f}'.format)}")
+    seeds = results["groups"][0]["per_seed"]["seeds"]
+    header = ["data", "model", "packing", "seeds", "modes", "modes (1 %)", "high quality %",
+              "reverse KL", "wall s", "PacGAN Table 1"]
+    return _markdown(_table(header, rows),
+                     f"Per seed ({seeds[0]}-{seeds[-1]}), modes and high-quality %: "
+                     f"{'; '.join(per_seed)}. {_provenance(results)}")
+
+
+def pacgan_curve(field, results):
+    """One of the pacgan suite's curves, `field` ("modes" or "high_quality_percent") against
+    generator updates, mean ± standard error over seeds."""
+    updates = [point["updates"] for point in results["groups"][0]["curve"]]
+    rows = [[group["dataset"], group["model"], group["packing"],
+             *(_over_seeds(point, field, ".1f") for point in group["curve"])]
+            for group in results["groups"]]
+    return _markdown(_table(["data", "model", "packing", *(f"{u:,}" for u in updates)], rows))
+
+
+def pacgan_long_run(results):
+    """The pacgan suite's one long run: its scores every LONG_RUN_SHOWN_EVERY updates, beside
+    PacGAN Table 1's at the paper's budget."""
+    run = results["runs"][0]
+    shown = [point for point in run["curve"] if point["updates"] % LONG_RUN_SHOWN_EVERY == 0]
+    published = _published_figures(run["dataset"], run["packing"])
+
+    def row(label, field, form, anchor):
+        return [label, *(form(point[field]) for point in shown), anchor]
+
+    rows = [row("modes", "modes", str, published["modes"]),
+            row("modes (1 %)", "modes_1_percent", str, "-"),
+            row("high quality %", "high_quality_percent", "{:.1f}".format,
+                published["high_quality"]),
+            row("reverse KL", "reverse_kl", "{:.2f}".format, published["reverse_kl"])]
+    header = ["updates", *(f"{point['updates']:,}" for point in shown), "PacGAN Table 1 (400,000)"]
+    return _markdown(_table(header, rows),
+                     f"Every {LONG_RUN_SHOWN_EVERY:,} updates shown; "
+                     f"{run['wall_seconds']:,.0f} s. {_provenance(results)}")
+
+
+# Images: the mnist, conditional and fashion suites, scored in a domain classifier's features.
+
+MNIST_TRAINING_DIGITS = 8000  # the mnist suite trains on 8,000 of MNIST's 10,000 test digits
+
+
+def _mnist_scores(scores):
+    """A row's scores; KID and its error as recorded ("g"): the table kept 2 and 3 decimals."""
+    return [f"{scores['fid']:.2f}", _plus_minus(scores["kid"], scores["kid_std_error"], "g"),
+            _plus_minus(scores["classifier_score"], scores["classifier_score_std"], ".2f"),
+            f"{scores['precision']:.2f}", f"{scores['recall']:.2f}"]
+
+
+def mnist(results):
+    """The mnist suite: dcgan's samples and the real floor against the held-apart digits."""
+    config, dcgan, floor = results["config"], results["dcgan"], results["real_floor"]
+    steps = config["epochs"] * (MNIST_TRAINING_DIGITS // config["batch_size"])
+    rows = [[f"{dcgan['num_generated']:,} `dcgan` samples (28x28, width {config['width']}, "
+             f"{config['epochs']} epochs = {steps:,} steps of {config['batch_size']})",
+             *_mnist_scores(dcgan)],
+            [f"{floor['num_generated']:,} real training digits (the floor)",
+             *_mnist_scores(floor)]]
+    header = [f"compared with the {dcgan['num_real']:,} held-apart digits", "FID", "KID",
+              "classifier score", "precision", "recall"]
+    return _markdown(_table(header, rows),
+                     f"The domain classifier's held-out accuracy: "
+                     f"{_percent(results['classifier']['test_accuracy'])}. {_provenance(results)}")
 
 
 def conditional_obedience(results):
@@ -53,19 +291,255 @@ def conditional_obedience(results):
     return "\n".join(lines) + "\n"
 
 
-# name: (results file under results/, renderer, docs page)
+def _conditional_columns(kid_form):
+    """The conditional suite's scores, KID shown by `kid_form` (the tables show KID x 1000)."""
+    return (("class_accuracy", "{:.3f}".format, HIGHER), ("fid", "{:.1f}".format, LOWER),
+            ("kid", kid_form, LOWER), ("intra_class_fid", "{:.1f}".format, LOWER))
+
+
+def _conditional_model(run):
+    label = "keras.io reference" if run["model"] == "keras_io_reference" else f"`{run['model']}`"
+    return _noted(label, run, "model")
+
+
+def conditional_digits(*results):
+    """The conditional suite on the digits, one results file per number of steps: both
+    models' scores (the better in bold), speed and wall time, the real-vs-real floor, and the
+    first file's classifier, sample counts and speed ratio."""
+    columns = _conditional_columns(lambda kid: f"{1000 * kid:.1f}")
+    rows = []
+    for result in results:
+        for run, cells in zip(result["runs"], _compared(result["runs"], columns)):
+            rows.append([_conditional_model(run), f"{result['steps']:,}", *cells,
+                         _rate(result["images_per_second"][run["model"]]["median"]),
+                         f"{run['wall_seconds']:,.0f} s"])
+    first = results[0]
+    rows.append(["real vs real (floor)", "-",
+                 *(_cell(first["real_floor"][field], form) for field, form, _ in columns),
+                 "-", "-"])
+    header = [f"model (batch {first['batch_size']})", "steps", "class accuracy", "FID",
+              "KID x1000", "intra-class FID", "images/s", "wall"]
+    return _markdown(_table(header, rows),
+                     f"{_classifier(first['classifier'])}; {first['num_generated']} generated "
+                     f"(balanced over the classes) against {first['num_real']} real images; "
+                     f"images/s of cgan over the reference's: "
+                     f"{first['cgan_over_reference_speed']:.2f}x. {_provenance(*results)}")
+
+
+def conditional_fashion(results):
+    """The conditional suite on Fashion-MNIST: both models' scores (the better in bold) and
+    wall times."""
+    columns = _conditional_columns(lambda kid: f"{1000 * kid:.2f}")
+    rows = [[_conditional_model(run), *cells, f"{run['wall_seconds']:,.0f} s"]
+            for run, cells in zip(results["runs"], _compared(results["runs"], columns))]
+    header = [f"model ({results['steps']:,} steps, batch {results['batch_size']})",
+              "class accuracy", "FID", "KID x1000", "intra-class FID", "wall"]
+    return _markdown(_table(header, rows),
+                     f"{_classifier(results['classifier'])}. {_provenance(results)}")
+
+
+FASHION_COLUMNS = (
+    ("fid", "{:.2f}".format, LOWER), ("fid_over_reference", "{:.2f}".format, LOWER),
+    ("kid", "{:.3f}".format, LOWER), ("precision", "{:.3f}".format, HIGHER),
+    ("recall", "{:.3f}".format, HIGHER), ("class_accuracy", "{:.3f}".format, HIGHER),
+)
+
+
+def _fashion_model(run):
+    """A fashion suite row's model: a keras.io reference, or a ganzoo model with the recipe it
+    trained with, in the form of ganzoo.models.recipes.format_values (not imported: importing
+    ganzoo.models imports Keras, seconds for every run of this script)."""
+    if run["reference"] is None:
+        return f"`{run['name']}` (keras.io)"
+    recipe = ", ".join(f"{name}={value}" for name, value in run["recipe"].items())
+    return f"`{run['name']}` ({f'recipe: {recipe}' if recipe else 'defaults'})"
+
+
+def fashion(results):
+    """The fashion suite at seed 0: each keras.io reference after the ganzoo models that face
+    it (with their FID over its FID), the best of each such group in bold, then the floor."""
+    runs = [run for run in results["runs"] if run["seed"] == 0]
+    by_name = {run["name"]: run for run in runs}
+    groups = {}  # reference: the ganzoo runs facing it
+    for run in runs:
+        if run["reference"]:
+            groups.setdefault(run["reference"], []).append(
+                {**run, "fid_over_reference": run["fid"] / by_name[run["reference"]]["fid"]})
+    rows = []
+    for reference, group in groups.items():
+        group.append(by_name[reference])
+        rows += [[_fashion_model(run), run["reference"] or "-", *cells,
+                  _noted(f"{run['wall_seconds']:,.0f}", run, "wall_seconds")]
+                 for run, cells in zip(group, _compared(group, FASHION_COLUMNS))]
+    setting, floor = results["setting"], results["real_floor"]
+    rows.append([f"real: {setting['test_images']:,} training vs the test images (floor)", "-",
+                 *(_cell(floor.get(field), form) for field, form, _ in FASHION_COLUMNS), "-"])
+    header = ["model", "keras.io reference", "FID ↓", "FID / ref.", "KID ↓", "precision ↑",
+              "recall ↑", "class accuracy ↑", "wall s"]
+    return _markdown(_table(header, rows),
+                     f"{_classifier(results['classifier'])}; {setting['steps']} generator steps "
+                     f"at batch {setting['batch_size']} for every model, seed 0, float32. "
+                     f"{_provenance(results)}")
+
+
+def _fids(results, name):
+    """{seed: FID} of the fashion suite's runs of `name`."""
+    return {run["seed"]: run["fid"] for run in results["runs"] if run["name"] == name}
+
+
+def fashion_seeds(results, defaults):
+    """The fashion suite's ganzoo models run at several seeds: FID per seed, mean ± std, the
+    reference's FID at seed 0, and the model's FID at its defaults before the recipes
+    (`defaults`: that earlier results file)."""
+    ganzoo_runs = [run for run in results["runs"] if run["reference"]]
+    seeds = sorted({run["seed"] for run in ganzoo_runs})
+    references = {run["name"]: run["reference"] for run in ganzoo_runs}
+    rows = []
+    for name, reference in references.items():
+        fids = _fids(results, name)
+        if len(fids) < 2:
+            continue
+        at_defaults = [run for run in defaults["runs"] if run["name"] == name]
+        default_fids = _joined(_noted(f"{run['fid']:.2f}", run, "fid") for run in at_defaults)
+        if len(at_defaults) > 1:
+            default_fids += f" (seeds {_joined(run['seed'] for run in at_defaults)})"
+        rows.append([f"`{name}`", *(_cell(fids.get(seed), "{:.2f}".format) for seed in seeds),
+                     _mean_std(fids.values(), ".2f"), f"{_fids(results, reference)[0]:.2f}",
+                     default_fids or "-"])
+    header = ["model", *(f"seed {seed}" for seed in seeds),
+              "mean ± std (ddof 0, as the suite prints)", "reference (seed 0)",
+              "without the recipe (defaults)"]
+    return _markdown(_table(header, rows))
+
+
+# Speed: the speed and sampling suites.
+
+
+def _gflop(flops):
+    """FLOPs in GFLOP, two decimals below 10 and one above: 0.44, 1.77, 26.2, 104.8."""
+    gflop = flops / 1e9
+    return f"{gflop:.1f}" if gflop >= 10 else f"{gflop:.2f}"
+
+
+def speed(results):
+    """The speed suite with --torch: images/s of the reference, ganzoo (float32 and default)
+    and PyTorch, their ratios, and the FLOPs and share of the matmul peaks."""
+    rows = []
+    for row in results["training"]:
+        peak = row["default_percent_of_peak"]
+        rows.append([row["model"], row["batch_size"],
+                     *(_rates(row[kind]) for kind in ("reference", "float32", "default", "torch")),
+                     *(f"{row[ratio]:.2f}" for ratio in ("float32_over_reference",
+                                                         "default_over_reference",
+                                                         "default_over_torch")),
+                     _gflop(row["flops_per_step"]), f"{peak['float32']} % / {peak['bfloat16']} %"])
+    header = ["model", "batch", "reference (keras.io, f32)", "ganzoo float32",
+              f"ganzoo default ({results['training'][0]['default_precision']})",
+              "PyTorch eager (f32)", "f32 / ref", "default / ref", "default / PyTorch",
+              "GFLOP per step", "default: % of f32 / bf16 matmul peak"]
+    return _markdown(_table(header, rows),
+                     f"Matmul peaks measured by the same run: "
+                     f"{results['float32_matmul_peak'] / 1e9:.0f} GFLOP/s float32, "
+                     f"{results['bfloat16_matmul_peak'] / 1e9:.0f} GFLOP/s bfloat16. "
+                     f"{_provenance(results)}")
+
+
+def speed_critics(results):
+    """The speed suite on the critics (float32 the default): images/s and their ratio."""
+    rows = [[row["model"], row["batch_size"], _rates(row["reference"]), _rates(row["float32"]),
+             f"{row['float32_over_reference']:.2f}"] for row in results["training"]]
+    header = ["model", "batch", "reference img/s [min-max]", "ganzoo float32 [min-max]",
+              "f32 / ref"]
+    return _markdown(_table(header, rows),
+                     f"Measured with {_commands(results['measured_with'])}, rows joined. "
+                     f"{_provenance(results)}")
+
+
+def sampling(results):
+    """The sampling suite: per model and signature, SavedModel vs live images/s and their ratio
+    at each batch size; a starred cell's footnote below."""
+    cells, footnotes = {}, []
+    for row in results["sampling"]:
+        text = (f"{_rate(row['saved_model']['median'])} vs {_rate(row['live']['median'])} "
+                f"({row['ratio']:.2f}x)")
+        if "footnote" in row:
+            text += "*"
+            footnotes.append(f"\\* {row['model']} `{row['signature']}` at batch "
+                             f"{row['batch_size']}: {row['footnote']}.")
+        cells.setdefault((row["model"], row["signature"]), {})[row["batch_size"]] = text
+    batches = sorted({row["batch_size"] for row in results["sampling"]})
+    rows = [[model, signature, *(by_batch.get(batch, "-") for batch in batches)]
+            for (model, signature), by_batch in cells.items()]
+    header = ["model", "signature", *(f"batch {batch}" for batch in batches)]
+    return _markdown(_table(header, rows), *footnotes, _provenance(results))
+
+
+def results_summary(toy_results, fashion_results, obedience, digits, speed_results):
+    """The README's summary: one headline figure from each of several results files, beside
+    the reference it is measured against."""
+    rows = [[f"{r['dataset']} of {r['num_modes']} Gaussians, modes ({r['seeds']} seeds)",
+             f"{_plus_minus(r['modes_captured']['mean'], r['modes_captured']['std'], '.1f')} "
+             f"of {r['num_modes']}",
+             f"PacGAN's GAN: {_published_figures(r['dataset'], 1)['modes']}"]
+            for r in toy_results["results"]]
+    steps = fashion_results["setting"]["steps"]
+    for name, reference_label in (("dcgan", "keras.io DCGAN"),
+                                  ("cgan", "keras.io conditional GAN")):
+        fids = _fids(fashion_results, name)
+        reference = next(run["reference"] for run in fashion_results["runs"]
+                         if run["name"] == name)
+        rows.append([f"Fashion-MNIST, {steps} steps, FID of `{name}` ({len(fids)} seeds)",
+                     _mean_std(fids.values(), ".1f"),
+                     f"{reference_label}: {_fids(fashion_results, reference)[0]:.1f}"])
+    at_defaults = [run for run in obedience["runs"]
+                   if run["model"] == "cgan" and not run["arguments"]]
+    obedience_steps = int(re.search(r"--steps=(\d+)", obedience["train_command"]).group(1))
+    keras_io = next(run for run in digits["runs"] if run["model"] == "keras_io_reference")
+    rows.append([f"MNIST, {obedience_steps:,} steps, samples of the class asked for, `cgan` "
+                 f"({len(at_defaults)} seeds)",
+                 _joined(_percent(run["class_accuracy"]) for run in at_defaults),
+                 f"keras.io conditional GAN, embedded digits, {digits['steps']:,} steps: "
+                 f"{_percent(keras_io['class_accuracy'])}"])
+    dcgan = next(row for row in speed_results["training"]
+                 if row["model"] == "dcgan" and row["batch_size"] == 64)
+    rows.append(["`dcgan` training speed, batch 64, 2 CPU cores",
+                 f"{dcgan['default_over_reference']:.2f}x", "keras.io's `train_step`"])
+    return _markdown(_table(["measurement", "ganzoo", "reference"], rows))
+
+
+BENCHMARKS = "docs/benchmarks.md"
+# name: (results files under results/, renderer taking them in that order, page), in page order
 REPORTS = {
-    "conditional_obedience": (
-        "conditional_obedience.json", conditional_obedience, "docs/benchmarks.md"
-    ),
+    "toy": (("toy.json",), toy, BENCHMARKS),
+    "mnist": (("mnist.json",), mnist, BENCHMARKS),
+    "conditional_obedience": (("conditional_obedience.json",), conditional_obedience, BENCHMARKS),
+    "conditional_digits": (("conditional_digits.json", "conditional_digits_400_steps.json"),
+                           conditional_digits, BENCHMARKS),
+    "conditional_fashion": (("conditional_fashion.json",), conditional_fashion, BENCHMARKS),
+    "pacgan": (("pacgan.json",), pacgan, BENCHMARKS),
+    "pacgan_modes_curve": (("pacgan.json",), functools.partial(pacgan_curve, "modes"),
+                           BENCHMARKS),
+    "pacgan_quality_curve": (("pacgan.json",),
+                             functools.partial(pacgan_curve, "high_quality_percent"), BENCHMARKS),
+    "pacgan_grid_300k": (("pacgan_grid_300k.json",), pacgan_long_run, BENCHMARKS),
+    "fashion": (("fashion.json",), fashion, BENCHMARKS),
+    "fashion_seeds": (("fashion.json", "fashion_defaults.json"), fashion_seeds, BENCHMARKS),
+    "speed": (("speed.json",), speed, BENCHMARKS),
+    "speed_critics": (("speed_critics.json",), speed_critics, BENCHMARKS),
+    "sampling": (("sampling.json",), sampling, BENCHMARKS),
+    "results_summary": (("toy.json", "fashion.json", "conditional_obedience.json",
+                         "conditional_digits.json", "speed.json"), results_summary, "README.md"),
 }
 
 
 def rendered(root, name):
-    """The table `name` as this script writes it, from its results file."""
-    results_file, render, _ = REPORTS[name]
-    with open(os.path.join(root, "results", results_file)) as source:
-        return render(json.load(source))
+    """The table `name` as this script writes it, from its results files."""
+    results_files, render, _ = REPORTS[name]
+    loaded = []
+    for results_file in results_files:
+        with open(os.path.join(root, "results", results_file)) as source:
+            loaded.append(json.load(source))
+    return render(*loaded)
 
 
 def _section(name):
@@ -75,7 +549,7 @@ def _section(name):
 
 
 def committed(root, name):
-    """The table `name` as its docs page holds it now."""
+    """The table `name` as its page holds it now."""
     page = os.path.join(root, REPORTS[name][2])
     with open(page) as text:
         match = _section(name).search(text.read())

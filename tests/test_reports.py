@@ -1,11 +1,33 @@
-"""The docs' generated tables are what scripts/report.py writes from the committed results, and
-its --check notices when they are not."""
+"""The docs' generated tables are what scripts/report.py writes from the committed results, its
+--check notices when they are not, every renderer carries a changed figure into its table, and
+docs/benchmarks.md holds no table typed by hand."""
 
 import json
 import os
+import re
 import shutil
 
+import pytest
+
 from tests.conftest import ROOT, run_script
+
+BENCHMARKS = os.path.join(ROOT, "docs", "benchmarks.md")
+_SECTION = re.compile(r"<!-- report: (\w+) -->\n(.*?)<!-- end report: \1 -->", re.S)
+
+
+@pytest.fixture
+def checkout(tmp_path):
+    """A copy of what scripts/report.py reads and writes, for --root."""
+    for folder in ("docs", "results"):
+        shutil.copytree(os.path.join(ROOT, folder), tmp_path / folder)
+    shutil.copy(os.path.join(ROOT, "README.md"), tmp_path / "README.md")
+    return tmp_path
+
+
+def _sections(page):
+    """{name: text} of the generated sections of the page at `page`."""
+    with open(page) as text:
+        return dict(_SECTION.findall(text.read()))
 
 
 def test_every_generated_table_matches_its_results_file():
@@ -14,19 +36,90 @@ def test_every_generated_table_matches_its_results_file():
     assert result.stdout == "every generated table is up to date\n"
 
 
-def test_check_names_a_page_whose_results_changed_and_a_rewrite_mends_it(tmp_path):
-    for folder in ("docs", "results"):
-        shutil.copytree(os.path.join(ROOT, folder), tmp_path / folder)
-    results = tmp_path / "results" / "conditional_obedience.json"
+def test_check_names_a_page_whose_results_changed_and_a_rewrite_mends_it(checkout):
+    results = checkout / "results" / "conditional_obedience.json"
     data = json.loads(results.read_text())
     data["runs"][0]["fid"] += 1.0
     results.write_text(json.dumps(data))
-    stale = run_script("report.py", "--check", f"--root={tmp_path}")
+    stale = run_script("report.py", "--check", f"--root={checkout}")
     assert stale.returncode == 1
     assert stale.stderr == (
         "out of date: docs/benchmarks.md (conditional_obedience); run python scripts/report.py\n"
     )
-    rewritten = run_script("report.py", f"--root={tmp_path}")
+    rewritten = run_script("report.py", f"--root={checkout}")
     assert rewritten.stdout == "rewrote: docs/benchmarks.md (conditional_obedience)\n"
-    assert run_script("report.py", "--check", f"--root={tmp_path}").returncode == 0
-    assert f"{data['runs'][0]['fid']:.1f}" in (tmp_path / "docs" / "benchmarks.md").read_text()
+    assert run_script("report.py", "--check", f"--root={checkout}").returncode == 0
+    assert f"{data['runs'][0]['fid']:.1f}" in (checkout / "docs" / "benchmarks.md").read_text()
+
+
+def test_every_section_in_the_pages_is_one_that_report_py_writes(checkout):
+    # Emptied, every registered section is rewritten; a section no report writes would stay
+    # empty (and unchecked) without this test failing.
+    pages = [checkout / "README.md", *sorted((checkout / "docs").glob("*.md"))]
+    names = set()
+    for page in pages:
+        text = page.read_text()
+        names |= set(_sections(page))
+        page.write_text(_SECTION.sub(r"<!-- report: \1 -->\n<!-- end report: \1 -->", text))
+    rewritten = run_script("report.py", f"--root={checkout}")
+    assert rewritten.returncode == 0, rewritten.stderr
+    assert set(re.findall(r"\((\w+)\)", rewritten.stdout)) == names
+
+
+def test_docs_benchmarks_holds_no_table_typed_by_hand():
+    # Outside the generated sections, only tables of sample pictures may stand.
+    with open(BENCHMARKS) as text:
+        outside = _SECTION.sub("", text.read())
+    typed = [line for table in re.findall(r"(?:^\|.*\n)+", outside, re.M)
+             for line in table.splitlines()[2:] if "![" not in line]
+    assert typed == []
+
+
+# (results file, where in it a figure is, its new value, the section, what the section then shows)
+CHANGES = [
+    ("toy.json", ["results", 1, "high_quality_percent", "mean"], 12.3, "toy", "| 12.3 ± 1.6 |"),
+    ("mnist.json", ["dcgan", "kid_std_error"], 0.5, "mnist", "| 1.84 ± 0.5 |"),
+    ("conditional_digits_400_steps.json", ["runs", 1, "kid"], 0.0123, "conditional_digits",
+     "| **12.3** |"),
+    ("conditional_fashion.json", ["runs", 1, "wall_seconds"], 1234, "conditional_fashion",
+     "| 1,234 s |"),
+    ("pacgan.json", ["groups", 0, "curve", -1, "reverse_kl", "mean"], 0.777, "pacgan",
+     "| 0.777 ± 0.049 |"),
+    ("pacgan.json", ["groups", 0, "per_seed", "modes", 3], 5, "pacgan", "8, 8, 7, 5, 7 and"),
+    ("pacgan.json", ["groups", 2, "curve", 0, "modes", "mean"], 3.3, "pacgan_modes_curve",
+     "| 3.3 ± 1.1 |"),
+    ("pacgan.json", ["groups", 0, "curve", 0, "high_quality_percent", "standard_error"], 9.9,
+     "pacgan_quality_curve", "| 66.1 ± 9.9 |"),
+    ("pacgan_grid_300k.json", ["runs", 0, "curve", 0, "reverse_kl"], 0.99, "pacgan_grid_300k",
+     "| reverse KL | 0.99 |"),
+    ("fashion.json", ["runs", 0, "kid"], 0.5, "fashion", "| **0.500** |"),
+    ("fashion.json", ["real_floor", "class_accuracy"], 0.5, "fashion", "| 0.500 | - |"),
+    ("fashion.json", ["runs", 9, "fid"], 40.0, "fashion_seeds", "| 34.03 | 40.00 | 28.44 |"),
+    ("fashion_defaults.json", ["runs", 3, "fid"], 12.34, "fashion_seeds", "| 12.34 |"),
+    ("speed.json", ["training", 0, "default_over_torch"], 9.87, "speed", "| 9.87 |"),
+    ("speed_critics.json", ["training", 2, "reference", "median"], 55, "speed_critics",
+     "| 55 [47-82] |"),
+    ("sampling.json", ["sampling", 0, "ratio"], 2.5, "sampling", "(2.50x)"),
+    ("speed.json", ["training", 0, "default_over_reference"], 1.99, "results_summary",
+     "| 1.99x |"),
+    ("conditional_digits.json", ["runs", 1, "class_accuracy"], 0.5, "results_summary",
+     "1,200 steps: 50.0 % |"),
+]
+
+
+@pytest.mark.parametrize("results_file, path, value, name, shown", CHANGES,
+                         ids=[f"{change[3]}-{change[0]}" for change in CHANGES])
+def test_a_renderer_puts_a_changed_figure_into_its_table(checkout, results_file, path, value,
+                                                        name, shown):
+    page = checkout / ("README.md" if name == "results_summary" else "docs/benchmarks.md")
+    assert shown not in _sections(page)[name]
+    results = checkout / "results" / results_file
+    data = json.loads(results.read_text())
+    figure = data
+    for key in path[:-1]:
+        figure = figure[key]
+    figure[path[-1]] = value
+    results.write_text(json.dumps(data))
+    rewritten = run_script("report.py", f"--root={checkout}")
+    assert rewritten.returncode == 0, rewritten.stderr
+    assert shown in _sections(page)[name]
