@@ -17,6 +17,9 @@ differ from what the suite writes, and what the docs said beside a figure as "no
 (shown in parentheses after it) or, for the sampling table, a "footnote". tests/test_reports.py
 fails when a committed table is not what this script would write, and when docs/benchmarks.md
 holds a table typed by hand.
+
+Figures (`FIGURES`: curves drawn by ganzoo.charts from the same results) are written as PNG
+files whose bytes are the same on every machine, and checked like the tables.
 """
 
 import functools
@@ -284,8 +287,7 @@ def conditional_obedience(results):
     lines += [
         "",
         f"Each run: `{results['train_command']}` with the arguments shown, then "
-        f"`{results['evaluate_command']}`. Classifier: `{classifier['command']}` (held-out "
-        f"accuracy {_percent(classifier['test_accuracy'])}, weights `{classifier['sha256']}`). "
+        f"`{results['evaluate_command']}`. {_classifier_line(classifier)} "
         f"{results['machine']}, {results['date']}.",
     ]
     return "\n".join(lines) + "\n"
@@ -507,6 +509,57 @@ def results_summary(toy_results, fashion_results, obedience, digits, speed_resul
     return _markdown(_table(["measurement", "ganzoo", "reference"], rows))
 
 
+# Training to the plateau (scripts/benchmarks/plateau.py).
+
+# The model arguments a plateau run's row shows: those its recipe or command set (run.json
+# holds every argument; these are the ones that vary between the zoo's image models).
+_PLATEAU_ARGUMENTS = ("g_learning_rate", "d_steps")
+
+
+def fashion_plateau(results):
+    """Every plateau run: when and why it stopped, its best FID during training (2,000
+    samples) and its final scores (10,000 samples against the 10,000 test images)."""
+    classifier = results["classifier"]["test_accuracy"]
+    rows = []
+    for run in results["runs"]:
+        final = run["final"]
+        arguments = ", ".join(f"{name}={run['model_arguments'][name]:g}"
+                              for name in _PLATEAU_ARGUMENTS if name in run["model_arguments"])
+        accuracy = final.get("class_accuracy")
+        rows.append([
+            f"`{run['model']}`", run["seed"], arguments or "defaults",
+            f"{run['steps']:,} ({run['stopped_by']})", f"{run['train_seconds'] / 60:.0f}",
+            f"{run['best']['fid']:.2f} @ {run['best']['step']:,}", f"{final['fid']:.2f}",
+            f"{1000 * final['kid']:.1f}", f"{final['precision']:.3f}", f"{final['recall']:.3f}",
+            "-" if accuracy is None else f"{_percent(accuracy)} ({accuracy / classifier:.0%})",
+        ])
+    table = _table(["model", "seed", "arguments", "steps (stopped by)", "train min",
+                    "best FID @ step", "final FID", "KID x 1000", "precision", "recall",
+                    "class accuracy (of the classifier's)"], rows)
+    return _markdown(
+        table,
+        f"Each run: `{results['train_command']}`, then `{results['evaluate_command']}`. "
+        f"{_classifier_line(results['classifier'])} {_provenance(results)}",
+    )
+
+
+def _classifier_line(classifier):
+    return (f"Classifier: `{classifier['command']}` (held-out accuracy "
+            f"{_percent(classifier['test_accuracy'])}, weights `{classifier['sha256']}`).")
+
+
+def fashion_plateau_chart(results):
+    """FID during training against training minutes, one line per plateau run (log scale)."""
+    from ganzoo import charts
+
+    series = {f"{run['model']} seed {run['seed']}": [
+        (record["train_seconds"] / 60, record["fid"]) for record in run["curve"]]
+        for run in results["runs"]}
+    return charts.line_chart(series, "training minutes (2 CPU cores)",
+                             "FID in the domain classifier's features (2,000 samples)",
+                             log_y=True, size=(620, 820))
+
+
 BENCHMARKS = "docs/benchmarks.md"
 # name: (results files under results/, renderer taking them in that order, page), in page order
 REPORTS = {
@@ -527,19 +580,39 @@ REPORTS = {
     "speed": (("speed.json",), speed, BENCHMARKS),
     "speed_critics": (("speed_critics.json",), speed_critics, BENCHMARKS),
     "sampling": (("sampling.json",), sampling, BENCHMARKS),
+    "fashion_plateau": (("fashion_plateau.json",), fashion_plateau, BENCHMARKS),
     "results_summary": (("toy.json", "fashion.json", "conditional_obedience.json",
                          "conditional_digits.json", "speed.json"), results_summary, "README.md"),
 }
 
 
-def rendered(root, name):
-    """The table `name` as this script writes it, from its results files."""
-    results_files, render, _ = REPORTS[name]
+# name: (results files under results/, function drawing a uint8 RGB picture, PNG path)
+FIGURES = {
+    "fashion_plateau_curve": (("fashion_plateau.json",), fashion_plateau_chart,
+                              "docs/images/fashion_plateau.png"),
+}
+
+
+def _loaded(root, results_files):
     loaded = []
     for results_file in results_files:
         with open(os.path.join(root, "results", results_file)) as source:
             loaded.append(json.load(source))
-    return render(*loaded)
+    return loaded
+
+
+def rendered(root, name):
+    """The table `name` as this script writes it, from its results files."""
+    results_files, render, _ = REPORTS[name]
+    return render(*_loaded(root, results_files))
+
+
+def drawn(root, name):
+    """The PNG bytes of figure `name` as this script draws it (the same on every machine)."""
+    from ganzoo import charts
+
+    results_files, draw, _ = FIGURES[name]
+    return charts.png_bytes(draw(*_loaded(root, results_files)))
 
 
 def _section(name):
@@ -573,6 +646,18 @@ def main(argv):
             content = _section(name).sub(lambda m: m.group(1) + table + m.group(3), content)
             with open(page, "w") as text:
                 text.write(content)
+    for name, (_, _, path) in FIGURES.items():
+        picture = drawn(FLAGS.root, name)
+        target = os.path.join(FLAGS.root, path)
+        if os.path.exists(target):
+            with open(target, "rb") as png:
+                if png.read() == picture:
+                    continue
+        stale.append(f"{path} ({name})")
+        if not FLAGS.check:
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with open(target, "wb") as png:
+                png.write(picture)
     if FLAGS.check and stale:
         print(f"out of date: {', '.join(stale)}; run python scripts/report.py", file=sys.stderr)
         sys.exit(1)

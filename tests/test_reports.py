@@ -123,3 +123,17 @@ def test_a_renderer_puts_a_changed_figure_into_its_table(checkout, results_file,
     rewritten = run_script("report.py", f"--root={checkout}")
     assert rewritten.returncode == 0, rewritten.stderr
     assert shown in _sections(page)[name]
+
+
+def test_a_figure_is_redrawn_when_its_results_change(checkout):
+    results = checkout / "results" / "fashion_plateau.json"
+    data = json.loads(results.read_text())
+    data["runs"][0]["curve"][0]["fid"] *= 3.0
+    results.write_text(json.dumps(data))
+    stale = run_script("report.py", "--check", f"--root={checkout}")
+    assert stale.returncode == 1
+    assert "docs/images/fashion_plateau.png (fashion_plateau_curve)" in stale.stderr
+    before = (checkout / "docs" / "images" / "fashion_plateau.png").read_bytes()
+    run_script("report.py", f"--root={checkout}")
+    assert (checkout / "docs" / "images" / "fashion_plateau.png").read_bytes() != before
+    assert run_script("report.py", "--check", f"--root={checkout}").returncode == 0
