@@ -28,6 +28,7 @@ import numpy as np
 import tensorflow as tf
 
 from ganzoo import augment, backbones, losses, noise
+from ganzoo.backbones import custom as custom_networks
 from ganzoo.backbones.conditioning import ADVERSARIAL
 from ganzoo.errors import GanzooError
 from ganzoo.models import arguments as model_arguments
@@ -147,8 +148,22 @@ class GANModel(keras.Model):
     }
     zoo_name = "GANModel"  # set by register_model
 
-    def __init__(self, data_shape=(32, 32, 1), name=None, **arguments):
+    def __init__(self, data_shape=(32, 32, 1), name=None, generator=None, discriminator=None,
+                 **arguments):
         super().__init__(name=name)
+        if (generator is None) != (discriminator is None):
+            raise GanzooError(
+                f"{self.zoo_name}: give both generator and discriminator (your own networks), "
+                f"or neither (the `architecture` backbone)"
+            )
+        if generator is not None and "latent_dim" not in arguments:
+            width = custom_networks.latent_width(generator)
+            if width is not None:
+                arguments = {**arguments, "latent_dim": width}
+        # The user's networks, out of Keras' sight (they are saved inside the wrappers that
+        # build_networks makes; get_config serialises them for from_config).
+        self._own_networks = _Unsaved()
+        self._own_networks.model = None if generator is None else (generator, discriminator)
         values = model_arguments.check_arguments(self.zoo_name, self.defaults, arguments)
         for argument, value in values.items():
             setattr(self, argument, value)
@@ -199,14 +214,18 @@ class GANModel(keras.Model):
             )
 
     def build_networks(self):
-        """Return (generator, discriminator) for self.data_shape and the network arguments."""
-        return backbones.build_pair(self.architecture, backbones.NetworkSpec(
+        """Return (generator, discriminator) for self.data_shape and the network arguments:
+        the `architecture` backbone's, or the user's own (ganzoo.backbones.custom)."""
+        spec = backbones.NetworkSpec(
             self.data_shape, self.latent_dim, width=self.width, hidden_layers=self.hidden_layers,
             d_normalization=self.d_normalization,
             synchronized_batch_norm=self.synchronized_batch_norm, precision=self.precision,
             num_classes=getattr(self, "num_classes", None), conditioning=self.conditioning,
             packing=self.packing, attention=self.attention,
-        ))
+        )
+        if self._own_networks.model is not None:
+            return custom_networks.adopt(*self._own_networks.model, spec)
+        return backbones.build_pair(self.architecture, spec)
 
     def label_names(self):
         """The class names of a conditional model: `class_names`, or "0", "1", ..."""
@@ -224,11 +243,24 @@ class GANModel(keras.Model):
         return names
 
     def get_config(self):
-        return {
+        config = {
             "name": self.name,
             "data_shape": list(self.data_shape),
             **{argument: getattr(self, argument) for argument in self.defaults},
         }
+        if self._own_networks.model is not None:
+            generator, discriminator = self._own_networks.model
+            config["generator"] = keras.saving.serialize_keras_object(generator)
+            config["discriminator"] = keras.saving.serialize_keras_object(discriminator)
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        for role in ("generator", "discriminator"):
+            if config.get(role) is not None:
+                config[role] = keras.saving.deserialize_keras_object(config[role])
+        return cls(**config)
 
     # ----------------------------------------------------------------------------- compile
     def compile(self, d_optimizer=None, g_optimizer=None, **kwargs):
