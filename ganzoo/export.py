@@ -45,7 +45,7 @@ import numpy as np
 import tensorflow as tf
 
 from ganzoo import backbones, configs, noise
-from ganzoo.backbones.conditioning import ADVERSARIAL, CLASS_LOGITS
+from ganzoo.backbones.conditioning import ADVERSARIAL, CLASS_LOGITS, named_outputs
 from ganzoo.errors import GanzooError
 
 MAX_SAMPLES = configs.MAX_SAMPLES  # per request to `sample`/`sample_png`
@@ -193,6 +193,7 @@ class ServingModule:
 
     def _judged(self, outputs):
         """The signature's outputs from D's named outputs."""
+        outputs = named_outputs(outputs)
         adversarial = tf.reshape(tf.cast(outputs[ADVERSARIAL], tf.float32), [-1])
         judged = (
             {"logits": adversarial, "probabilities": tf.sigmoid(adversarial)}

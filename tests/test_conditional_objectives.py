@@ -41,10 +41,11 @@ def test_the_projection_discriminator_adds_the_labels_column_of_v_to_psi():
     w_psi, b_psi = (np.asarray(w, np.float64) for w in discriminator.get_layer("d_logits").weights)
     (v,) = (np.asarray(w, np.float64) for w in discriminator.get_layer("d_projection").weights)
     expected = features @ w_psi[:, 0] + b_psi[0] + np.einsum("bf,fb->b", features, v[:, labels])
-    outputs = np.asarray(discriminator([images, labels]), np.float64)[:, 0]
+    outputs = np.asarray(discriminator([images, labels])["adversarial"], np.float64)[:, 0]
     np.testing.assert_allclose(outputs, expected, rtol=1e-5, atol=1e-5)
     # The label matters: another class's column gives another verdict.
-    other = np.asarray(discriminator([images, (labels + 1) % CLASSES]), np.float64)[:, 0]
+    other = np.asarray(discriminator([images, (labels + 1) % CLASSES])["adversarial"],
+                       np.float64)[:, 0]
     assert np.abs(other - outputs).min() > 1e-4
 
 
@@ -57,10 +58,10 @@ def test_acgan_adds_the_class_cross_entropy_to_both_objectives():
                              num_classes=CLASSES, class_loss_weight=weight)
     real, real_labels = _batch(1)
     fake, fake_labels = _batch(2)
-    real_out, real_classes = (np.asarray(t, np.float64)
-                              for t in model.discriminator(real, training=True))
-    fake_out, fake_classes = (np.asarray(t, np.float64)
-                              for t in model.discriminator(fake, training=True))
+    real_out, real_classes = (np.asarray(model.judge(real)[name], np.float64)
+                              for name in ("adversarial", "class_logits"))
+    fake_out, fake_classes = (np.asarray(model.judge(fake)[name], np.float64)
+                              for name in ("adversarial", "class_logits"))
     rows = np.arange(len(real))
     ce_real = -_log_softmax(real_classes)[rows, real_labels]
     ce_fake = -_log_softmax(fake_classes)[rows, fake_labels]

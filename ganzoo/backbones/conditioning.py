@@ -26,6 +26,17 @@ ADVERSARIAL = "adversarial"
 CLASS_LOGITS = "class_logits"
 
 
+def named_outputs(outputs):
+    """D's outputs by name whatever form a network gives them in: a dict as the backbones
+    build it; a list [adversarial, class_logits]; or the one adversarial tensor (a subclass's
+    own build_networks may return such a D)."""
+    if isinstance(outputs, dict):
+        return outputs
+    if isinstance(outputs, (list, tuple)):
+        return dict(zip((ADVERSARIAL, CLASS_LOGITS), outputs))
+    return {ADVERSARIAL: outputs}
+
+
 def label_input(spec):
     """The labels input int32 [batch] of a conditional pair, else None."""
     return keras.Input((), dtype="int32", name="labels") if spec.conditioning else None

@@ -159,6 +159,15 @@ ARGUMENTS = {
         float, "Weight (gamma) of the R1 penalty on real data, gamma/2 * ||grad D(x)||^2; 0 = off.",
         low=0.0,
     ),
+    "r1_interval": _positive_int(
+        "Lazy R1 (StyleGAN2): compute it every N generator steps only, N times as strong, D's "
+        "Adam rate and betas adjusted as the paper; 1 = every step."
+    ),
+    "bcr_weight": Argument(
+        float, "Balanced consistency regularisation (Zhao et al. 2021): weight of (D(x) - "
+        "D(T(x)))^2 on reals and fakes, T a random translation of 1/8 of the side; 0 = off.",
+        low=0.0,
+    ),
     "packing": _positive_int(
         "PacGAN packing (Lin et al. 2018): D judges packs of this many samples, all real or all "
         "fake, joined along the channel (images) or feature (vectors) axis; losses and "

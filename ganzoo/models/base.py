@@ -27,15 +27,16 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from ganzoo import augment, backbones, losses, noise
+from ganzoo import augment, backbones, losses, noise, regularizers
 from ganzoo.backbones import custom as custom_networks
+from ganzoo.backbones import conditioning
 from ganzoo.backbones.conditioning import ADVERSARIAL
 from ganzoo.errors import GanzooError
 from ganzoo.models import arguments as model_arguments
 from ganzoo.tf_data_options import without_autotuning
 
 # Streams of random numbers besides the latent batch, folded into the key after the sub-step.
-_INTERPOLATION_STREAM = 1
+# (1: the gradient penalty's interpolation weights and 5: consistency, ganzoo.regularizers.)
 _FAKE_LABEL_STREAM = 2
 _AUGMENT_REAL_STREAM = 3
 _AUGMENT_FAKE_STREAM = 4
@@ -132,6 +133,8 @@ class GANModel(keras.Model):
         "d_steps": 1,
         "gp_weight": 0.0,
         "r1_weight": 0.0,
+        "r1_interval": 1,
+        "bcr_weight": 0.0,
         "packing": 1,
         "augment": "none",
         "augment_policy": "color,translation,cutout",
@@ -206,7 +209,12 @@ class GANModel(keras.Model):
                     f"{self.zoo_name}: {len(self.class_names)} class_names for num_classes="
                     f"{self.num_classes}"
                 )
-        penalties = [n for n in ("gp_weight", "r1_weight") if getattr(self, n) > 0]
+        if self.bcr_weight > 0 and len(self.data_shape) != 3:
+            raise GanzooError(
+                f"{self.zoo_name}: bcr_weight translates images [H, W, C], not data of shape "
+                f"{self.data_shape}; use 0"
+            )
+        penalties = [r.weight for r in regularizers.active(self) if r.per_example_gradients]
         if penalties and self.d_normalization == "batch":
             raise GanzooError(
                 f"{self.zoo_name}: {penalties[0]} needs per-example input gradients, which a "
@@ -234,10 +242,7 @@ class GANModel(keras.Model):
     def metric_names(self):
         """What training logs: d_loss, g_loss, the loss family's view of D, the penalties."""
         names = ["d_loss", "g_loss", *self.family.metric_names]
-        if self.gp_weight > 0:
-            names.append("gradient_penalty")
-        if self.r1_weight > 0:
-            names.append("r1_penalty")
+        names.extend(r.name for r in regularizers.active(self))
         if self.augmentation is not None:
             names.extend(self.augmentation.metric_names())
         return names
@@ -279,25 +284,32 @@ class GANModel(keras.Model):
         """
         # optimizer=None: Keras would otherwise create (and checkpoint) an unused default one.
         super().compile(optimizer=None, **kwargs)
-        self.d_optimizer = self._with_loss_scaling(
-            d_optimizer or self._adam(self.d_learning_rate, updates_per_step=self.d_steps)
-        )
+        self.d_optimizer = self._with_loss_scaling(d_optimizer or self._adam(
+            self.d_learning_rate, updates_per_step=self.d_steps, lazy_interval=self.r1_interval
+        ))
         self.g_optimizer = self._with_loss_scaling(
             g_optimizer or self._adam(self.g_learning_rate, updates_per_step=1)
         )
         self.d_optimizer.build(self.discriminator.trainable_variables)
         self.g_optimizer.build(self.generator.trainable_variables)
 
-    def _adam(self, learning_rate, updates_per_step):
+    def _adam(self, learning_rate, updates_per_step, lazy_interval=1):
         """Adam with the model's betas; with lr_decay_steps, its rate falls linearly with the
         optimizer's own update count (restored with it on resume) to FINAL_LR_FRACTION of
-        `learning_rate` after lr_decay_steps generator steps of `updates_per_step` updates."""
+        `learning_rate` after lr_decay_steps generator steps of `updates_per_step` updates.
+        D's optimizer under a lazy R1 (r1_interval > 1) takes StyleGAN2's adjusted rate and
+        betas (regularizers.lazy_adam_settings)."""
+        beta_1, beta_2 = self.beta_1, self.beta_2
+        if lazy_interval > 1 and self.r1_weight > 0:
+            learning_rate, beta_1, beta_2 = regularizers.lazy_adam_settings(
+                learning_rate, beta_1, beta_2, lazy_interval
+            )
         if self.lr_decay_steps is not None:
             learning_rate = keras.optimizers.schedules.PolynomialDecay(
                 learning_rate, self.lr_decay_steps * updates_per_step,
                 end_learning_rate=learning_rate * FINAL_LR_FRACTION,
             )
-        return keras.optimizers.Adam(learning_rate, self.beta_1, self.beta_2)
+        return keras.optimizers.Adam(learning_rate, beta_1, beta_2)
 
     def _with_loss_scaling(self, optimizer):
         if self.precision != "mixed_float16" or isinstance(
@@ -393,7 +405,7 @@ class GANModel(keras.Model):
         (e.g. "class_logits" float32 [batch, num_classes], ACGAN's); see
         ganzoo.backbones.conditioning."""
         inputs = [data, labels] if len(self.discriminator.inputs) == 2 else data
-        return self.discriminator(inputs, training=training)
+        return conditioning.named_outputs(self.discriminator(inputs, training=training))
 
     def adversarial_outputs(self, data, labels=None, training=True):
         """judge(...)["adversarial"]: what the loss family and the penalties read."""
@@ -449,22 +461,16 @@ class GANModel(keras.Model):
         return 0.0, {}
 
     def add_penalties(self, loss, metrics, real, fake, sub_step, real_labels=None):
-        """D's per-example `loss` and `metrics` plus the gradient penalties the model's weights
-        switch on (for overrides of discriminator_objective)."""
+        """D's per-example `loss` and `metrics` plus the regularisers the model's weights switch
+        on (ganzoo.regularizers), each logged under its name."""
 
-        def critic(data, training=True):  # penalties judge data with the real labels
+        def critic(data, training=True):  # regularisers judge data with the real labels
             return self.adversarial_outputs(data, real_labels, training)
 
-        if self.gp_weight > 0:
-            # One weight per pack: the interpolate lies between a real and a fake pack.
-            mix = self.replica_draw(noise.uniform_batch, tf.shape(real)[0] // self.packing,
-                                    sub_step, _INTERPOLATION_STREAM)
-            metrics["gradient_penalty"] = losses.gradient_penalty(critic, real, fake, mix,
-                                                                  self.packing)
-            loss += self.gp_weight * metrics["gradient_penalty"]
-        if self.r1_weight > 0:
-            metrics["r1_penalty"] = losses.r1_penalty(critic, real, self.packing)
-            loss += 0.5 * self.r1_weight * metrics["r1_penalty"]
+        for regularizer in regularizers.active(self):
+            value = regularizer.penalty(self, critic, real, fake, sub_step)
+            metrics[regularizer.name] = value
+            loss += regularizer.scale * getattr(self, regularizer.weight) * value
         return loss, metrics
 
     def generator_objective(self, fake, fake_labels=None):
