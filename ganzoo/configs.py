@@ -91,6 +91,11 @@ class DataConfig:
         "this kind of data, else 64.", low=1,
     )
     shuffle_buffer: int = _field(10_000, "Examples in the shuffle buffer.", low=1)
+    recipe: Optional[str] = _field(
+        None, "The recipe to fill unset values from (docs/recipes.md): a data set with "
+        "recipes of its own (ring, grid, fashion_mnist), a kind of data (images, points), or "
+        "'none'; default: what --dataset is, as its source reports it.",
+    )
 
 
 @dataclasses.dataclass(frozen=True)

@@ -354,6 +354,17 @@ def _with_data_classes(model_config, data_config):
     )
 
 
+def recipe_subject(data_config):
+    """The recipe keys of `data_config`: its --recipe when given, else what its data source
+    reports (ganzoo.data.recipe_keys)."""
+    if data_config.recipe is None:
+        return ganzoo_data.recipe_keys(data_config.dataset)
+    if data_config.recipe not in recipes.subjects():
+        raise GanzooError(f"unknown --recipe {data_config.recipe!r}; choose one of: "
+                          f"{', '.join(recipes.subjects())}")
+    return (data_config.recipe,)
+
+
 def with_recipe(data_config, model_config, train_config):
     """The three configs with every value the user left unset filled in: from the recipe of the
     model on this kind of data (ganzoo/models/recipes.py), else from the configs' fallbacks.
@@ -361,7 +372,7 @@ def with_recipe(data_config, model_config, train_config):
     Returns:
         (data_config, model_config, train_config, {name: value} taken from the recipe).
     """
-    recipe = recipes.recipe_for(model_config.model, data_config.dataset)
+    recipe = recipes.recipe_for(model_config.model, recipe_subject(data_config))
     taken = {}
     if recipe is not None:
         given = model_config.model_kwargs()  # the preset's values count as given
@@ -425,7 +436,7 @@ def train(data_config=DataConfig(), model_config=ModelConfig(), train_config=Tra
     if taken:
         log.info(
             "recipe for %s on %s: %s (set any of them to override)", model_config.model,
-            recipes.recipe_data(model_config.model, data_config.dataset),
+            recipes.recipe_data(model_config.model, recipe_subject(data_config)),
             recipes.format_values(taken),
         )
     _strategy(train_config, data_config.batch_size)

@@ -58,7 +58,8 @@ def main(argv):
 
     if FLAGS.describe:
         print(ganzoo.describe_model(FLAGS.model))
-        print(recipes.describe(FLAGS.model, FLAGS.dataset))
+        print(recipes.describe(FLAGS.model, train_lib.recipe_subject(cli.config_from_flags(
+            DataConfig))))
         return
     model_config = dataclasses.replace(
         cli.config_from_flags(ModelConfig), model_args=cli.model_arguments_from_flags()

@@ -18,7 +18,7 @@ def test_every_recipe_is_valid_for_its_model(key):
     model_name, data = key
     assert model_name in ganzoo.list_models()
     assert (data in recipes.DATA_KINDS or data in ganzoo.data.TOY_DATASETS
-            or data in recipes.NAMED_IMAGE_DATA)
+            or data in ganzoo.data.pipeline.NAMED_FOR_RECIPES)
     recipe = recipes.RECIPES[key]
     model_class = ganzoo.get_model_class(model_name)
     arguments.check_arguments(model_name, model_class.defaults, dict(recipe.model_args))
@@ -89,11 +89,43 @@ def test_a_run_logs_and_uses_its_recipe(tmp_path, caplog):
 
 
 def test_describe_names_the_recipe_or_its_absence():
-    assert recipes.describe("nsgan", "grid").startswith("recipe for nsgan on grid: width=256, ")
-    assert "steps=" in recipes.describe("nsgan", "ring")
-    assert recipes.describe("dcgan", "digits") == (
+    keys = ganzoo.data.recipe_keys
+    assert recipes.describe("nsgan", keys("grid")).startswith(
+        "recipe for nsgan on grid: width=256, ")
+    assert "steps=" in recipes.describe("nsgan", keys("ring"))
+    assert recipes.describe("dcgan", keys("digits")) == (
         "no recipe for dcgan on images: the model's defaults apply"
     )
+
+
+def test_recipes_are_keyed_by_what_the_data_source_reports_or_by_recipe():
+    assert ganzoo.data.recipe_keys("grid") == ("grid", "points")
+    assert ganzoo.data.recipe_keys("digits") == ("images",)
+    # --recipe names the recipe whatever the data: Fashion-MNIST's for a folder of one's own.
+    data_config = DataConfig(dataset="digits", recipe="fashion_mnist")
+    assert train_lib.recipe_subject(data_config) == ("fashion_mnist",)
+    _, model_config, _, taken = train_lib.with_recipe(
+        data_config, ModelConfig(model="dcgan"), TrainConfig())
+    assert taken == recipes.RECIPES[("dcgan", "fashion_mnist")].model_args
+    none = train_lib.with_recipe(DataConfig(dataset="ring", recipe="none"),
+                                 ModelConfig(model="nsgan"), TrainConfig())
+    assert none[3] == {}  # no recipe: nothing taken
+    with pytest.raises(ganzoo.GanzooError, match=r"^unknown --recipe 'fashoin'; choose one of: "
+                                                 r"fashion_mnist, grid, ring, points, images, "
+                                                 r"none$"):
+        train_lib.recipe_subject(DataConfig(recipe="fashoin"))
+
+
+def test_the_models_know_nothing_of_where_data_comes_from():
+    import ast
+    import pathlib
+
+    for path in pathlib.Path(recipes.__file__).parent.glob("*.py"):
+        tree = ast.parse(path.read_text())
+        imported = [node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)]
+        imported += [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+                     for alias in node.names]
+        assert not [name for name in imported if name and name.startswith("ganzoo.data")], path
 
 
 def test_fashion_mnist_has_its_own_recipes_under_either_source(tmp_path):
@@ -106,14 +138,15 @@ def test_fashion_mnist_has_its_own_recipes_under_either_source(tmp_path):
     digits_idx = tmp_path / "mnist"
     make_split(digits_idx, "train", 8, seed=0)
     expected = recipes.RECIPES[("dcgan", "fashion_mnist")]
+    keys = ganzoo.data.recipe_keys
     for dataset in ("fashion_mnist", "fashion_mnist:3.0.1", str(fashion)):
-        assert recipes.recipe_data("dcgan", dataset) == "fashion_mnist", dataset
-        assert recipes.recipe_for("dcgan", dataset) is expected
+        assert recipes.recipe_data("dcgan", keys(dataset)) == "fashion_mnist", dataset
+        assert recipes.recipe_for("dcgan", keys(dataset)) is expected
     for dataset in (str(lookalike), str(digits_idx), "mnist", "digits"):
-        assert recipes.recipe_data("dcgan", dataset) == "images", dataset
-        assert recipes.recipe_for("dcgan", dataset) is None
+        assert recipes.recipe_data("dcgan", keys(dataset)) == "images", dataset
+        assert recipes.recipe_for("dcgan", keys(dataset)) is None
     # A model without a Fashion-MNIST recipe keeps its kind's (none for images).
-    assert recipes.recipe_for("wgan_gp", str(fashion)) is None
+    assert recipes.recipe_for("wgan_gp", keys(str(fashion))) is None
 
 
 def test_the_command_line_applies_the_recipe_to_the_flags_left_unset(tmp_path):

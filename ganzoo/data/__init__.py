@@ -18,6 +18,7 @@ from ganzoo.data.pipeline import (
     load_dataset,
     load_labeled_images,
     load_training_stream,
+    recipe_keys,
 )
 from ganzoo.data.toy import TOY_DATASETS, mode_centers, sample_toy, sample_toy_with_modes
 
@@ -31,6 +32,7 @@ __all__ = [
     "load_labeled_images",
     "load_training_stream",
     "mode_centers",
+    "recipe_keys",
     "sample_toy",
     "sample_toy_with_modes",
 ]

@@ -72,6 +72,30 @@ def _source_kind(name):
     return "tfds"
 
 
+# Data sets that recipes may be filed under by name (besides the toy sets), and the kinds.
+NAMED_FOR_RECIPES = ("fashion_mnist",)
+POINTS, IMAGES = "points", "images"
+
+
+def recipe_keys(name):
+    """What the data set `name` is, for the models' recipes (ganzoo.models.recipes), most
+    specific first: its own name where recipes may be filed under it (a toy set; "fashion_mnist"
+    for tfds' fashion_mnist in any version or config, and for an idx folder whose name contains
+    "fashion", the rule that also names its classes, idx.is_fashion_folder), then its kind,
+    "points" (the 2-D toy sets) or "images" (everything else). Reads no data.
+
+        >>> recipe_keys("ring"), recipe_keys("fashion_mnist:3.0.1"), recipe_keys("cifar10")
+        (('ring', 'points'), ('fashion_mnist', 'images'), ('images',))
+    """
+    if name in toy.TOY_DATASETS:
+        return (name, POINTS)
+    if tfds_base_name(name) in NAMED_FOR_RECIPES:
+        return (tfds_base_name(name), IMAGES)
+    if os.path.isdir(name) and idx.is_idx_folder(name) and idx.is_fashion_folder(name):
+        return ("fashion_mnist", IMAGES)
+    return (IMAGES,)
+
+
 def tfds_base_name(name):
     """A tfds name without its version or config: "fashion_mnist:3.0.1" and
     "fashion_mnist/plain" -> "fashion_mnist"."""

@@ -6,6 +6,11 @@ A recipe is the small set of values that, for one model on one data set (or kind
 measured over several seeds to give what docs/recipes.md promises; its `evidence` says what was
 measured and how to measure it again.
 
+Recipes are filed by what the data is, as the data source reports it
+(`ganzoo.data.recipe_keys`: the data set's own name where recipes may be filed under it, then
+its kind, "points" or "images"), or by an explicit `--recipe`; this module knows nothing of
+where data comes from.
+
 Precedence, value by value: what the user set (a flag, a key of `ModelConfig.model_args`, a
 `batch_size`/`steps`/`epochs` given in the configs, a precision other than "auto") > the recipe >
 the model's defaults (and the configs' fallbacks `DEFAULT_BATCH_SIZE`, `DEFAULT_EPOCHS`, and
@@ -14,15 +19,8 @@ took from it, so a run always says where its settings came from.
 """
 
 import dataclasses
-import os
-
-from ganzoo.data import idx
-from ganzoo.data.pipeline import tfds_base_name
-from ganzoo.data.toy import TOY_DATASETS
 
 DATA_KINDS = ("points", "images")  # 2-D toy mixtures; everything with pixels
-# Image data sets with recipes of their own, by the name `data_name` gives them.
-NAMED_IMAGE_DATA = ("fashion_mnist",)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -140,40 +138,39 @@ RECIPES.update({
 })
 
 
-def data_name(dataset):
-    """The name a data set's own recipes are filed under: a toy set's name; "fashion_mnist" for
-    tfds' fashion_mnist (any version or config) and for an idx folder whose name contains
-    "fashion" (the rule that also names its classes, ganzoo.data.idx.is_fashion_folder); else
-    the `dataset` string itself."""
-    if tfds_base_name(dataset) == "fashion_mnist":
-        return "fashion_mnist"
-    if os.path.isdir(dataset) and idx.is_idx_folder(dataset) and idx.is_fashion_folder(dataset):
-        return "fashion_mnist"
-    return dataset
+NO_RECIPE = "none"
 
 
-def data_kind(dataset):
-    """"points" for the 2-D toy sets (ganzoo.data.TOY_DATASETS), "images" for anything else."""
-    return "points" if dataset in TOY_DATASETS else "images"
+def _keys(subject):
+    """A data set's recipe keys as a tuple: what ganzoo.data.recipe_keys reports (or a single
+    key given as a string)."""
+    return (subject,) if isinstance(subject, str) else tuple(subject)
 
 
-def recipe_data(model_name, dataset):
-    """What `model_name`'s recipe for `dataset` is keyed by: the data set's own name (`data_name`)
-    when it has a recipe of its own (ring and grid need different budgets; Fashion-MNIST has
-    its measured rates), else its kind."""
-    name = data_name(dataset)
-    return name if (model_name, name) in RECIPES else data_kind(dataset)
+def subjects():
+    """Every value `--recipe` takes: the data sets recipes are filed under, the kinds, "none"."""
+    return (*sorted({data for _, data in RECIPES} - set(DATA_KINDS)), *DATA_KINDS, NO_RECIPE)
 
 
-def recipe_for(model_name, dataset):
-    """The Recipe of `model_name` on `dataset` (or on its kind of data), or None."""
-    return RECIPES.get((model_name, recipe_data(model_name, dataset)))
+def recipe_data(model_name, subject):
+    """Which of the data's recipe keys (`subject`: ganzoo.data.recipe_keys(dataset), most
+    specific first, e.g. ("fashion_mnist", "images")) `model_name`'s recipe is filed under: the
+    first with a recipe, else the last (the kind of data)."""
+    keys = _keys(subject)
+    return next((key for key in keys if (model_name, key) in RECIPES), keys[-1])
 
 
-def describe(model_name, dataset):
-    """One line: the recipe's values for this model and data, or that there is none."""
-    recipe = recipe_for(model_name, dataset)
-    subject = recipe_data(model_name, dataset)
+def recipe_for(model_name, subject):
+    """The Recipe of `model_name` for the data's recipe keys `subject`, or None ("none"
+    applies no recipe)."""
+    return RECIPES.get((model_name, recipe_data(model_name, subject)))
+
+
+def describe(model_name, subject):
+    """One line: the recipe's values for this model and data (its recipe keys), or that there
+    is none."""
+    recipe = recipe_for(model_name, subject)
+    subject = recipe_data(model_name, subject)
     if recipe is None:
         return f"no recipe for {model_name} on {subject}: the model's defaults apply"
     values = {**recipe.model_args, "batch_size": recipe.batch_size, "steps": recipe.steps,

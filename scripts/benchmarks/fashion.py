@@ -62,6 +62,7 @@ def _run(name, reference, seed, streams, shape, class_names, requested, test, ex
 
     import ganzoo
     from benchmarks import contenders, keras_io, scoring
+    from ganzoo import data
     from ganzoo.models import recipes
 
     steps, batch_size = FLAGS.steps, FLAGS.batch_size
@@ -72,7 +73,7 @@ def _run(name, reference, seed, streams, shape, class_names, requested, test, ex
     else:
         conditional = ganzoo.get_model_class(name).conditional
         # What `ganzoo-train --dataset=<the folder>` would use: the recipe's values, if any.
-        recipe = recipes.recipe_for(name, FLAGS.dataset)
+        recipe = recipes.recipe_for(name, data.recipe_keys(FLAGS.dataset))
         recipe_args = dict(recipe.model_args) if recipe else {}
         model_args = dict(recipe_args)
         if conditional:
