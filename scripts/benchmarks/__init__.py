@@ -8,6 +8,7 @@ Suites (each `python scripts/benchmarks/<suite>.py`; `--help` says what it measu
     fashion      every image model against its keras.io example on Fashion-MNIST
     obedience    do cgan and acgan draw the class asked for (real MNIST, from the CLI)
     plateau      every image model trained to its plateau on full Fashion-MNIST
+    augment      DiffAugment and ADA against none on little data (digits, 10 % of Fashion)
     speed        training images/s against the same networks trained plainly (and PyTorch)
     sampling     images/s of the exported SavedModel against the live generator
 Each writes its results as JSON to --output, by default in the repository's results/
