@@ -179,8 +179,10 @@ def define_model_argument_flags():
             flags.DEFINE_bool(name, None, help_text)
         elif argument.kind is int:
             flags.DEFINE_integer(name, None, help_text)
-        else:
+        elif argument.kind is float:
             flags.DEFINE_float(name, None, help_text)
+        else:  # text (e.g. augment_policy), checked by the model at construction
+            flags.DEFINE_string(name, None, help_text)
 
 
 def model_arguments_from_flags():

@@ -80,6 +80,10 @@ def test_sample_writes_a_png_grid(trained_run):
             "nsgan, sngan, wgan_gp",
         ),
         (["--width=0"], "error: dcgan: width=0 is not allowed; width must be an integer >= 1"),
+        # A text argument reaches the model as text, which names what it takes.
+        (["--augment=diffaugment", "--augment_policy=color,blur"],
+         "error: augment_policy='color,blur': unknown 'blur'; a comma-separated list of: color, "
+         "translation, cutout"),
     ],
 )
 def test_bad_flags_get_a_one_line_error(tmp_path, args, message):
