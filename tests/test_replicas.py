@@ -8,13 +8,13 @@ import pytest
 import tensorflow as tf
 
 from tests.test_models import (  # noqa: F401  (mirrored is a fixture)
-    CONTRACT, CONTRACT_IDS, max_difference, mirrored, train_sgd,
+    HEAVY, HEAVY_IDS, max_difference, mirrored, train_sgd,
 )
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.mark.parametrize("name, shape, overrides", CONTRACT, ids=CONTRACT_IDS)
+@pytest.mark.parametrize("name, shape, overrides", HEAVY, ids=HEAVY_IDS)
 def test_two_replicas_equal_one_device(mirrored, name, shape, overrides):
     # Sampled noise (and interpolation weights): each replica takes its own rows of one global
     # draw keyed on (seed, step, sub-step), so the run is the same at any replica count.
