@@ -8,7 +8,7 @@ import numpy as np
 import tensorflow as tf
 
 from ganzoo import writable
-from ganzoo.font import GLYPH_HEIGHT, GLYPH_WIDTH, MAX_NAME_CHARS, glyph, text_mask  # noqa: F401
+from ganzoo.font import GLYPH_HEIGHT, text_mask
 
 
 def to_uint8(images):

@@ -11,7 +11,7 @@ import pytest
 import tensorflow as tf
 
 import ganzoo
-from ganzoo import data, export, features, images, noise, serving_client
+from ganzoo import data, export, features, font, images, noise, serving_client
 from ganzoo.configs import DataConfig
 from tests.conftest import run_script
 from tests.serving_fakes import ServedModel, start_grpc_server, start_rest_server
@@ -169,11 +169,11 @@ def test_class_grid_layout_and_font():
     assert not cell(1, 1).any()  # a shorter row leaves black cells
     names = base[:, :left, 0]
     assert set(np.unique(names)) == {0, 255} and names[1:17].any() and names[18:34].any()
-    mask = images.text_mask("sneaker", images.label_scale(16))
+    mask = font.text_mask("sneaker", images.label_scale(16))
     top = 1 + (16 - mask.shape[0]) // 2
     np.testing.assert_array_equal(names[top : top + mask.shape[0], 1 : 1 + mask.shape[1]] > 0, mask)
-    assert images.glyph("A").tolist() == images.glyph("a").tolist()
-    assert images.glyph("?").all() and not images.glyph(" ").any()  # unknown: a filled box
+    assert font.glyph("A").tolist() == font.glyph("a").tolist()
+    assert font.glyph("?").all() and not font.glyph(" ").any()  # unknown: a filled box
     wrapped = images.rows_by_label([1] * 5, samples[[0, 1, 2, 0, 1]], NAMES, columns=2)
     assert [(name, len(batch)) for name, batch in wrapped] == [("trouser", 2), ("", 2), ("", 1)]
 
