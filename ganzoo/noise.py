@@ -14,6 +14,15 @@ when the latent batch comes with the data.
 
 import tensorflow as tf
 
+# The streams of random numbers besides the latent batch (which has none), folded into the key
+# after (step, sub-step): one number per kind of draw, all of them here so that no two share one
+# (docs/design.md, invariant 2).
+INTERPOLATION_STREAM = 1  # the gradient penalty's interpolation weights
+FAKE_LABEL_STREAM = 2  # conditional models' fake labels
+AUGMENT_REAL_STREAM = 3  # the augmentation of reals (ganzoo.augment)
+AUGMENT_FAKE_STREAM = 4  # ... and of fakes
+CONSISTENCY_STREAM = 5  # consistency regularisation's translations
+
 
 def _key(seed, stream):
     key = tf.stack([tf.cast(seed, tf.int64), tf.constant(0, tf.int64)])

@@ -24,9 +24,8 @@ from typing import Callable
 import tensorflow as tf
 
 from ganzoo import losses, noise
+from ganzoo.augment import diffaugment
 
-INTERPOLATION_STREAM = 1
-CONSISTENCY_STREAM = 5
 
 
 @dataclasses.dataclass(frozen=True)
@@ -58,7 +57,7 @@ def active(model):
 def _gradient_penalty(model, critic, real, fake, sub_step):
     # One weight per pack: the interpolate lies between a real and a fake pack.
     mix = model.replica_draw(noise.uniform_batch, tf.shape(real)[0] // model.packing, sub_step,
-                             INTERPOLATION_STREAM)
+                             noise.INTERPOLATION_STREAM)
     return losses.gradient_penalty(critic, real, fake, mix, model.packing)
 
 
@@ -77,14 +76,10 @@ def _r1_penalty(model, critic, real, fake, sub_step):
     )
 
 
-TRANSLATION_RATIO = 0.125
-
-
 def _translated(model, images, sub_step, stream):
-    from ganzoo.augment import diffaugment
-
     uniforms = model.replica_draw(lambda n, *key: noise.uniform_matrix(n, 2, *key),
-                                  tf.shape(images)[0], sub_step, CONSISTENCY_STREAM, stream)
+                                  tf.shape(images)[0], sub_step, noise.CONSISTENCY_STREAM,
+                                  stream)
     return diffaugment.POLICIES["translation"][0](images, uniforms)
 
 

@@ -35,11 +35,6 @@ from ganzoo.errors import GanzooError
 from ganzoo.models import arguments as model_arguments
 from ganzoo.tf_data_options import without_autotuning
 
-# Streams of random numbers besides the latent batch, folded into the key after the sub-step.
-# (1: the gradient penalty's interpolation weights and 5: consistency, ganzoo.regularizers.)
-_FAKE_LABEL_STREAM = 2
-_AUGMENT_REAL_STREAM = 3
-_AUGMENT_FAKE_STREAM = 4
 # D normalisations under which D's output for an example depends on that example only.
 _PER_EXAMPLE_NORMALIZATIONS = ("none", "layer")
 # Where lr_decay_steps leaves the learning rates: small enough that G's last updates barely move
@@ -494,7 +489,7 @@ class GANModel(keras.Model):
             return None
         return self.replica_draw(
             lambda n, *key: noise.class_batch(n, self.num_classes, *key), local_batch, sub_step,
-            _FAKE_LABEL_STREAM,
+            noise.FAKE_LABEL_STREAM,
         )
 
     def _packable(self, real, num_replicas):
@@ -550,8 +545,8 @@ class GANModel(keras.Model):
             # G's forward pass stays outside the tape: D's step needs no gradient through G.
             fake_labels = self.replica_fake_labels(local_batch, sub_step)
             fake = self.generate_batch(latent_for(sub_step), fake_labels, training=True)
-            fake = seen_by_d(fake, sub_step, _AUGMENT_FAKE_STREAM)
-            seen_real = seen_by_d(real, sub_step, _AUGMENT_REAL_STREAM)
+            fake = seen_by_d(fake, sub_step, noise.AUGMENT_FAKE_STREAM)
+            seen_real = seen_by_d(real, sub_step, noise.AUGMENT_REAL_STREAM)
             with tf.GradientTape() as tape:
                 d_loss, d_metrics = self.discriminator_objective(
                     seen_real, fake, sub_step, real_labels, fake_labels
@@ -570,7 +565,7 @@ class GANModel(keras.Model):
         fake_labels = self.replica_fake_labels(local_batch, self.d_steps)
         with tf.GradientTape() as tape:
             fake = self.generate_batch(latent_for(self.d_steps), fake_labels, training=True)
-            fake = seen_by_d(fake, self.d_steps, _AUGMENT_FAKE_STREAM)
+            fake = seen_by_d(fake, self.d_steps, noise.AUGMENT_FAKE_STREAM)
             g_loss, g_metrics = self.generator_objective(fake, fake_labels)
             scaled = scaled_mean(self.g_optimizer, g_loss)
         self.g_optimizer.apply_gradients(zip(tape.gradient(scaled, g_vars), g_vars))
