@@ -177,3 +177,20 @@ def test_toy_suite_runs_the_recipe_per_seed(tmp_path):
     assert "; PacGAN4: 7.8 ± 0.1 modes, 95.9 ± 1.4 %, reverse KL 0.07 ± 0.02;" in result.stdout
     picture = tf.io.decode_png(tf.io.read_file(str(tmp_path / "pictures" / "nsgan_ring.png")))
     assert picture.shape[:2] == (512, 512) and np.ptp(picture.numpy()) > 0
+
+
+def test_a_suites_run_is_trained_and_scored_once_and_reused(tmp_path):
+    import sys
+
+    trained = tmp_path / "trained"
+    scores = tmp_path / "run.scores.json"
+    train = [sys.executable, "-c", f"open({str(trained)!r}, 'a').write('x')"]
+    evaluate = [sys.executable, "-c",
+                f"import json; json.dump({{'fid': 1.5}}, open({str(scores)!r}, 'w'))"]
+    first = common.train_and_score(str(tmp_path), "run", train, evaluate, str(scores))
+    assert first[0] == {"fid": 1.5} and isinstance(first[1], int)
+    again = common.train_and_score(str(tmp_path), "run", train, evaluate, str(scores))
+    assert again == first and trained.read_text() == "x"  # not trained a second time
+    assert (tmp_path / "run.train.log").exists() and (tmp_path / "run.eval.log").exists()
+    with pytest.raises(GanzooError, match=r"^--models: unknown 'vit'; choose from dcgan, cgan$"):
+        common.check_choices("models", ["dcgan", "vit"], ("dcgan", "cgan"))

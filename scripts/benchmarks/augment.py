@@ -22,7 +22,6 @@ trained again; --output (results/augment.json) is rewritten after every run.
 
 import os
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # scripts/
 
@@ -53,10 +52,9 @@ def _classifier(name):
     path = os.path.join(FLAGS.work_dir, f"{name}_classifier.keras")
     splits = (["--train_split=train[:80%]", "--test_split=train[80%:]"] if dataset == "digits"
               else ["--train_split=train", "--test_split=test"])
-    if not os.path.isfile(path):
-        common.call(common.script("train_classifier.py", f"--dataset={dataset}", *splits,
-                                  "--epochs=15", f"--output={path}"),
-                    os.path.join(FLAGS.work_dir, f"{name}_classifier.log"))
+    common.made_once(path, common.script("train_classifier.py", f"--dataset={dataset}", *splits,
+                                         "--epochs=15", f"--output={path}"),
+                     os.path.join(FLAGS.work_dir, f"{name}_classifier.log"))
     return path
 
 
@@ -65,24 +63,16 @@ def _run(name, augment, seed, classifier):
     run = f"{name}_{augment}_seed{seed}"
     run_dir = os.path.join(FLAGS.work_dir, run)
     scores = os.path.join(FLAGS.work_dir, f"{run}.scores.json")
-    seconds = os.path.join(FLAGS.work_dir, f"{run}.seconds")
-    if not os.path.isfile(scores):
-        started = time.monotonic()
-        common.call(common.script(
-            "train.py", "--model=dcgan", f"--dataset={dataset}", f"--split={split}",
-            f"--steps={steps}", f"--augment={augment}", f"--seed={seed}",
-            f"--model_dir={run_dir}", "--export_dir=", "--verbose=2",
-        ), os.path.join(FLAGS.work_dir, f"{run}.train.log"))
-        with open(seconds, "w") as out:
-            out.write(f"{time.monotonic() - started:.0f}\n")
-        common.call(common.script(
-            "evaluate.py", f"--checkpoint={run_dir}", f"--dataset={real}", f"--split={real_split}",
-            f"--features=domain:{classifier}", f"--num_samples={EVAL_SAMPLES}",
-            f"--output_json={scores}",
-        ), os.path.join(FLAGS.work_dir, f"{run}.eval.log"))
-    final = common.read_json(scores)
-    with open(seconds) as source:
-        train_seconds = int(source.read().split()[0])
+    final, train_seconds = common.train_and_score(
+        FLAGS.work_dir, run,
+        common.script("train.py", "--model=dcgan", f"--dataset={dataset}", f"--split={split}",
+                      f"--steps={steps}", f"--augment={augment}", f"--seed={seed}",
+                      f"--model_dir={run_dir}", "--export_dir=", "--verbose=2"),
+        common.script("evaluate.py", f"--checkpoint={run_dir}", f"--dataset={real}",
+                      f"--split={real_split}", f"--features=domain:{classifier}",
+                      f"--num_samples={EVAL_SAMPLES}", f"--output_json={scores}"),
+        scores,
+    )
     return {"data": name, "augment": augment, "seed": seed, "steps": steps,
             "train_seconds": train_seconds,
             **{key: final[key] for key in ("fid", "kid", "precision", "recall")}}
@@ -90,14 +80,8 @@ def _run(name, augment, seed, classifier):
 
 def main(argv):
     del argv
-    from ganzoo.errors import GanzooError
-
-    for values, allowed, flag in ((FLAGS.data, DATA, "data"), (FLAGS.augments, AUGMENTS,
-                                                                  "augments")):
-        unknown = [v for v in values if v not in allowed]
-        if unknown:
-            raise GanzooError(f"--{flag}: unknown {unknown[0]!r}; choose from "
-                              f"{', '.join(allowed)}")
+    common.check_choices("data", FLAGS.data, DATA)
+    common.check_choices("augments", FLAGS.augments, AUGMENTS)
     if "fashion_10" in FLAGS.data:
         common.require_fashion_mnist(common.FASHION_MNIST)
     os.makedirs(FLAGS.work_dir, exist_ok=True)

@@ -43,6 +43,41 @@ def call(command, log):
             raise SystemExit(f"error: {shown(command)} failed; see {log}")
 
 
+def made_once(path, command, log):
+    """Run `command` (output in `log`) unless `path`, what it writes, exists: a suite's
+    classifier, or a run's scores, is made once and reused when the suite runs again."""
+    if not os.path.isfile(path):
+        call(command, log)
+
+
+def train_and_score(work_dir, name, train, evaluate, scores):
+    """Run `name` of a suite once: unless `scores` exists, `train` (output in
+    <work_dir>/<name>.train.log, its wall seconds in <name>.seconds), then `evaluate`, which
+    writes `scores` (output in <name>.eval.log). Returns (the scores, the training seconds, or
+    None for a run trained before they were kept)."""
+    seconds_file = os.path.join(work_dir, f"{name}.seconds")
+    if not os.path.isfile(scores):
+        started = time.monotonic()
+        call(train, os.path.join(work_dir, f"{name}.train.log"))
+        with open(seconds_file, "w") as out:
+            out.write(f"{time.monotonic() - started:.0f}\n")
+        call(evaluate, os.path.join(work_dir, f"{name}.eval.log"))
+    seconds = None
+    if os.path.isfile(seconds_file):
+        with open(seconds_file) as source:
+            seconds = int(source.read().split()[0])
+    return read_json(scores), seconds
+
+
+def check_choices(flag, values, allowed):
+    """One-line GanzooError naming the first of `values` not in `allowed`, and the allowed."""
+    from ganzoo.errors import GanzooError
+
+    unknown = [value for value in values if value not in allowed]
+    if unknown:
+        raise GanzooError(f"--{flag}: unknown {unknown[0]!r}; choose from {', '.join(allowed)}")
+
+
 def cpu():
     """The CPU's model name, for the results' `machine`."""
     try:

@@ -14,7 +14,6 @@ results go to --output (results/conditional_obedience.json); the runs' folders s
 
 import os
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # scripts/
 
@@ -67,32 +66,24 @@ def main(argv):
     classifier = os.path.join(FLAGS.work_dir, "mnist_classifier.keras")
     classifier_args = ["--dataset=" + FLAGS.mnist, "--train_split=test[:80%]",
                        "--test_split=test[80%:]", "--epochs=15", f"--output={classifier}"]
-    if not os.path.isfile(classifier):
-        common.call(common.script("train_classifier.py", *classifier_args),
-                    os.path.join(FLAGS.work_dir, "classifier.log"))
+    common.made_once(classifier, common.script("train_classifier.py", *classifier_args),
+                     os.path.join(FLAGS.work_dir, "classifier.log"))
     runs = []
     for name, model, arguments in RUNS:
         scores = os.path.join(FLAGS.work_dir, f"{name}.json")
-        seconds_file = os.path.join(FLAGS.work_dir, f"{name}.seconds")
-        if not os.path.isfile(scores) and (FLAGS.only is None or name in FLAGS.only):
-            started = time.monotonic()
-            common.call(common.script(
-                "train.py", f"--model={model}", f"--dataset={FLAGS.mnist}", "--split=test",
-                f"--steps={STEPS}", "--verbose=2",
-                f"--model_dir={os.path.join(FLAGS.work_dir, name)}", "--export_dir=", *arguments),
-                os.path.join(FLAGS.work_dir, f"{name}.train.log"))
-            with open(seconds_file, "w") as out:
-                out.write(f"{time.monotonic() - started:.0f}\n")
-            common.call(common.script(
-                "evaluate.py", f"--checkpoint={os.path.join(FLAGS.work_dir, name)}",
-                f"--dataset={FLAGS.mnist}", "--split=test", f"--features=domain:{classifier}",
-                "--num_samples=1000", f"--output_json={scores}"),
-                os.path.join(FLAGS.work_dir, f"{name}.eval.log"))
-        if not os.path.isfile(scores):
+        if not os.path.isfile(scores) and FLAGS.only is not None and name not in FLAGS.only:
             continue
-        result = common.read_json(scores)
-        with open(seconds_file) as source:
-            seconds = int(source.read().split()[0])
+        run_dir = os.path.join(FLAGS.work_dir, name)
+        result, seconds = common.train_and_score(
+            FLAGS.work_dir, name,
+            common.script("train.py", f"--model={model}", f"--dataset={FLAGS.mnist}",
+                          "--split=test", f"--steps={STEPS}", "--verbose=2",
+                          f"--model_dir={run_dir}", "--export_dir=", *arguments),
+            common.script("evaluate.py", f"--checkpoint={run_dir}", f"--dataset={FLAGS.mnist}",
+                          "--split=test", f"--features=domain:{classifier}",
+                          "--num_samples=1000", f"--output_json={scores}"),
+            scores,
+        )
         seed = next((int(a.split("=")[1]) for a in arguments if a.startswith("--seed=")), 0)
         runs.append({
             "name": name, "model": model, "seed": seed,

@@ -81,14 +81,13 @@ def _run(model, seed, classifier):
     name = f"{model}_seed{seed}"
     run_dir = os.path.join(FLAGS.work_dir, name)
     scores = os.path.join(FLAGS.work_dir, f"{name}.scores.json")
-    if not os.path.isfile(scores):
-        common.call(_train_command(model, seed, run_dir, classifier, _budget(model)),
-                    os.path.join(FLAGS.work_dir, f"{name}.train.log"))
-        common.call(_evaluate_command(run_dir, classifier, scores),
-                    os.path.join(FLAGS.work_dir, f"{name}.eval.log"))
-    records = quality_log.read(os.path.join(run_dir, quality_log.FILE_NAME))
-    final = common.read_json(scores)
     budget = _budget(model)
+    final, _ = common.train_and_score(
+        FLAGS.work_dir, name, _train_command(model, seed, run_dir, classifier, budget),
+        _evaluate_command(run_dir, classifier, scores), scores,
+    )
+    # The run's own record times the training (evaluations excluded, summed over resumes).
+    records = quality_log.read(os.path.join(run_dir, quality_log.FILE_NAME))
     best = quality_log.best(records)
     run = common.read_json(os.path.join(run_dir, "run.json"))
     return {
@@ -107,19 +106,14 @@ def _run(model, seed, classifier):
 
 def main(argv):
     del argv
-    from ganzoo.errors import GanzooError
-
     common.require_fashion_mnist(FLAGS.dataset)
-    unknown = [m for m in FLAGS.models if m not in MODELS]
-    if unknown:
-        raise GanzooError(f"--models: unknown {unknown[0]!r}; choose from {', '.join(MODELS)}")
+    common.check_choices("models", FLAGS.models, MODELS)
     os.makedirs(FLAGS.work_dir, exist_ok=True)
     classifier = os.path.join(FLAGS.work_dir, "fashion_classifier.keras")
     classifier_args = [f"--dataset={FLAGS.dataset}", "--train_split=train",
                        "--test_split=test", "--epochs=15", f"--output={classifier}"]
-    if not os.path.isfile(classifier):
-        common.call(common.script("train_classifier.py", *classifier_args),
-                    os.path.join(FLAGS.work_dir, "classifier.log"))
+    common.made_once(classifier, common.script("train_classifier.py", *classifier_args),
+                     os.path.join(FLAGS.work_dir, "classifier.log"))
     record = common.read_json(classifier + ".json")
     results = (common.read_json(FLAGS.output) if os.path.isfile(FLAGS.output)
                else {"runs": []})
