@@ -529,12 +529,13 @@ def fashion_plateau(results):
         rows.append([
             f"`{run['model']}`", run["seed"], arguments or "defaults",
             f"{run['steps']:,} ({run['stopped_by']})", f"{run['train_seconds'] / 60:.0f}",
+            _percent(run["eval_seconds"] / run["train_seconds"]),
             f"{run['best']['fid']:.2f} @ {run['best']['step']:,}", f"{final['fid']:.2f}",
             f"{1000 * final['kid']:.1f}", f"{final['precision']:.3f}", f"{final['recall']:.3f}",
             "-" if accuracy is None else f"{_percent(accuracy)} ({accuracy / classifier:.0%})",
         ])
     table = _table(["model", "seed", "arguments", "steps (stopped by)", "train min",
-                    "best FID @ step", "final FID", "KID x 1000", "precision", "recall",
+                    "scoring (of train time)", "best FID @ step", "final FID", "KID x 1000", "precision", "recall",
                     "class accuracy (of the classifier's)"], rows)
     return _markdown(
         table,
