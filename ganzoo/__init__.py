@@ -39,13 +39,19 @@ def get_model(name, **overrides):
     return get_model_class(name)(**overrides)
 
 
-def describe_model(name):
-    """A printable table of the model's arguments: defaults, allowed values, meaning."""
-    from ganzoo.models import arguments
+def describe_model(name, **arguments):
+    """A printable table of the model's arguments: defaults, allowed values, meaning.
+
+    `arguments` choose its parts, whose arguments the table then holds too: e.g.
+    `describe_model("sngan", architecture="resnet")` lists `attention`.
+    """
+    from ganzoo.models import arguments as model_arguments
     from ganzoo.registry import get_model_class
 
     model_class = get_model_class(name)
-    return f"{_model_summary(model_class)}\n" + arguments.describe(name, model_class.defaults)
+    return f"{_model_summary(model_class)}\n" + model_arguments.describe(
+        name, model_class.defaults, arguments
+    )
 
 
 def _model_summary(model_class):

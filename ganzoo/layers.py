@@ -87,6 +87,24 @@ class SpectralConv2D(_SpectralNormalized, keras.layers.Conv2D):
     """keras.layers.Conv2D computing with W / sigma(W) (W reshaped to [kh * kw * c_in, c_out])."""
 
 
+def leaky_relu(inputs, negative_slope):
+    """Leaky ReLU whose gradient reads its output (see LeakyReLU)."""
+
+    @ops.custom_gradient
+    def function(x):
+        y = ops.leaky_relu(x, negative_slope)
+
+        def gradient(*args, upstream=None):
+            if upstream is None:
+                (upstream,) = args
+            scale = ops.cast(ops.where(y > 0, 1.0, negative_slope), upstream.dtype)
+            return ops.multiply(upstream, scale)
+
+        return y, gradient
+
+    return function(inputs)
+
+
 @keras.saving.register_keras_serializable(package="ganzoo")
 class LeakyReLU(keras.layers.Layer):
     """keras.layers.LeakyReLU whose gradient reads its output instead of its input.
@@ -110,21 +128,7 @@ class LeakyReLU(keras.layers.Layer):
         self.negative_slope = negative_slope
 
     def call(self, inputs):
-        slope = self.negative_slope
-
-        @ops.custom_gradient
-        def leaky_relu(x):
-            y = ops.leaky_relu(x, slope)
-
-            def gradient(*args, upstream=None):
-                if upstream is None:
-                    (upstream,) = args
-                scale = ops.cast(ops.where(y > 0, 1.0, slope), upstream.dtype)
-                return ops.multiply(upstream, scale)
-
-            return y, gradient
-
-        return leaky_relu(inputs)
+        return leaky_relu(inputs, self.negative_slope)
 
     def compute_output_shape(self, input_shape):
         return input_shape

@@ -32,6 +32,7 @@ import warnings
 import tensorflow as tf
 
 from ganzoo.errors import GanzooError
+from ganzoo.models import arguments as model_arguments
 from ganzoo.registry import get_model_class
 
 FORMAT = 1
@@ -118,9 +119,13 @@ def load_pretrained(folder, strategy=None, compile=True, **overrides):
         (your data's labels must be in [0, num_classes)).
     """
     config = read_config(folder)
-    arguments = {**config["config"], **overrides}
+    model_class = get_model_class(config["model"])
+    # Configs saved before parts owned their arguments hold every part's arguments.
+    saved = model_arguments.without_unused_parts(config["model"], model_class.defaults,
+                                                 config["config"])
+    arguments = {**saved, **overrides}
     with (strategy or tf.distribute.get_strategy()).scope():
-        model = get_model_class(config["model"])(**arguments)
+        model = model_class(**arguments)
         try:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always", UserWarning)

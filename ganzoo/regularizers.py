@@ -15,7 +15,8 @@ name, and draws any random numbers from the keyed per-replica source with a stre
 
 They see what D sees: with an augmentation on (ganzoo.augment), x is the augmented batch.
 Adding one: a function `penalty(model, critic, real, fake, sub_step) -> float32 [packs]`
-registered with `register_regularizer`, and its weight argument in ganzoo/models/arguments.py.
+registered with `register_regularizer`, which declares its weight argument (and any other it
+reads); every model takes the arguments of every regulariser, since any model may switch one on.
 """
 
 import dataclasses
@@ -24,6 +25,7 @@ from typing import Callable
 import tensorflow as tf
 
 from ganzoo import losses, noise
+from ganzoo.arguments import Argument, positive_int
 from ganzoo.augment import diffaugment
 
 
@@ -35,17 +37,28 @@ class Regularizer:
     scale: float  # loss += scale * weight * penalty
     penalty: Callable
     per_example_gradients: bool  # needs D's input gradient of each example alone
+    arguments: dict  # {name: ganzoo.arguments.Argument}: its weight and any other it reads
 
 
 REGULARIZERS = {}
 
 
-def register_regularizer(name, weight, scale=1.0, per_example_gradients=False):
+def register_regularizer(name, weight, arguments, scale=1.0, per_example_gradients=False):
+    """Decorator: register `penalty` as regulariser `name`, switched on by argument `weight`
+    (one of its `arguments`, which default to off)."""
+
     def register(penalty):
-        REGULARIZERS[name] = Regularizer(name, weight, scale, penalty, per_example_gradients)
+        REGULARIZERS[name] = Regularizer(name, weight, scale, penalty, per_example_gradients,
+                                         dict(arguments))
         return penalty
 
     return register
+
+
+def all_arguments():
+    """[(regulariser name, argument name, Argument)] of every registered regulariser."""
+    return [(r.name, name, argument) for r in REGULARIZERS.values()
+            for name, argument in r.arguments.items()]
 
 
 def active(model):
@@ -53,7 +66,12 @@ def active(model):
     return [r for r in REGULARIZERS.values() if getattr(model, r.weight, 0.0) > 0]
 
 
-@register_regularizer("gradient_penalty", "gp_weight", per_example_gradients=True)
+@register_regularizer("gradient_penalty", "gp_weight", per_example_gradients=True, arguments={
+    "gp_weight": Argument(
+        float, "Weight (lambda) of the WGAN-GP gradient penalty on interpolates; 0 = off.",
+        low=0.0, default=0.0,
+    ),
+})
 def _gradient_penalty(model, critic, real, fake, sub_step):
     # One weight per pack: the interpolate lies between a real and a fake pack.
     mix = model.replica_draw(noise.uniform_batch, tf.shape(real)[0] // model.packing, sub_step,
@@ -61,7 +79,16 @@ def _gradient_penalty(model, critic, real, fake, sub_step):
     return losses.gradient_penalty(critic, real, fake, mix, model.packing)
 
 
-@register_regularizer("r1_penalty", "r1_weight", scale=0.5, per_example_gradients=True)
+@register_regularizer("r1_penalty", "r1_weight", scale=0.5, per_example_gradients=True, arguments={
+    "r1_weight": Argument(
+        float, "Weight (gamma) of the R1 penalty on real data, gamma/2 * ||grad D(x)||^2; 0 = "
+        "off.", low=0.0, default=0.0,
+    ),
+    "r1_interval": positive_int(
+        "Lazy R1 (StyleGAN2): compute it every N generator steps only, N times as strong, D's "
+        "Adam rate and betas adjusted as the paper; 1 = every step.", default=1,
+    ),
+})
 def _r1_penalty(model, critic, real, fake, sub_step):
     interval = model.r1_interval
     if interval == 1:
@@ -83,7 +110,13 @@ def _translated(model, images, sub_step, stream):
     return diffaugment.POLICIES["translation"][0](images, uniforms)
 
 
-@register_regularizer("consistency", "bcr_weight")
+@register_regularizer("consistency", "bcr_weight", arguments={
+    "bcr_weight": Argument(
+        float, "Balanced consistency regularisation (Zhao et al. 2021): weight of (D(x) - "
+        "D(T(x)))^2 on reals and fakes, T a random translation of 1/8 of the side; 0 = off.",
+        low=0.0, default=0.0,
+    ),
+})
 def _consistency(model, critic, real, fake, sub_step):
     def gap(images, stream):
         original = tf.reshape(critic(images), [-1])

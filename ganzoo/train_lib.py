@@ -87,6 +87,8 @@ def _model_kwargs(model_config):
     kwargs = model_config.model_kwargs()
     kwargs["precision"] = fast_paths.resolve_precision(kwargs["precision"])
     model_class = ganzoo.get_model_class(model_config.model)
+    # Without the data shape yet: "auto" admits the arguments of both of its backbones here,
+    # and the model checks again against the one it builds.
     model_arguments.check_arguments(model_config.model, model_class.defaults, kwargs)
     return kwargs
 

@@ -164,15 +164,21 @@ _ARGUMENTS_SET_ELSEWHERE = ("seed", "precision", "num_classes", "class_names")
 
 
 def define_model_argument_flags():
-    """One flag per model constructor argument (ganzoo.models.arguments.ARGUMENTS), default
-    None = "the chosen model's default". One mechanism for every argument of every model: a new
-    argument in the table is a new flag, with no code here."""
-    from ganzoo.models.arguments import ARGUMENTS
+    """One flag per argument of any model or part (ganzoo.models.arguments.all_arguments),
+    default None = "the chosen model's default". One mechanism for every argument: a new
+    argument of a model or a part is a new flag, with no code here. A flag the chosen model
+    and its parts do not take is refused in one line by the model (naming the part it comes
+    with)."""
+    from ganzoo.models.arguments import all_arguments
 
-    for name, argument in ARGUMENTS.items():
+    for name, owners in all_arguments().items():
         if name in _ARGUMENTS_SET_ELSEWHERE:
             continue
-        help_text = f"Model argument: {argument.help} Default: the model's (see --describe)."
+        argument = owners[0][1]
+        meaning = " ".join(
+            each.help if owner == "model" else f"[{owner}] {each.help}" for owner, each in owners
+        )
+        help_text = f"Model argument: {meaning} Default: the model's (see --describe)."
         if argument.choices is not None:
             flags.DEFINE_enum(name, None, list(argument.choices), help_text)
         elif argument.kind is bool:
@@ -187,11 +193,11 @@ def define_model_argument_flags():
 
 def model_arguments_from_flags():
     """{argument: value} of the model-argument flags the user set."""
-    from ganzoo.models.arguments import ARGUMENTS
+    from ganzoo.models.arguments import all_arguments
 
     values = flags.FLAGS
     return {
         name: values[name].value
-        for name in ARGUMENTS
+        for name in all_arguments()
         if name not in _ARGUMENTS_SET_ELSEWHERE and values[name].present
     }

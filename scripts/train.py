@@ -9,6 +9,7 @@ Other examples:
     ganzoo-train --model=wgan_gp --dataset=digits --gp_weight=5 --d_steps=3
     ganzoo-train --model=sngan --dataset=/path/to/images --image_size=64
     ganzoo-train --model=wgan_gp --describe     # the model's arguments, defaults and recipe
+    ganzoo-train --model=sngan --architecture=resnet --describe   # ... with resnet's arguments
 Every model argument is a flag (--width, --loss_family, --gp_weight, ...); unset, it takes the
 chosen model's default, or its recipe's value for this kind of data. From a checkout without
 installing: python scripts/train.py. Run with --help for every flag.
@@ -57,7 +58,7 @@ def main(argv):
     from ganzoo.models import recipes
 
     if FLAGS.describe:
-        print(ganzoo.describe_model(FLAGS.model))
+        print(ganzoo.describe_model(FLAGS.model, **cli.model_arguments_from_flags()))
         print(recipes.describe(FLAGS.model, train_lib.recipe_subject(cli.config_from_flags(
             DataConfig))))
         return

@@ -1,3 +1,5 @@
+import dataclasses
+
 import keras
 import numpy as np
 import pytest
@@ -9,8 +11,13 @@ from ganzoo.errors import GanzooError
 
 
 def pair(name, shape, latent_dim, **spec):
-    """(G, D) of backbone `name` for `shape`."""
-    return backbones.build_pair(name, NetworkSpec(tuple(shape), latent_dim, **spec))
+    """(G, D) of backbone `name` for `shape`; `spec` holds NetworkSpec's fields and the
+    backbone's own arguments (options)."""
+    fields = {f.name for f in dataclasses.fields(NetworkSpec)}
+    options = {k: v for k, v in spec.items() if k not in fields}
+    spec = {k: v for k, v in spec.items() if k in fields}
+    return backbones.build_pair(name, NetworkSpec(tuple(shape), latent_dim, options=options,
+                                                  **spec))
 
 
 def dcgan_pair(shape, latent_dim, **spec):
@@ -94,9 +101,17 @@ def test_bad_latent_sizes_are_refused(latent_dim):
 
 @pytest.mark.parametrize("builder", backbones.list_backbones())
 @pytest.mark.parametrize("normalization", common.NORMALIZATIONS)
-def test_every_backbone_takes_every_discriminator_normalization(builder, normalization):
+def test_every_backbone_takes_the_discriminator_normalizations_it_declares(builder,
+                                                                           normalization):
     shape = (2,) if builder.endswith("mlp") else (16, 16, 1)
-    _, discriminator = pair(builder, shape, 4, width=4, d_normalization=normalization)
+    backbone = backbones.get_backbone(builder, shape)
+    small = {"width": 4} if "width" in backbone.arguments else {}
+    if backbone.normalizations and normalization not in backbone.normalizations:
+        with pytest.raises(GanzooError, match=f"^the {builder} networks take d_normalization "
+                                              f".*, not {normalization}$"):
+            pair(builder, shape, 4, d_normalization=normalization, **small)
+        return
+    _, discriminator = pair(builder, shape, 4, d_normalization=normalization, **small)
     kinds = {type(layer).__name__ for layer in discriminator.layers}
     assert ("BatchNormalization" in kinds) == (normalization == "batch")
     assert ("LayerNormalization" in kinds) == (normalization == "layer")
@@ -104,8 +119,8 @@ def test_every_backbone_takes_every_discriminator_normalization(builder, normali
     assert bool(spectral) == (normalization == "spectral")
     if normalization == "spectral":  # every weight layer of D, the output included
         assert not {"Dense", "Conv2D"} & kinds
-    out = discriminator(np.random.default_rng(0).normal(size=(3, *shape)).astype("float32"))
-    assert out["adversarial"].shape == (3, 1)
+    out = discriminator(np.random.default_rng(0).normal(size=(4, *shape)).astype("float32"))
+    assert out["adversarial"].shape == (4, 1)
 
 
 def test_spectral_layers_divide_by_the_largest_singular_value():
@@ -148,7 +163,7 @@ def test_maxout_is_the_maximum_over_each_group_of_pieces():
 
 
 def test_pacgan_mlp_has_the_papers_sizes():
-    generator, discriminator = pair("pacgan_mlp", (2,), 2, width=8, packing=2)
+    generator, discriminator = pair("pacgan_mlp", (2,), 2, packing=2)
     g_dense = [l.units for l in generator.layers if isinstance(l, keras.layers.Dense)]
     assert g_dense == [400] * 4 + [2]  # width does not apply
     assert sum(isinstance(l, keras.layers.BatchNormalization) for l in generator.layers) == 4
@@ -163,10 +178,10 @@ def test_pacgan_mlp_has_the_papers_sizes():
 
 def test_pacgan_mlp_refuses_images_in_one_line():
     with pytest.raises(GanzooError) as error:
-        pair("pacgan_mlp", (16, 16, 1), 2, width=8)
+        pair("pacgan_mlp", (16, 16, 1), 2)
     assert str(error.value) == (
         "the pacgan_mlp networks model vectors, not data of shape (16, 16, 1); for images choose "
-        "one of: mlp, dcgan, resnet"
+        "one of: mlp, dcgan, resnet, stylegan2"
     )
 
 
@@ -221,8 +236,7 @@ def test_resnet_refuses_an_attention_side_it_does_not_have_in_one_line():
         "attention=32: the resnet networks for 32x32 images have feature maps of side 8, 16 in "
         "both G and D; choose one, or leave attention unset"
     )
-    with pytest.raises(GanzooError, match=r"attention=8 needs a backbone with self-attention "
-                                          r"\(resnet\), not dcgan"):
+    with pytest.raises(GanzooError, match=r"^attention=8 is an argument of resnet, not of dcgan$"):
         pair("dcgan", (32, 32, 1), 8, width=4, attention=8)
 
 
@@ -242,7 +256,7 @@ def test_self_attention_starts_as_the_identity_and_attends_within_each_image():
 
 
 def test_backbones_are_listed_and_conv_is_dcgans_former_name():
-    assert backbones.list_backbones() == ["mlp", "dcgan", "pacgan_mlp", "resnet"]
+    assert backbones.list_backbones() == ["mlp", "dcgan", "pacgan_mlp", "resnet", "stylegan2"]
     assert backbones.resolve("conv", (28, 28, 1)) == "dcgan"
     assert backbones.resolve("auto", (28, 28, 1)) == "dcgan"
     assert backbones.resolve("auto", (2,)) == "mlp"

@@ -77,7 +77,7 @@ def test_sample_writes_a_png_grid(trained_run):
         (
             ["--model=no_such_gan"],
             "error: unknown model 'no_such_gan'; known models: acgan, cgan, dcgan, gan, lsgan, "
-            "nsgan, sngan, wgan_gp",
+            "nsgan, sngan, stylegan2, wgan_gp",
         ),
         (["--width=0"], "error: dcgan: width=0 is not allowed; width must be an integer >= 1"),
         # A text argument reaches the model as text, which names what it takes.
@@ -112,6 +112,13 @@ def test_bad_flags_get_a_one_line_error(tmp_path, args, message):
          "dcgan: g_learning_rate=-1.0 is not allowed; "),
         ({}, {"model_args": {"gp_weight": 10.0}}, {},
          "dcgan: gp_weight needs per-example input gradients"),
+        # A part's argument without the part: named with the choice that brings it.
+        ({}, {"model_args": {"ada_target": 0.5}}, {},
+         "dcgan has no argument 'ada_target' with architecture=dcgan and augment=none: it comes "
+         "with augment=ada; its arguments: latent_dim, architecture,"),
+        ({}, {"model_args": {"hidden_layers": 3}}, {},
+         "dcgan has no argument 'hidden_layers' with architecture=dcgan and augment=none: it "
+         "comes with architecture=mlp; its arguments:"),
         ({"dataset": "ring"}, {"model": "gan"}, {"steps": 25, "steps_per_execution": 10},
          "steps_per_execution 10 does not divide the steps per epoch (25)"),
     ],

@@ -14,6 +14,7 @@ import tensorflow as tf
 
 import ganzoo
 from ganzoo import distribute, export
+from ganzoo.models import arguments as model_arguments
 from ganzoo.tf_data_options import without_autotuning
 from tests.conftest import TWO_CPUS, all_weights
 
@@ -134,7 +135,12 @@ def test_defaults_follow_the_papers():
         "least_squares", "batch"
     )
     assert (model("sngan").loss_family, model("sngan").d_normalization) == ("hinge", "spectral")
-    assert all(model(name).r1_weight == 0.0 for name in ganzoo.list_models())
+    # StyleGAN2's cifar setting: lazy R1 (gamma 0.01 every 16 steps), Adam(0.0025, 0, 0.99).
+    style = model("stylegan2")
+    assert (style.loss_family, style.r1_weight, style.r1_interval) == ("non_saturating", 0.01, 16)
+    assert (style.d_learning_rate, style.beta_1, style.beta_2) == (0.0025, 0.0, 0.99)
+    assert all(model(name).r1_weight == 0.0 for name in ganzoo.list_models()
+               if name != "stylegan2")
 
 
 @pytest.mark.parametrize("name, shape, overrides", CONTRACT, ids=CONTRACT_IDS)
@@ -144,7 +150,9 @@ def test_get_config_round_trip(name, shape, overrides):
     clone = type(model).from_config(config)
     assert clone.get_config() == config
     assert [w.shape for w in clone.weights] == [w.shape for w in model.weights]
-    assert set(config) == {"name", "data_shape", *type(model).defaults}
+    # Every argument of the model and of the parts it is built with, and no other.
+    taken = model_arguments.table_of(name, type(model).defaults, overrides, shape)
+    assert set(config) == {"name", "data_shape", *taken}
 
 
 @pytest.fixture(scope="module")
@@ -541,8 +549,9 @@ def test_a_conditional_generators_output_depends_on_its_labels_and_it_refuses_ba
                        match=r"needs images \[H, W, C\], not data of shape \(2,\)"):
         ganzoo.get_model(name, data_shape=(2,))
     conditioning = ganzoo.get_model_class(name).conditioning
+    takers = "dcgan, resnet, stylegan2" if conditioning == "projection" else "dcgan, resnet"
     with pytest.raises(ganzoo.GanzooError, match=f"^the mlp networks take no {conditioning} "
-                                                 f"conditioning; backbones that do: dcgan, resnet$"):
+                                                 f"conditioning; backbones that do: {takers}$"):
         ganzoo.get_model(name, data_shape=shape, architecture="mlp")
 
 

@@ -6,7 +6,7 @@ from ganzoo import registry
 
 def test_the_zoo_lists_its_models_sorted():
     assert ganzoo.list_models() == sorted(
-        ["acgan", "cgan", "dcgan", "gan", "lsgan", "nsgan", "sngan", "wgan_gp"]
+        ["acgan", "cgan", "dcgan", "gan", "lsgan", "nsgan", "sngan", "stylegan2", "wgan_gp"]
     )
 
 

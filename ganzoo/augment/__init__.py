@@ -32,6 +32,9 @@ class Augmentation:
     """
 
     num_uniforms = 0
+    # {name: ganzoo.arguments.Argument, with its default}: the model arguments it reads; a model
+    # takes them only with this augmentation chosen (ganzoo.models.arguments).
+    arguments = {}
     # A metric name to have D's objective log sign(D(x)) of each augmented real under, and
     # `observe` called after the D steps with its global sum (ADA); None: neither.
     signs_metric = None
@@ -70,6 +73,17 @@ def register_augmentation(name):
 def list_augmentations():
     """"none" and the registered names."""
     return [NONE, *_AUGMENTATIONS]
+
+
+def arguments_of(name):
+    """{argument name: Argument} of augmentation `name` ({} for "none" and unknown names)."""
+    return dict(getattr(_AUGMENTATIONS.get(name), "arguments", {}))
+
+
+def all_arguments():
+    """[(augmentation name, argument name, Argument)] of every registered augmentation."""
+    return [(augmentation, name, argument) for augmentation, cls in _AUGMENTATIONS.items()
+            for name, argument in cls.arguments.items()]
 
 
 def build(name, model):

@@ -34,6 +34,7 @@ import math
 
 import tensorflow as tf
 
+from ganzoo.arguments import Argument, positive_int
 from ganzoo.augment import Augmentation, register_augmentation
 
 ADA_INTERVAL = 4  # generator steps between adjustments of p (the paper: 4 minibatches)
@@ -94,6 +95,16 @@ def geometric_inverse(uniforms, applied, height, width):
 class AdaptiveAugment(Augmentation):
     num_uniforms = NUM_UNIFORMS
     signs_metric = "ada_rt"
+    arguments = {
+        "ada_target": Argument(
+            float, "ADA's target for r_t = E[sign(D(augmented real))]: p rises while r_t is "
+            "above it.", low=0.0, high=1.0, default=0.6,
+        ),
+        "ada_kimg": positive_int(
+            "ADA's speed: thousands of images over which p can move by 1 (the paper: 500).",
+            default=100,
+        ),
+    }
 
     def __init__(self, model):
         super().__init__(model)

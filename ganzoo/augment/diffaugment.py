@@ -14,6 +14,7 @@ its 100 %-data runs: "color,translation,cutout"; "translation,cutout" for low da
 
 import tensorflow as tf
 
+from ganzoo.arguments import Argument
 from ganzoo.augment import Augmentation, register_augmentation
 from ganzoo.errors import GanzooError
 
@@ -87,6 +88,11 @@ def parse_policy(policy):
 @register_augmentation("diffaugment")
 class DiffAugment(Augmentation):
     """The policies of `model.augment_policy`, each with its own columns of `uniforms`."""
+
+    arguments = {"augment_policy": Argument(
+        str, "DiffAugment's policies, comma-separated, applied in order: color, translation, "
+        "cutout.", default="color,translation,cutout",
+    )}
 
     def __init__(self, model):
         super().__init__(model)

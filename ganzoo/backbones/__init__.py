@@ -28,31 +28,37 @@ from ganzoo.errors import GanzooError
 
 @dataclasses.dataclass(frozen=True)
 class NetworkSpec:
-    """What a backbone builds for (the model's network arguments, ganzoo.models.arguments).
+    """What a backbone builds for: the model's network arguments every backbone reads, and
+    `options`, the values of the backbone's own arguments (those it registers), read as
+    attributes: `spec.width`, `spec.attention`.
 
     data_shape: shape of one example, e.g. (28, 28, 1) or (2,).
     latent_dim: int >= 1.
-    width: the backbone's base width (its docstring says what it scales).
-    hidden_layers: hidden layers of the MLPs.
     d_normalization: one of common.NORMALIZATIONS, for D.
     synchronized_batch_norm: batch statistics over the global batch (all replicas).
     precision: one of common.PRECISIONS.
     num_classes, conditioning: a conditional pair (conditioning.CONDITIONINGS), or None.
     packing: examples per pack D judges.
-    attention: side of the feature map with a self-attention block (SAGAN), or None.
+    options: {argument: value} of the backbone's own arguments; one it declares but that is
+        missing here takes its registered default (see `with_defaults`).
     """
 
     data_shape: tuple
     latent_dim: int
-    width: int = 64
-    hidden_layers: int = 2
     d_normalization: str = "none"
     synchronized_batch_norm: bool = True
     precision: str = "float32"
     num_classes: Optional[int] = None
     conditioning: Optional[str] = None
     packing: int = 1
-    attention: Optional[int] = None
+    options: dict = dataclasses.field(default_factory=dict)
+
+    def __getattr__(self, name):
+        # Only reached for names that are not fields: a backbone's own argument.
+        options = self.__dict__.get("options", {})
+        if name in options:
+            return options[name]
+        raise AttributeError(f"NetworkSpec has no field or option {name!r}")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -62,7 +68,8 @@ class Backbone:
     images: bool  # models [H, W, C] images
     vectors: bool  # models flat vectors such as 2-D points
     conditionings: tuple  # the conditioning parts it takes
-    attention: bool  # takes `attention`
+    arguments: dict  # {name: ganzoo.arguments.Argument} the model arguments it reads
+    normalizations: Optional[tuple]  # the d_normalization values it takes; None: all
     summary: str  # one line for the argument's help
 
 
@@ -72,14 +79,22 @@ ALIASES = {"conv": "dcgan"}
 AUTO = "auto"
 
 
-def register_backbone(name, *, images, vectors, conditionings=(), attention=False, summary=""):
-    """Decorator: register `build(spec) -> (generator, discriminator)` as backbone `name`."""
+def register_backbone(name, *, images, vectors, conditionings=(), arguments=None,
+                      normalizations=None, summary=""):
+    """Decorator: register `build(spec) -> (generator, discriminator)` as backbone `name`.
+
+    `arguments` {name: ganzoo.arguments.Argument, with its default} are the model arguments the
+    backbone reads (fields of NetworkSpec): a model built with this backbone takes them, and
+    only then (ganzoo.models.arguments).
+    """
 
     def register(build):
         if name in _BACKBONES or name in ALIASES or name == AUTO:
             raise ValueError(f"backbone {name!r} is already registered")
         _BACKBONES[name] = Backbone(name, build, images, vectors, tuple(conditionings),
-                                    attention, summary)
+                                    dict(arguments or {}),
+                                    None if normalizations is None else tuple(normalizations),
+                                    summary)
         return build
 
     return register
@@ -126,6 +141,20 @@ def get_backbone(architecture, data_shape):
     return _BACKBONES[resolve(architecture, data_shape)]
 
 
+def candidates(architecture, data_shape=None):
+    """The backbones `architecture` may stand for: one, or for "auto" without a data shape
+    (a model described before it sees data) both of auto's choices."""
+    if architecture == AUTO and data_shape is None:
+        return [_BACKBONES["dcgan"], _BACKBONES["mlp"]]
+    return [get_backbone(architecture, data_shape)]
+
+
+def all_arguments():
+    """[(backbone name, argument name, Argument)] of every registered backbone."""
+    return [(b.name, name, argument) for b in _BACKBONES.values()
+            for name, argument in b.arguments.items()]
+
+
 def check(architecture, spec):
     """Refuse, in one line, a spec the backbone cannot build: the kind of data, the
     conditioning, attention."""
@@ -143,25 +172,34 @@ def check(architecture, spec):
             f"the {backbone.name} networks model {'vectors' if image else 'images'}, not data "
             f"of shape {tuple(spec.data_shape)}; for {kind} choose one of: {', '.join(fits)}"
         )
+    if backbone.normalizations and spec.d_normalization not in backbone.normalizations:
+        raise GanzooError(
+            f"the {backbone.name} networks take d_normalization "
+            f"{' or '.join(backbone.normalizations)}, not {spec.d_normalization}"
+        )
     if spec.conditioning is not None and spec.conditioning not in backbone.conditionings:
         takers = [b.name for b in _BACKBONES.values() if spec.conditioning in b.conditionings]
         raise GanzooError(
             f"the {backbone.name} networks take no {spec.conditioning} conditioning; "
             f"backbones that do: {', '.join(takers)}"
         )
-    if spec.attention is not None and not backbone.attention:
-        takers = [b.name for b in _BACKBONES.values() if b.attention]
-        raise GanzooError(
-            f"attention={spec.attention} needs a backbone with self-attention "
-            f"({', '.join(takers)}), not {backbone.name}"
-        )
+    for name, value in spec.options.items():
+        if name not in backbone.arguments:
+            takers = [b.name for b in _BACKBONES.values() if name in b.arguments]
+            raise GanzooError(
+                f"{name}={value} is an argument of {' and '.join(takers) or 'no backbone'}, "
+                f"not of {backbone.name}"
+            )
     return backbone
 
 
 def build_pair(architecture, spec):
-    """(generator, discriminator) of backbone `architecture` (or "auto") for `spec`."""
-    return check(architecture, spec).build(spec)
+    """(generator, discriminator) of backbone `architecture` (or "auto") for `spec`; the
+    backbone's arguments missing from `spec.options` take its defaults."""
+    backbone = check(architecture, spec)
+    defaults = {name: argument.default for name, argument in backbone.arguments.items()}
+    return backbone.build(dataclasses.replace(spec, options={**defaults, **spec.options}))
 
 
 # The zoo's backbones register themselves on import, in this order (the help lists them so).
-from ganzoo.backbones import mlp, dcgan, pacgan_mlp, resnet  # noqa: E402,F401
+from ganzoo.backbones import mlp, dcgan, pacgan_mlp, resnet, stylegan2  # noqa: E402,F401

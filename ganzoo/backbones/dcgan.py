@@ -3,6 +3,7 @@
 import keras
 
 from ganzoo import layers
+from ganzoo.arguments import positive_int
 from ganzoo.backbones import common, conditioning, register_backbone
 from ganzoo.backbones.common import DCGAN_KERNEL_INIT, LEAKY_SLOPE
 
@@ -11,6 +12,10 @@ KERNEL_SIZE = 4  # as in the PyTorch DCGAN example; the Theano reference used 5.
 
 @register_backbone(
     "dcgan", images=True, vectors=False, conditionings=conditioning.CONDITIONINGS,
+    arguments={"width": positive_int(
+        "Filters of G's last hidden layer and D's first; they double per resolution.",
+        default=64,
+    )},
     summary="DCGAN's strided convolutions (images; the conditional models' default)",
 )
 def build(spec):

@@ -5,6 +5,7 @@ import math
 import keras
 
 from ganzoo import layers
+from ganzoo.arguments import positive_int
 from ganzoo.backbones import common, conditioning, register_backbone
 from ganzoo.backbones.common import LEAKY_SLOPE
 from ganzoo.errors import GanzooError
@@ -12,6 +13,10 @@ from ganzoo.errors import GanzooError
 
 @register_backbone(
     "mlp", images=True, vectors=True,
+    arguments={
+        "width": positive_int("Units per hidden layer of G and D.", default=256),
+        "hidden_layers": positive_int("Hidden layers of G and of D.", default=2),
+    },
     summary="fully connected, `hidden_layers` x `width` units in G and D (any data shape)",
 )
 def build(spec):

@@ -4,6 +4,7 @@ optional self-attention (Zhang et al. 2019), sized to the image."""
 import keras
 
 from ganzoo import layers
+from ganzoo.arguments import Argument, positive_int
 from ganzoo.backbones import common, conditioning, register_backbone
 from ganzoo.errors import GanzooError
 
@@ -21,7 +22,13 @@ def feature_sides(height):
 
 @register_backbone(
     "resnet", images=True, vectors=False, conditionings=conditioning.CONDITIONINGS,
-    attention=True,
+    arguments={
+        "width": positive_int("G's blocks have 4 x width channels, D's 2 x width.", default=64),
+        "attention": Argument(
+            int, "Side of the feature map that gets a self-attention block in G and D (SAGAN, "
+            "e.g. 16 for 32x32 images); None = no attention.", low=1, optional=True,
+        ),
+    },
     summary="SNGAN's ResNet (residual up- and down-sampling blocks; G 4 x width channels, "
     "D 2 x width), optional self-attention (`attention`)",
 )

@@ -8,6 +8,7 @@ from ganzoo.models.gan import GAN
 from ganzoo.models.lsgan import LSGAN
 from ganzoo.models.nsgan import NSGAN
 from ganzoo.models.sngan import SNGAN
+from ganzoo.models.stylegan2 import StyleGAN2
 from ganzoo.models.wgan_gp import WGANGP
 
-__all__ = ["GANModel", "GAN", "NSGAN", "DCGAN", "LSGAN", "SNGAN", "WGANGP", "CGAN", "ACGAN"]
+__all__ = ["GANModel", "GAN", "NSGAN", "DCGAN", "LSGAN", "SNGAN", "WGANGP", "CGAN", "ACGAN", "StyleGAN2"]

@@ -77,14 +77,16 @@ class GANModel(keras.Model):
 
     Args:
         data_shape: shape of one real example, e.g. (32, 32, 1) or (2,).
-        **arguments: any argument named in the class's `defaults` (see
-            ganzoo.models.arguments.ARGUMENTS for their meaning and allowed values, or
-            `ganzoo.describe_model(name)`); each becomes an attribute of the same name.
+        **arguments: any argument the model takes: those named in the class's `defaults` and
+            those of the parts it is built with (ganzoo.models.arguments; their meaning and
+            allowed values: `ganzoo.describe_model(name)`); each becomes an attribute of the
+            same name.
 
     The arguments every model shares, in brief: `latent_dim`; networks (`architecture`, the
-    backbone of ganzoo.backbones; `width`, `hidden_layers`, `attention`, `d_normalization`,
-    `synchronized_batch_norm`); the game
-    (`loss_family`, `d_steps`, `gp_weight`, `r1_weight`, `packing`); the optimizers
+    backbone of ganzoo.backbones, which brings its own arguments such as `width`,
+    `hidden_layers` or `attention`; `d_normalization`, `synchronized_batch_norm`); the game
+    (`loss_family`, `d_steps`, the regularisers' weights `gp_weight`, `r1_weight`,
+    `bcr_weight`; `packing`); `augment` (and its part's arguments); the optimizers
     (`d_learning_rate`, `g_learning_rate`, `beta_1`, `beta_2`: Adam for both networks, built by
     `compile()`; `lr_decay_steps`: both rates falling linearly to 1 % over that many steps);
     `g_ema_decay` (an exponential moving average of G's weights, used by `generate`, the sample
@@ -120,21 +122,12 @@ class GANModel(keras.Model):
         "latent_dim": 64,
         "architecture": "mlp",
         "width": 256,
-        "hidden_layers": 2,
-        "attention": None,
         "d_normalization": "none",
         "synchronized_batch_norm": True,
         "loss_family": "minimax",
         "d_steps": 1,
-        "gp_weight": 0.0,
-        "r1_weight": 0.0,
-        "r1_interval": 1,
-        "bcr_weight": 0.0,
         "packing": 1,
         "augment": "none",
-        "augment_policy": "color,translation,cutout",
-        "ada_target": 0.6,
-        "ada_kimg": 100,
         "d_learning_rate": 2e-4,
         "g_learning_rate": 2e-4,
         "lr_decay_steps": None,
@@ -162,10 +155,12 @@ class GANModel(keras.Model):
         # build_networks makes; get_config serialises them for from_config).
         self._own_networks = _Unsaved()
         self._own_networks.model = None if generator is None else (generator, discriminator)
-        values = model_arguments.check_arguments(self.zoo_name, self.defaults, arguments)
+        self.data_shape = tuple(int(d) for d in data_shape)
+        values = model_arguments.check_arguments(self.zoo_name, self.defaults, arguments,
+                                                 self.data_shape)
         for argument, value in values.items():
             setattr(self, argument, value)
-        self.data_shape = tuple(int(d) for d in data_shape)
+        self._argument_names = list(values)
         self._check_combination()
         self.generator, self.discriminator = self.build_networks()
         self.augmentation = augment.build(self.augment, self)  # None for "none"
@@ -219,12 +214,13 @@ class GANModel(keras.Model):
     def build_networks(self):
         """Return (generator, discriminator) for self.data_shape and the network arguments:
         the `architecture` backbone's, or the user's own (ganzoo.backbones.custom)."""
+        backbone = backbones.get_backbone(self.architecture, self.data_shape)
         spec = backbones.NetworkSpec(
-            self.data_shape, self.latent_dim, width=self.width, hidden_layers=self.hidden_layers,
-            d_normalization=self.d_normalization,
+            self.data_shape, self.latent_dim, d_normalization=self.d_normalization,
             synchronized_batch_norm=self.synchronized_batch_norm, precision=self.precision,
             num_classes=getattr(self, "num_classes", None), conditioning=self.conditioning,
-            packing=self.packing, attention=self.attention,
+            packing=self.packing,
+            options={name: getattr(self, name) for name in backbone.arguments},
         )
         if self._own_networks.model is not None:
             return custom_networks.adopt(*self._own_networks.model, spec)
@@ -246,7 +242,7 @@ class GANModel(keras.Model):
         config = {
             "name": self.name,
             "data_shape": list(self.data_shape),
-            **{argument: getattr(self, argument) for argument in self.defaults},
+            **{argument: getattr(self, argument) for argument in self._argument_names},
         }
         if self._own_networks.model is not None:
             generator, discriminator = self._own_networks.model
@@ -260,7 +256,8 @@ class GANModel(keras.Model):
         for role in ("generator", "discriminator"):
             if config.get(role) is not None:
                 config[role] = keras.saving.deserialize_keras_object(config[role])
-        return cls(**config)
+        # Configs saved before parts owned their arguments hold every part's arguments.
+        return cls(**model_arguments.without_unused_parts(cls.zoo_name, cls.defaults, config))
 
     # ----------------------------------------------------------------------------- compile
     def compile(self, d_optimizer=None, g_optimizer=None, **kwargs):

@@ -27,7 +27,7 @@ DATA_KINDS = ("points", "images")  # 2-D toy mixtures; everything with pixels
 class Recipe:
     """Values for one (model, data set or data kind).
 
-    model_args: constructor arguments (names from ganzoo.models.arguments.ARGUMENTS).
+    model_args: constructor arguments (of the model or its parts: ganzoo.models.arguments).
     batch_size: global batch size; None keeps the configs' fallback.
     steps: generator steps when neither steps nor epochs is given; None keeps the fallback.
     precision: the compute precision when the user leaves it at "auto"; None keeps auto's

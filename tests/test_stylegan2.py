@@ -1,0 +1,178 @@
+"""StyleGAN2's parts checked against their formulas (Karras et al. 2020; NVIDIA's
+stylegan2-ada-pytorch), and the model's own behaviour: keyed noise, w_avg, style mixing,
+truncation. The contract suite (test_models.py, test_replicas.py) covers training, saving,
+resuming, export and 1 vs 2 replicas like every model."""
+
+import math
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+import ganzoo
+from ganzoo import noise
+from ganzoo.backbones import style_layers as sl
+from ganzoo.backbones import stylegan2 as networks
+from ganzoo.errors import GanzooError
+
+RNG = np.random.default_rng(0)
+
+
+def tiny(**overrides):
+    arguments = {"data_shape": (16, 16, 1), "latent_dim": 8, "width": 4, **overrides}
+    return ganzoo.get_model("stylegan2", **arguments)
+
+
+def test_keyed_normals_are_standard_deterministic_and_per_example():
+    seeds = tf.constant(np.arange(4000), tf.int64)
+    draws = sl.per_example_normal(seeds, 50, salt=7).numpy()
+    assert abs(draws.mean()) < 0.01 and abs(draws.std() - 1.0) < 0.01
+    # Within a row and across rows, no correlation to speak of.
+    assert abs(np.corrcoef(draws[:, 0], draws[:, 1])[0, 1]) < 0.05
+    np.testing.assert_array_equal(draws, sl.per_example_normal(seeds, 50, salt=7).numpy())
+    assert not np.allclose(draws, sl.per_example_normal(seeds, 50, salt=8).numpy())
+    # A row depends on its own seed only: any slice of the batch (a replica's) draws the same.
+    np.testing.assert_array_equal(draws[1000:1004],
+                                  sl.per_example_normal(seeds[1000:1004], 50, salt=7).numpy())
+
+
+def test_latent_seeds_follow_the_latent():
+    latent = RNG.normal(size=(6, 8)).astype("float32")
+    seeds = sl.latent_seeds(tf.constant(latent)).numpy()
+    assert len(set(seeds.tolist())) == 6 and seeds.min() >= 0 and seeds.max() < 2**32
+    np.testing.assert_array_equal(seeds[2:4], sl.latent_seeds(tf.constant(latent[2:4])).numpy())
+
+
+def test_equalized_dense_scales_its_weights_at_run_time():
+    layer = sl.EqualizedDense(3, lr_multiplier=0.01, bias_init=0.5)
+    x = RNG.normal(size=(2, 5)).astype("float32")
+    y = layer(x).numpy()
+    kernel, bias = layer.kernel.numpy(), layer.bias.numpy()
+    assert kernel.std() > 10  # stored as N(0, 1 / 0.01)
+    np.testing.assert_allclose(y, x @ (kernel * 0.01 / math.sqrt(5)) + bias * 0.01, rtol=1e-5)
+
+
+def test_fir_resampling_keeps_flat_images_flat_and_sums():
+    flat = tf.ones([1, 8, 8, 2])
+    up = sl.upsample2d(flat).numpy()
+    assert up.shape == (1, 16, 16, 2)
+    np.testing.assert_allclose(up[0, 2:-2, 2:-2], 1.0, rtol=1e-6)  # away from the padded edges
+    down = sl.downsample2d(flat).numpy()
+    assert down.shape == (1, 4, 4, 2)
+    np.testing.assert_allclose(down[0, 1:-1, 1:-1], 1.0, rtol=1e-6)
+    # The [1, 3, 3, 1] filter: one pixel spreads over 4 x 4 with weights outer(f, f) / 64 * 4.
+    dot = np.zeros([1, 8, 8, 1], np.float32)
+    dot[0, 3, 3, 0] = 1.0
+    spread = sl.upsample2d(tf.constant(dot)).numpy()[0, :, :, 0]
+    f = np.array([1, 3, 3, 1]) / 8.0
+    np.testing.assert_allclose(spread[5:9, 5:9], np.outer(f, f) * 4, atol=1e-6)
+    assert math.isclose(spread.sum(), 4.0, rel_tol=1e-5)
+
+
+def _fused(layer, x, w):
+    """The fused form of the modulated convolution, one example at a time: weights W * s,
+    demodulated, as NVIDIA's modulated_conv2d(fused_modconv=True)."""
+    styles = layer.affine(w).numpy()
+    kernel = layer.kernel.numpy()
+    rows = []
+    for n in range(x.shape[0]):
+        weight = kernel * styles[n][None, None, :, None]
+        if layer.demodulate:
+            weight = weight / np.sqrt((weight**2).sum(axis=(0, 1, 2)) + 1e-8)
+        out = tf.nn.conv2d(x[n : n + 1], weight, 1, "SAME").numpy()
+        rows.append(out + layer.bias.numpy())
+    return np.concatenate(rows)
+
+
+def test_modulated_convolution_equals_its_fused_form_and_demodulates():
+    layer = sl.ModulatedConv2D(5, demodulate=True)
+    x = RNG.normal(size=(3, 6, 6, 4)).astype("float32")
+    w = RNG.normal(size=(3, 7)).astype("float32")
+    y = layer([x, w]).numpy()
+    fused = _fused(layer, x, w)
+    np.testing.assert_allclose(y, np.where(fused > 0, fused, 0.2 * fused) * math.sqrt(2),
+                               rtol=1e-4, atol=1e-5)
+    # Demodulation: scaling an example's styles leaves its output unchanged.
+    layer.affine.bias.assign(layer.affine.bias * 3.0)
+    layer.affine.kernel.assign(layer.affine.kernel * 3.0)
+    np.testing.assert_allclose(layer([x, w]).numpy(), y, rtol=1e-4, atol=1e-5)
+
+
+def test_torgb_modulates_without_demodulating():
+    layer = sl.ModulatedConv2D(1, 1, demodulate=False)
+    x = RNG.normal(size=(2, 4, 4, 3)).astype("float32")
+    w = RNG.normal(size=(2, 7)).astype("float32")
+    y = layer([x, w]).numpy()
+    styles = layer.affine(w).numpy() / math.sqrt(3)
+    expected = np.einsum("nhwc,nc,co->nhwo", x, styles, layer.kernel.numpy()[0, 0])
+    np.testing.assert_allclose(y, expected + layer.bias.numpy(), rtol=1e-4, atol=1e-5)
+
+
+def test_minibatch_std_by_hand_within_groups_only():
+    x = RNG.normal(size=(4, 2, 2, 3)).astype("float32")
+    y = sl.MinibatchStd(2)(x).numpy()
+    assert y.shape == (4, 2, 2, 4)
+    for start in (0, 2):  # groups of consecutive examples
+        expected = np.sqrt(x[start : start + 2].var(axis=0) + 1e-8).mean()
+        np.testing.assert_allclose(y[start : start + 2, :, :, 3], expected, rtol=1e-5)
+    changed = x.copy()
+    changed[3] += 5.0
+    np.testing.assert_allclose(sl.MinibatchStd(2)(changed).numpy()[:2], y[:2])
+
+
+def test_w_avg_tracks_the_mean_w_in_training_only():
+    model = tiny()
+    layer = model.generator.get_layer("w_avg")
+    w = RNG.normal(size=(6, 8)).astype("float32")
+    layer(w, training=False)
+    np.testing.assert_array_equal(layer.w_avg.numpy(), 0.0)
+    layer(w, training=True)
+    np.testing.assert_allclose(layer.w_avg.numpy(), 0.005 * w.mean(axis=0), rtol=1e-5)
+
+
+def test_style_mixing_swaps_styles_from_a_cutoff_in_training_only():
+    layer = sl.StyleMixing(6, probability=0.9, salt=3)
+    w = np.zeros((2000, 2), np.float32)
+    w2 = np.ones((2000, 2), np.float32)
+    seeds = tf.constant(np.arange(2000), tf.int64)
+    np.testing.assert_array_equal(layer([w, w2, seeds], training=False), 0.0)
+    ws = layer([w, w2, seeds], training=True).numpy()[:, :, 0]
+    mixed = ws.max(axis=1) > 0
+    assert 0.87 < mixed.mean() < 0.93
+    cutoffs = ws[mixed].argmax(axis=1)  # the first layer with w2's style
+    assert set(cutoffs.tolist()) == {1, 2, 3, 4, 5}
+    assert np.all(np.diff(ws, axis=1) >= 0)  # w up to the cutoff, w2 from it on
+    assert np.all(sl.StyleMixing(6, probability=0.0)([w, w2, seeds], training=True) == 0.0)
+
+
+def test_truncation_zero_collapses_to_the_mean_style_and_one_is_generate():
+    model = tiny()
+    model.compile()
+    model.fit(tf.data.Dataset.from_tensor_slices(
+        RNG.uniform(-1, 1, (32, 16, 16, 1)).astype("float32")).batch(16), epochs=1, verbose=0)
+    spread = {psi: model.generate(16, seed=4, truncation=psi).std(axis=0).mean()
+              for psi in (0.0, 0.5, 1.0)}
+    # Only G's noise (its strengths start at 0, and moved for two steps) differs at psi = 0.
+    assert spread[0.0] < 0.02 * spread[1.0]
+    assert spread[0.0] < spread[0.5] < spread[1.0]
+    np.testing.assert_allclose(model.generate(5, seed=4, truncation=1.0),
+                               model.generate(5, seed=4), atol=0)
+    with pytest.raises(GanzooError, match=r"^truncation must be a number >= 0, got -1.0$"):
+        model.generate(2, truncation=-1)
+
+
+def test_truncated_images_come_from_the_average_generator():
+    model = tiny()
+    generator = model.sampling_generator()
+    latent = model.sample_latent(3, seed=0)
+    np.testing.assert_allclose(networks.truncated(generator, latent, truncation=1.0).numpy(),
+                               generator(latent, training=False).numpy(), atol=1e-5)
+
+
+def test_stylegan2_refuses_other_networks_and_normalizations():
+    with pytest.raises(GanzooError, match=r"^stylegan2: architecture=dcgan has no mapping "):
+        tiny(architecture="dcgan")
+    with pytest.raises(GanzooError, match=r"^the stylegan2 networks take d_normalization none, "
+                                          r"not spectral$"):
+        tiny(d_normalization="spectral")
+
