@@ -30,6 +30,20 @@ the request with "labels must be in [0, num_classes)", never clamped. A `class_n
 (no inputs) returns the names, string [num_classes], so a client maps names to ids without
 ganzoo.
 
+A style-based generator (the stylegan2 backbone: a mapping network to w, then synthesis) adds
+    sample_truncated, sample_png_truncated
+                     as `sample` and `sample_png` with `truncation` float32 scalar >= 0: every
+                     w pulled toward the running mean w_avg, w_avg + truncation * (w - w_avg)
+                     (1 = `sample`, 0 = the mean style for every sample)
+    mapping          latent [, labels], truncation float32 scalar
+                     -> w float32 [batch, latent_dim], noise_seeds int64 [batch]
+    synthesis        ws float32 [batch, num_ws, latent_dim] (one w per layer), noise_seeds
+                     int64 [batch] -> images, images_uint8
+`synthesis(tile(mapping(latent, 1).w, num_ws), mapping(...).noise_seeds)` is
+`serving_default(latent)`; mixing rows of ws from two latents mixes their styles (coarse
+layers first), interpolating w interpolates the images. TF Serving signatures have no optional
+inputs, hence the separate truncated signatures rather than an optional input of `sample`.
+
 The SavedModel is a plain TensorFlow graph: loading it needs neither ganzoo nor Keras. Its ops
 are ordinary ones (stateless RNG, PNG encoding, asserts), which older TF Serving releases
 load too. `assets.extra/tf_serving_warmup_requests` holds one PredictRequest per signature,
@@ -45,6 +59,7 @@ import numpy as np
 import tensorflow as tf
 
 from ganzoo import backbones, configs, noise
+from ganzoo.backbones import stylegan2
 from ganzoo.backbones.conditioning import ADVERSARIAL, CLASS_LOGITS, named_outputs
 from ganzoo.errors import GanzooError
 
@@ -93,6 +108,8 @@ class ServingModule:
         # when it has a second input (projection), class probabilities when it has a class head.
         self.d_takes_labels = len(self.discriminator.inputs) == 2
         self.class_names = model.label_names() if model.conditional else None
+        # The mapping and synthesis halves of a style-based G, read from G itself.
+        self.styles = stylegan2.style_parts(self.generator)
 
     def _checked_labels(self, labels, count=None):
         """int32 labels after in-graph checks: in [0, num_classes), and `count` of them (or
@@ -118,7 +135,10 @@ class ServingModule:
     def outputs(self, latent, labels=None):
         """The signature outputs for a latent batch: images (or samples) and images_uint8."""
         inputs = latent if labels is None else [latent, labels]
-        samples = tf.cast(self.generator(inputs, training=False), tf.float32)
+        return self._sample_outputs(self.generator(inputs, training=False))
+
+    def _sample_outputs(self, samples):
+        samples = tf.cast(samples, tf.float32)
         if not self.is_image:
             return {"samples": samples}
         images_uint8 = tf.cast(
@@ -173,6 +193,56 @@ class ServingModule:
 
     def sample_png_with_labels(self, num_samples, seed, labels):
         return self._png(self.sample_with_labels(num_samples, seed, labels)["images_uint8"])
+
+    # ------------------------------------------------------------ style-based generators
+    @staticmethod
+    def _checked_truncation(truncation):
+        return _after_checks(truncation, tf.debugging.assert_greater_equal(
+            truncation, 0.0, message="truncation must be >= 0"))
+
+    def _truncated_outputs(self, latent, labels, truncation):
+        return self._sample_outputs(stylegan2.truncated(
+            self.generator, latent, labels, self._checked_truncation(truncation)))
+
+    def sample_truncated(self, num_samples, seed, truncation, labels=None):
+        latent = self._sampled_latent(num_samples, seed)
+        if labels is not None:
+            labels = self._checked_labels(labels, tf.shape(latent)[0])
+        return self._truncated_outputs(latent, labels, truncation)
+
+    def sample_png_truncated(self, num_samples, seed, truncation, labels=None):
+        return self._png(
+            self.sample_truncated(num_samples, seed, truncation, labels)["images_uint8"])
+
+    def mapping(self, latent, truncation, labels=None):
+        latent = self._checked_latent(latent)
+        if labels is not None:
+            labels = self._checked_labels(labels, tf.shape(latent)[0])
+        w = stylegan2.mapped(self.generator, latent, labels, self._checked_truncation(truncation))
+        return {"w": w, "noise_seeds": stylegan2.noise_seeds(latent)}
+
+    def synthesis(self, ws, noise_seeds):
+        _, _, synthesis = self.styles
+        expected = synthesis.inputs[0].shape[1:]
+        ws = _after_checks(ws, tf.debugging.assert_equal(
+            tf.shape(ws)[1:], tf.constant(expected, tf.int32),
+            message=f"ws must be float32 [batch, {expected[0]}, {expected[1]}]"))
+        return self._sample_outputs(synthesis([ws, noise_seeds], training=False))
+
+    def _style_signatures(self, scalar_inputs, latent, labels):
+        """{name: (function, input signature)} of a style-based G's extra signatures."""
+        truncation = tf.TensorSpec([], tf.float32, name="truncation")
+        ws_shape = self.styles[2].inputs[0].shape[1:]
+        ws = tf.TensorSpec([None, *ws_shape], tf.float32, name="ws")
+        seeds = tf.TensorSpec([None], tf.int64, name="noise_seeds")
+        with_labels = [] if labels is None else [labels]
+        return {
+            "sample_truncated": (self.sample_truncated, scalar_inputs + [truncation] + with_labels),
+            "sample_png_truncated": (self.sample_png_truncated,
+                                     scalar_inputs + [truncation] + with_labels),
+            "mapping": (self.mapping, [latent, truncation] + with_labels),
+            "synthesis": (self.synthesis, [ws, seeds]),
+        }
 
     def _checked_data(self, data):
         checks = [
@@ -233,6 +303,8 @@ class ServingModule:
             if self.is_image:
                 signatures["sample_png"] = (self.sample_png, scalar_inputs)
             signatures["discriminate"] = (self.discriminate, [data])
+            if self.styles is not None:
+                signatures.update(self._style_signatures(scalar_inputs, latent, None))
             return signatures
         labels = tf.TensorSpec([None], tf.int32, name="labels")
         signatures = {
@@ -245,6 +317,8 @@ class ServingModule:
         else:  # D's class head, if it has one, says the label
             signatures["discriminate"] = (self.discriminate, [data])
         signatures["class_names"] = (self.class_names_output, [])
+        if self.styles is not None:
+            signatures.update(self._style_signatures(scalar_inputs, latent, labels))
         return signatures
 
     def warmup_inputs(self):
@@ -267,6 +341,17 @@ class ServingModule:
                 requests["discriminate"]["labels"] = labels
         if self.is_image:
             requests["sample_png"] = dict(requests["sample"])
+        if self.styles is not None:
+            half = {"truncation": np.float32(0.7)}
+            requests["sample_truncated"] = {**requests["sample"], **half}
+            requests["sample_png_truncated"] = dict(requests["sample_truncated"])
+            requests["mapping"] = {**requests["serving_default"], **half}
+            latent = requests["serving_default"]["latent"]
+            count = self.styles[2].inputs[0].shape[1]
+            requests["synthesis"] = {
+                "ws": np.repeat(latent[:, None, :], count, axis=1),
+                "noise_seeds": np.arange(WARMUP_BATCH, dtype=np.int64),
+            }
         return requests
 
 

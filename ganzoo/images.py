@@ -193,14 +193,15 @@ def scatter_picture(points, centers=None, std=None, size=512, extent=None):
     return np.round(picture).astype(np.uint8)
 
 
-def samples_picture(samples, upscale=1, centers=None, std=None):
+def samples_picture(samples, upscale=1, centers=None, std=None, columns=None):
     """Samples from a generator -> a uint8 picture: for images float [n, H, W, C] in [-1, 1], a
-    grid [H', W', C], pixels repeated `upscale` times; for 2-D points float [n, 2],
-    `scatter_picture(samples, centers, std)` [512, 512, 3] (`upscale` unused)."""
+    grid [H', W', C] of `columns` columns (default: square), pixels repeated `upscale` times;
+    for 2-D points float [n, 2], `scatter_picture(samples, centers, std)` [512, 512, 3]
+    (`upscale` unused)."""
     samples = np.asarray(samples)
     if samples.ndim == 2 and samples.shape[1] == 2:
         return scatter_picture(samples, centers, std)
-    picture = image_grid(to_uint8(samples))
+    picture = image_grid(to_uint8(samples), columns)
     if upscale > 1:
         picture = picture.repeat(upscale, axis=0).repeat(upscale, axis=1)
     return picture

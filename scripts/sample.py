@@ -13,6 +13,16 @@ Conditional models (cgan, acgan) write one row per class, its name at the left:
     ganzoo-sample --saved_model=saved_models/acgan_digits --per_class=8    # every class
     ganzoo-sample --saved_model=saved_models/acgan_digits  # num_samples, classes cycling
 
+Style-based models (stylegan2) also take, through the SavedModel's `mapping` and `synthesis`
+signatures:
+
+    ganzoo-sample --saved_model=<stylegan2 export> --truncation=0.7   # styles pulled toward
+        # the average style: cleaner samples, less variety (0 = all at the average)
+    ganzoo-sample --saved_model=<stylegan2 export> --mixing=6   # a 6 x 6 grid: row i's coarse
+        # styles (the first half of the layers) with column j's fine ones; the diagonal is plain
+    ganzoo-sample --saved_model=<stylegan2 export> --interpolate=10   # a strip of 10 images,
+        # w moving in a straight line from sample 0's to sample 1's
+
 Class names come from the SavedModel's `class_names` signature. Sample i is drawn from the
 noise of `seed` (row i of ganzoo.noise.latent_batch(n, latent_dim, seed)) with label i, as
 model.generate(latent=..., labels=...) draws it; --per_class uses the same noise in every
@@ -41,6 +51,13 @@ flags.DEFINE_list("labels", None, "Conditional models: class ids, one sample eac
 flags.DEFINE_string("class_name", None, "Conditional models: --num_samples of this class.")
 flags.DEFINE_integer("per_class", None, "Conditional models: a grid of N samples of every class.",
                      lower_bound=1, upper_bound=MAX_SAMPLES)
+flags.DEFINE_float("truncation", 1.0, "Style-based models: pull every w toward the average "
+                   "style, w_avg + truncation * (w - w_avg); 1 = off.", lower_bound=0.0)
+flags.DEFINE_integer("mixing", None, "Style-based models: an N x N style-mixing grid (row i's "
+                     "coarse styles, column j's fine ones).", lower_bound=2, upper_bound=16)
+flags.DEFINE_integer("interpolate", None, "Style-based models: a strip of N images "
+                     "interpolating w between samples 0 and 1.", lower_bound=2,
+                     upper_bound=MAX_SAMPLES)
 flags.DEFINE_integer("upscale", 2, "Pixel repetition factor of the PNG.", lower_bound=1,
                      upper_bound=8)
 flags.DEFINE_string("output", "runs/samples.png", "PNG file to write (its folder is created).")
@@ -80,6 +97,23 @@ def main(argv):
     if FLAGS.per_class is not None and (FLAGS.labels or FLAGS.class_name is not None):
         raise GanzooError("give one of --labels, --class_name and --per_class")
     latent_dim = serve.structured_input_signature[1]["latent"].shape[1]
+    styled = FLAGS.truncation != 1.0 or FLAGS.mixing or FLAGS.interpolate
+    if styled and "mapping" not in signatures:
+        raise GanzooError(
+            f"{path} has no mapping signature: --truncation, --mixing and --interpolate need a "
+            f"style-based model (stylegan2)"
+        )
+    if FLAGS.mixing and FLAGS.interpolate:
+        raise GanzooError("give one of --mixing and --interpolate")
+    if (FLAGS.mixing or FLAGS.interpolate) and names is not None:
+        raise GanzooError("--mixing and --interpolate take unconditional models")
+    if FLAGS.mixing or FLAGS.interpolate:
+        samples = _styled_figure(signatures, latent_dim)
+        columns = FLAGS.mixing or FLAGS.interpolate
+        picture = images.samples_picture(samples, FLAGS.upscale, columns=columns)
+        images.write_png(FLAGS.output, picture)
+        print(f"wrote {len(samples)} samples from {path} to {FLAGS.output}")
+        return
     columns = None
     if FLAGS.per_class is not None:
         latent = np.tile(noise.latent_batch(FLAGS.per_class, latent_dim, FLAGS.seed).numpy(),
@@ -98,7 +132,10 @@ def main(argv):
             f"--per_class={FLAGS.per_class} for {len(names)} classes asks for {len(latent)} "
             f"samples; at most {MAX_SAMPLES}"
         )
-    if labels is None:
+    if FLAGS.truncation != 1.0:
+        ws, seeds = _mapped(signatures, latent, labels)
+        outputs = signatures["synthesis"](ws=ws, noise_seeds=seeds)
+    elif labels is None:
         outputs = serve(latent=latent)
     else:
         outputs = serve(latent=tf.constant(latent), labels=tf.constant(labels))
@@ -110,6 +147,49 @@ def main(argv):
         picture = images.class_grid(rows, FLAGS.upscale)
     images.write_png(FLAGS.output, picture)
     print(f"wrote {len(samples)} samples from {path} to {FLAGS.output}")
+
+
+def _mapped(signatures, latent, labels=None):
+    """(ws [n, num_ws, latent_dim], noise seeds [n]) of the latent rows, truncated by
+    --truncation."""
+    import numpy as np
+    import tensorflow as tf
+
+    inputs = {"latent": tf.constant(latent, tf.float32),
+              "truncation": tf.constant(FLAGS.truncation, tf.float32)}
+    if labels is not None:
+        inputs["labels"] = tf.constant(labels)
+    mapped = signatures["mapping"](**inputs)
+    count = signatures["synthesis"].structured_input_signature[1]["ws"].shape[1]
+    ws = np.repeat(mapped["w"].numpy()[:, None, :], count, axis=1)
+    return tf.constant(ws), mapped["noise_seeds"]
+
+
+def _styled_figure(signatures, latent_dim):
+    """The --mixing grid or the --interpolate strip: float32 images [n, H, W, C]."""
+    import numpy as np
+    import tensorflow as tf
+
+    from ganzoo import noise
+
+    synthesis = signatures["synthesis"]
+    if FLAGS.mixing:
+        n = FLAGS.mixing
+        ws, seeds = _mapped(signatures, noise.latent_batch(n, latent_dim, FLAGS.seed))
+        ws, half = ws.numpy(), ws.shape[1] // 2
+        rows = np.repeat(np.arange(n), n)  # cell (i, j): row i, column j
+        columns = np.tile(np.arange(n), n)
+        mixed = ws[rows].copy()
+        mixed[:, half:] = ws[columns, half:]
+        seeds = tf.gather(seeds, rows)
+        return synthesis(ws=tf.constant(mixed), noise_seeds=seeds)["images"].numpy()
+    n = FLAGS.interpolate
+    ws, seeds = _mapped(signatures, noise.latent_batch(2, latent_dim, FLAGS.seed))
+    ws = ws.numpy()
+    t = np.linspace(0.0, 1.0, n, dtype=np.float32)[:, None, None]
+    path = (1.0 - t) * ws[:1] + t * ws[1:2]
+    seeds = tf.repeat(seeds[:1], n)
+    return synthesis(ws=tf.constant(path), noise_seeds=seeds)["images"].numpy()
 
 
 def run():

@@ -192,8 +192,9 @@ print("loaded", images.shape)
 """
 
 
-def test_the_tf1_session_loader_loads_it_without_ganzoo(tmp_path, exported):
-    model, version_dir = exported["dcgan"]
+def assert_the_tf1_loader_serves_generate(tmp_path, model, version_dir):
+    """A TF1 session (no ganzoo, no Keras) loads the export and its serving_default gives
+    model.generate's images."""
     latent = model.sample_latent(3, seed=1).numpy()
     np.save(tmp_path / "latent.npy", latent)
     result = subprocess.run(
@@ -205,6 +206,10 @@ def test_the_tf1_session_loader_loads_it_without_ganzoo(tmp_path, exported):
     np.testing.assert_allclose(
         np.load(tmp_path / "images.npy"), model.generate(latent=latent), atol=1e-5
     )
+
+
+def test_the_tf1_session_loader_loads_it_without_ganzoo(tmp_path, exported):
+    assert_the_tf1_loader_serves_generate(tmp_path, *exported["dcgan"])
 
 
 @pytest.mark.parametrize("name", ["dcgan", "gan"])

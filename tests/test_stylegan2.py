@@ -176,3 +176,125 @@ def test_stylegan2_refuses_other_networks_and_normalizations():
                                           r"not spectral$"):
         tiny(d_normalization="spectral")
 
+
+# ------------------------------------------------------------------------------- serving
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    """(a tiny stylegan2 trained two steps, its loaded SavedModel, the version directory)."""
+    from ganzoo import export
+    from tests.test_models import batches
+
+    model = tiny()
+    model.compile()
+    model.fit(batches("stylegan2", (16, 16, 1)), epochs=1, verbose=0)
+    version_dir = export.export_generator(model, str(tmp_path_factory.mktemp("style") / "m"))
+    return model, tf.saved_model.load(version_dir), version_dir
+
+
+def test_the_export_adds_truncation_mapping_and_synthesis(served):
+    from tests.test_serving import signature_defs
+
+    _, _, version_dir = served
+    signatures = signature_defs(version_dir)
+    scalars = {"num_samples": ("DT_INT32", "()"), "seed": ("DT_INT64", "()"),
+               "truncation": ("DT_FLOAT", "()")}
+    image = "(-1, 16, 16, 1)"
+    images = {"images": ("DT_FLOAT", image), "images_uint8": ("DT_UINT8", image)}
+    assert signatures["sample_truncated"] == {"inputs": scalars, "outputs": images}
+    assert signatures["sample_png_truncated"] == {
+        "inputs": scalars, "outputs": {"images_bytes": ("DT_STRING", "(-1)")}}
+    assert signatures["mapping"] == {
+        "inputs": {"latent": ("DT_FLOAT", "(-1, 8)"), "truncation": ("DT_FLOAT", "()")},
+        "outputs": {"w": ("DT_FLOAT", "(-1, 8)"), "noise_seeds": ("DT_INT64", "(-1)")}}
+    num_ws = networks.num_ws(16)
+    assert signatures["synthesis"] == {
+        "inputs": {"ws": ("DT_FLOAT", f"(-1, {num_ws}, 8)"),
+                   "noise_seeds": ("DT_INT64", "(-1)")},
+        "outputs": images}
+
+
+def test_served_truncation_collapses_at_zero_and_is_sample_at_one(served):
+    model, loaded, _ = served
+    def sample(psi):
+        return loaded.signatures["sample_truncated"](
+            num_samples=tf.constant(12), seed=tf.constant(3, tf.int64),
+            truncation=tf.constant(psi))["images"].numpy()
+    plain = loaded.signatures["sample"](num_samples=tf.constant(12),
+                                        seed=tf.constant(3, tf.int64))["images"].numpy()
+    np.testing.assert_allclose(sample(1.0), plain, atol=1e-5)
+    assert sample(0.0).std(axis=0).mean() < 0.02 * plain.std(axis=0).mean()
+    np.testing.assert_allclose(
+        sample(0.6), model.generate(latent=noise.latent_batch(12, 8, 3), truncation=0.6),
+        atol=1e-5)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="truncation must be >= 0"):
+        sample(-0.5)
+
+
+def test_mapping_then_synthesis_is_serving_default_and_mixes_styles(served):
+    _, loaded, _ = served
+    latent = noise.latent_batch(4, 8, 9)
+    mapped = loaded.signatures["mapping"](latent=latent, truncation=tf.constant(1.0))
+    num_ws = networks.num_ws(16)
+    ws = np.repeat(mapped["w"].numpy()[:, None, :], num_ws, axis=1)
+    synthesis = loaded.signatures["synthesis"]
+    images = synthesis(ws=tf.constant(ws), noise_seeds=mapped["noise_seeds"])["images"].numpy()
+    np.testing.assert_allclose(
+        images, loaded.signatures["serving_default"](latent=latent)["images"].numpy(), atol=1e-5)
+    # Coarse styles of example 0, fine ones of example 1: unlike either.
+    mixed = ws[:1].copy()
+    mixed[0, num_ws // 2:] = ws[1, num_ws // 2:]
+    image = synthesis(ws=tf.constant(mixed), noise_seeds=mapped["noise_seeds"][:1])["images"]
+    assert not np.allclose(image.numpy()[0], images[0]) and not np.allclose(image[0], images[1])
+    with pytest.raises(tf.errors.InvalidArgumentError, match=rf"ws must be float32 \[batch, "
+                                                               rf"{num_ws}, 8\]"):
+        synthesis(ws=tf.constant(ws[:, :2]), noise_seeds=mapped["noise_seeds"])
+
+
+def test_every_style_signature_has_a_warmup_request_and_the_tf1_loader_runs_it(tmp_path,
+                                                                                served):
+    from ganzoo import export
+    from tests.test_serving import assert_the_tf1_loader_serves_generate
+
+    model, loaded, version_dir = served
+    requests = export.read_warmup_requests(f"{version_dir}/{export.WARMUP_FILE}")
+    assert {r.model_spec.signature_name for r in requests} == set(loaded.signatures)
+    for request in requests:
+        inputs = {k: tf.constant(tf.make_ndarray(v)) for k, v in request.inputs.items()}
+        outputs = loaded.signatures[request.model_spec.signature_name](**inputs)
+        assert all(int(v.shape[0]) == export.WARMUP_BATCH for v in outputs.values())
+    assert_the_tf1_loader_serves_generate(tmp_path, model, version_dir)
+
+
+def test_the_sample_script_draws_a_style_mixing_grid_and_an_interpolation(tmp_path, served):
+    from ganzoo import images
+    from tests.conftest import run_script
+
+    _, loaded, version_dir = served
+    result = run_script("sample.py", f"--saved_model={version_dir}", "--mixing=3",
+                        "--upscale=1", "--seed=5", f"--output={tmp_path / 'mixing.png'}")
+    assert result.returncode == 0, result.stderr[-2000:]
+    grid = tf.io.decode_png(tf.io.read_file(str(tmp_path / "mixing.png"))).numpy()
+    assert grid.shape == (3 * 17 + 1, 3 * 17 + 1, 1)  # 3 x 3 tiles of 16 px, 1 px gaps
+    plain = images.to_uint8(loaded.signatures["serving_default"](
+        latent=noise.latent_batch(3, 8, 5))["images"].numpy())
+    for i in range(3):  # the diagonal: one sample's own styles
+        tile = grid[1 + 17 * i : 17 * (i + 1), 1 + 17 * i : 17 * (i + 1)]
+        np.testing.assert_array_equal(tile, plain[i])
+    assert not np.array_equal(grid[1:17, 18:34], plain[0])  # row 0 with column 1's fine styles
+    result = run_script("sample.py", f"--saved_model={version_dir}", "--interpolate=5",
+                        "--upscale=1", f"--output={tmp_path / 'strip.png'}")
+    assert result.returncode == 0, result.stderr[-2000:]
+    strip = tf.io.decode_png(tf.io.read_file(str(tmp_path / "strip.png"))).numpy()
+    assert strip.shape == (17 + 1, 5 * 17 + 1, 1)
+
+
+def test_the_sample_script_refuses_style_flags_for_other_models(tmp_path):
+    from tests.conftest import our_stderr_lines, run_script
+
+    result = run_script("sample.py", "--saved_model=saved_models/dcgan_digits",
+                        "--truncation=0.5", f"--output={tmp_path / 'x.png'}")
+    assert result.returncode == 2
+    assert our_stderr_lines(result.stderr) == [
+        "error: saved_models/dcgan_digits/1 has no mapping signature: --truncation, --mixing "
+        "and --interpolate need a style-based model (stylegan2)"]
+    assert not (tmp_path / "x.png").exists()

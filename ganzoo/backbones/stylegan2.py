@@ -174,14 +174,33 @@ def _discriminator(spec, policy, base, num_up):
     return keras.Model([data, labels], {conditioning.ADVERSARIAL: out}, name="discriminator")
 
 
-def truncated(generator, latent, labels=None, truncation=1.0):
-    """A stylegan2 G's images for latent [b, latent_dim] (and labels), every w pulled toward
-    the running mean: w_avg + truncation * (w - w_avg); no style mixing, noise as G's."""
-    mapping = generator.get_layer("mapping")
-    w_avg = generator.get_layer("w_avg").w_avg
+def style_parts(generator):
+    """(mapping, w_avg variable, synthesis) of a stylegan2 G, or None for any other G."""
+    names = {layer.name for layer in generator.layers}
+    if not {"mapping", "w_avg", "synthesis"} <= names:
+        return None
+    return (generator.get_layer("mapping"), generator.get_layer("w_avg").w_avg,
+            generator.get_layer("synthesis"))
+
+
+def noise_seeds(latent):
+    """int64 [b]: the seeds of G's noise for latent [b, latent_dim] (style_layers)."""
+    return sl.latent_seeds(latent)
+
+
+def mapped(generator, latent, labels=None, truncation=1.0):
+    """w float32 [b, latent_dim] of a stylegan2 G for latent [b, latent_dim] (and labels),
+    pulled toward the running mean: w_avg + truncation * (w - w_avg)."""
+    mapping, w_avg, _ = style_parts(generator)
     w = mapping(conditioning.generator_inputs(latent, labels), training=False)
-    w = w_avg + truncation * (tf.cast(w, tf.float32) - w_avg)
-    synthesis = generator.get_layer("synthesis")
+    return w_avg + truncation * (tf.cast(w, tf.float32) - w_avg)
+
+
+def truncated(generator, latent, labels=None, truncation=1.0):
+    """A stylegan2 G's images for latent [b, latent_dim] (and labels) with every w truncated
+    (see `mapped`); no style mixing, noise as G's own."""
+    _, _, synthesis = style_parts(generator)
+    w = mapped(generator, latent, labels, truncation)
     count = synthesis.inputs[0].shape[1]
     ws = tf.tile(w[:, None, :], [1, count, 1])
-    return synthesis([ws, sl.latent_seeds(latent)], training=False)
+    return synthesis([ws, noise_seeds(latent)], training=False)

@@ -11,4 +11,6 @@ from ganzoo.models.sngan import SNGAN
 from ganzoo.models.stylegan2 import StyleGAN2
 from ganzoo.models.wgan_gp import WGANGP
 
-__all__ = ["GANModel", "GAN", "NSGAN", "DCGAN", "LSGAN", "SNGAN", "WGANGP", "CGAN", "ACGAN", "StyleGAN2"]
+__all__ = [
+    "GANModel", "GAN", "NSGAN", "DCGAN", "LSGAN", "SNGAN", "WGANGP", "CGAN", "ACGAN", "StyleGAN2"
+]

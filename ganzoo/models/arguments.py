@@ -113,7 +113,8 @@ def _chosen_parts(model_name, defaults, given, data_shape):
               for b in backbones.candidates(architecture, data_shape)]
     name = MODEL_ARGUMENTS["augment"].check(model_name, "augment", values["augment"])
     chosen.append((f"augment={name}", augment.arguments_of(name)))
-    chosen.extend((f"regulariser {r.name}", r.arguments) for r in regularizers.REGULARIZERS.values())
+    chosen.extend((f"regulariser {r.name}", r.arguments)
+                  for r in regularizers.REGULARIZERS.values())
     return chosen
 
 
