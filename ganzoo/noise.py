@@ -22,6 +22,7 @@ FAKE_LABEL_STREAM = 2  # conditional models' fake labels
 AUGMENT_REAL_STREAM = 3  # the augmentation of reals (ganzoo.augment)
 AUGMENT_FAKE_STREAM = 4  # ... and of fakes
 CONSISTENCY_STREAM = 5  # consistency regularisation's translations
+PATH_LENGTH_STREAM = 6  # StyleGAN2's path-length regulariser: its latents and image noise
 
 
 def _key(seed, stream):

@@ -298,3 +298,48 @@ def test_the_sample_script_refuses_style_flags_for_other_models(tmp_path):
         "error: saved_models/dcgan_digits/1 has no mapping signature: --truncation, --mixing "
         "and --interpolate need a style-based model (stylegan2)"]
     assert not (tmp_path / "x.png").exists()
+
+
+# ----------------------------------------------------------------- path-length regulariser
+def test_the_path_length_penalty_by_the_full_jacobian():
+    model = tiny(pl_weight=2.0, pl_interval=4)
+    model.compile()
+    mapping, _, synthesis = networks.style_parts(model.generator)
+    penalty = model._path_length_penalty(model._path_lengths(3, None), 1.0).numpy()
+    # The same draws (keyed on seed, step 0 and the stream), then J^T y from the Jacobian.
+    latent = noise.latent_batch(3, 8, 0, 0, noise.PATH_LENGTH_STREAM, 0)
+    directions = noise.latent_batch(3, 256, 0, 0, noise.PATH_LENGTH_STREAM, 1).numpy() / 16.0
+    w = mapping(latent, training=True)
+    num_ws = networks.num_ws(16)
+    lengths = []
+    for n in range(3):
+        ws = tf.tile(w[n : n + 1, None, :], [1, num_ws, 1])
+        with tf.GradientTape() as tape:
+            tape.watch(ws)
+            image = synthesis([ws, sl.latent_seeds(latent[n : n + 1])], training=True)
+        jacobian = tape.jacobian(image, ws).numpy().reshape(256, num_ws, 8)
+        product = np.einsum("p,pkw->kw", directions[n], jacobian)  # J^T y per layer
+        lengths.append(np.sqrt((product**2).sum(axis=1).mean()))
+    lengths = np.array(lengths)
+    mean = 0.01 * lengths.mean()  # from a = 0
+    np.testing.assert_allclose(model.pl_mean.numpy(), mean, rtol=1e-4)
+    np.testing.assert_allclose(penalty, 4 * 2.0 * (lengths - mean) ** 2, rtol=1e-3)
+
+
+def test_path_length_is_lazy_and_adjusts_gs_adam():
+    model = tiny(pl_weight=2.0, pl_interval=4)
+    model.compile()
+    assert math.isclose(float(model.g_optimizer.learning_rate), 0.0025 * 0.8, rel_tol=1e-6)
+    assert math.isclose(float(model.g_optimizer.beta_2), 0.99**0.8, rel_tol=1e-9)
+    plain = tiny()
+    plain.compile()
+    assert math.isclose(float(plain.g_optimizer.learning_rate), 0.0025, rel_tol=1e-6)
+    assert plain.g_optimizer.beta_2 == 0.99
+    assert "pl_penalty" not in plain.metric_names()
+    from tests.test_models import batches
+
+    history = model.fit(batches("stylegan2", (16, 16, 1), num_batches=4), epochs=1,
+                        verbose=0).history
+    # Due on step 0 only of steps 0-3: the epoch's mean is a quarter of that step's penalty.
+    assert history["pl_penalty"][0] > 0
+    assert model.pl_mean.numpy() > 0

@@ -77,6 +77,15 @@ MODEL_ARGUMENTS = {
         float, "Weight of the auxiliary classifier's cross-entropy in D's and G's objectives.",
         low=0.0,
     ),
+    "pl_weight": Argument(
+        float, "StyleGAN2's path-length regularisation: weight of (|J_w^T y| - a)^2, a the "
+        "running mean of the lengths (decay 0.01); 0 = off (the paper's cifar setting), 2 = "
+        "the paper's.", low=0.0,
+    ),
+    "pl_interval": positive_int(
+        "Lazy path-length regularisation: every N generator steps, N times as strong, G's Adam "
+        "rate and betas adjusted as the paper (4)."
+    ),
     "precision": Argument(
         str, "Compute precision of G and D (variables, G's output and D's output stay float32).",
         choices=backbone_common.PRECISIONS,

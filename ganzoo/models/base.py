@@ -277,11 +277,13 @@ class GANModel(keras.Model):
         # optimizer=None: Keras would otherwise create (and checkpoint) an unused default one.
         super().compile(optimizer=None, **kwargs)
         self.d_optimizer = self._with_loss_scaling(d_optimizer or self._adam(
-            self.d_learning_rate, updates_per_step=self.d_steps, lazy_interval=self.r1_interval
+            self.d_learning_rate, updates_per_step=self.d_steps,
+            lazy_interval=self.r1_interval if self.r1_weight > 0 else 1,
         ))
-        self.g_optimizer = self._with_loss_scaling(
-            g_optimizer or self._adam(self.g_learning_rate, updates_per_step=1)
-        )
+        self.g_optimizer = self._with_loss_scaling(g_optimizer or self._adam(
+            self.g_learning_rate, updates_per_step=1,
+            lazy_interval=self.generator_lazy_interval(),
+        ))
         self.d_optimizer.build(self.discriminator.trainable_variables)
         self.g_optimizer.build(self.generator.trainable_variables)
 
@@ -289,10 +291,11 @@ class GANModel(keras.Model):
         """Adam with the model's betas; with lr_decay_steps, its rate falls linearly with the
         optimizer's own update count (restored with it on resume) to FINAL_LR_FRACTION of
         `learning_rate` after lr_decay_steps generator steps of `updates_per_step` updates.
-        D's optimizer under a lazy R1 (r1_interval > 1) takes StyleGAN2's adjusted rate and
-        betas (regularizers.lazy_adam_settings)."""
+        An optimizer whose network has a lazy regulariser (computed every `lazy_interval`
+        steps: D's R1 with r1_interval > 1, G's `generator_lazy_interval`) takes StyleGAN2's
+        adjusted rate and betas (regularizers.lazy_adam_settings)."""
         beta_1, beta_2 = self.beta_1, self.beta_2
-        if lazy_interval > 1 and self.r1_weight > 0:
+        if lazy_interval > 1:
             learning_rate, beta_1, beta_2 = regularizers.lazy_adam_settings(
                 learning_rate, beta_1, beta_2, lazy_interval
             )
@@ -302,6 +305,11 @@ class GANModel(keras.Model):
                 end_learning_rate=learning_rate * FINAL_LR_FRACTION,
             )
         return keras.optimizers.Adam(learning_rate, beta_1, beta_2)
+
+    def generator_lazy_interval(self):
+        """Hook: every how many steps G's objective adds a lazy regulariser (StyleGAN2's
+        path-length penalty); 1 = none, G's Adam unadjusted."""
+        return 1
 
     def _with_loss_scaling(self, optimizer):
         if self.precision != "mixed_float16" or isinstance(
