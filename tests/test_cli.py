@@ -76,8 +76,8 @@ def test_sample_writes_a_png_grid(trained_run):
     [
         (
             ["--model=no_such_gan"],
-            "error: unknown model 'no_such_gan'; known models: acgan, cgan, dcgan, gan, lsgan, "
-            "nsgan, sngan, stylegan2, wgan_gp",
+            "error: unknown model 'no_such_gan'; known models: acgan, cgan, cstylegan2, dcgan, "
+            "gan, lsgan, nsgan, sngan, stylegan2, wgan_gp",
         ),
         (["--width=0"], "error: dcgan: width=0 is not allowed; width must be an integer >= 1"),
         # A text argument reaches the model as text, which names what it takes.

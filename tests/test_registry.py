@@ -6,7 +6,8 @@ from ganzoo import registry
 
 def test_the_zoo_lists_its_models_sorted():
     assert ganzoo.list_models() == sorted(
-        ["acgan", "cgan", "dcgan", "gan", "lsgan", "nsgan", "sngan", "stylegan2", "wgan_gp"]
+        ["acgan", "cgan", "cstylegan2", "dcgan", "gan", "lsgan", "nsgan", "sngan", "stylegan2",
+         "wgan_gp"]
     )
 
 
@@ -20,7 +21,7 @@ def test_unknown_model_name_lists_the_known_ones():
     # A name no model will take, so that the test survives the zoo growing.
     with pytest.raises(
         ganzoo.GanzooError,
-        match="unknown model 'no_such_gan'; known models: acgan, cgan, dcgan, gan, ",
+        match="unknown model 'no_such_gan'; known models: acgan, cgan, cstylegan2, dcgan, ",
     ):
         ganzoo.get_model("no_such_gan")
 

@@ -343,3 +343,27 @@ def test_path_length_is_lazy_and_adjusts_gs_adam():
     # Due on step 0 only of steps 0-3: the epoch's mean is a quarter of that step's penalty.
     assert history["pl_penalty"][0] > 0
     assert model.pl_mean.numpy() > 0
+
+
+def test_the_conditional_variant_maps_the_label_and_serves_it(tmp_path):
+    from ganzoo import export
+
+    model = ganzoo.get_model("cstylegan2", data_shape=(16, 16, 1), latent_dim=8, width=4,
+                             num_classes=3)
+    loaded = tf.saved_model.load(export.export_generator(model, str(tmp_path / "m")))
+    latent = tf.tile(noise.latent_batch(1, 8, 2), [3, 1])  # one latent, three labels
+    labels = tf.constant([0, 1, 2])
+    mapped = loaded.signatures["mapping"](latent=latent, labels=labels,
+                                          truncation=tf.constant(1.0))
+    w = mapped["w"].numpy()
+    assert not np.allclose(w[0], w[1]) and not np.allclose(w[1], w[2])  # the label moves w
+    ws = tf.constant(np.repeat(w[:, None, :], networks.num_ws(16), axis=1))
+    np.testing.assert_allclose(
+        loaded.signatures["synthesis"](ws=ws, noise_seeds=mapped["noise_seeds"])["images"],
+        loaded.signatures["serving_default"](latent=latent, labels=labels)["images"], atol=1e-5)
+    truncated = loaded.signatures["sample_truncated"](
+        num_samples=tf.constant(3), seed=tf.constant(0, tf.int64), truncation=tf.constant(0.5),
+        labels=labels)["images"].numpy()
+    np.testing.assert_allclose(
+        truncated, model.generate(latent=noise.latent_batch(3, 8, 0), labels=[0, 1, 2],
+                                  truncation=0.5), atol=1e-5)

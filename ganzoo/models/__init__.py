@@ -8,9 +8,10 @@ from ganzoo.models.gan import GAN
 from ganzoo.models.lsgan import LSGAN
 from ganzoo.models.nsgan import NSGAN
 from ganzoo.models.sngan import SNGAN
-from ganzoo.models.stylegan2 import StyleGAN2
+from ganzoo.models.stylegan2 import ConditionalStyleGAN2, StyleGAN2
 from ganzoo.models.wgan_gp import WGANGP
 
 __all__ = [
-    "GANModel", "GAN", "NSGAN", "DCGAN", "LSGAN", "SNGAN", "WGANGP", "CGAN", "ACGAN", "StyleGAN2"
+    "GANModel", "GAN", "NSGAN", "DCGAN", "LSGAN", "SNGAN", "WGANGP", "CGAN", "ACGAN", "StyleGAN2",
+    "ConditionalStyleGAN2",
 ]

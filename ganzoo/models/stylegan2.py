@@ -150,7 +150,22 @@ class StyleGAN2(GANModel):
         generator = self.sampling_generator()
         inputs = latent if labels is None else (latent, labels)
         batches = tf.data.Dataset.from_tensor_slices((inputs,)).batch(batch_size)
-        return np.concatenate([
-            networks.truncated(generator, *batch, truncation=truncation).numpy()
-            for batch in without_autotuning(batches)
-        ])
+        rows = []
+        for (element,) in without_autotuning(batches):
+            batch = element if isinstance(element, tuple) else (element,)  # (latent[, labels])
+            rows.append(networks.truncated(generator, *batch, truncation=truncation).numpy())
+        return np.concatenate(rows)
+
+
+@register_model("cstylegan2")
+@keras.saving.register_keras_serializable(package="ganzoo")
+class ConditionalStyleGAN2(StyleGAN2):
+    """Class-conditional StyleGAN2 (as NVIDIA's --cond=1): the label's embedding, normalised,
+    joins the normalised z at the mapping network's input, and D projects its last features
+    on a normalised embedding of the label, <phi(x), e(y)> / sqrt(width) (stylegan2-ada's D
+    with no mapping layers for the label). Everything else is `stylegan2`'s; fake labels are
+    uniform over the classes, and truncation pulls toward the average w of all classes."""
+
+    conditional = True
+    conditioning = "projection"
+    defaults = {**StyleGAN2.defaults, "num_classes": 10, "class_names": None}
