@@ -60,7 +60,8 @@ MODEL_ARGUMENTS = {
     "beta_2": beta("Adam beta_2 of both optimizers."),
     "g_ema_decay": Argument(
         float, "Decay of an exponential moving average of G's weights (e.g. 0.999) used for "
-        "samples, evaluation and export; None = off.", low=0.0, high=1.0, low_open=True,
+        "samples, evaluation and export, warmed up as min(decay, (1 + t) / (10 + t)) after G "
+        "step t; None = off.", low=0.0, high=1.0, low_open=True,
         high_open=True, optional=True,
     ),
     "seed": Argument(

@@ -575,8 +575,14 @@ class GANModel(keras.Model):
             scaled = scaled_mean(self.g_optimizer, g_loss)
         self.g_optimizer.apply_gradients(zip(tape.gradient(scaled, g_vars), g_vars))
         self._track({"g_loss": g_loss, **g_metrics})
-        for average, variable in zip(self._ema_weights, self.generator.weights):
-            average.assign(self.g_ema_decay * average + (1.0 - self.g_ema_decay) * variable)
+        if self._ema_weights:
+            # Warm-up (as tf.train.ExponentialMovingAverage's num_updates): the decay grows
+            # to g_ema_decay over the first steps, so that the average does not keep the
+            # initial weights for thousands of steps (0.999^1000 = 37 %).
+            steps = tf.cast(self.g_optimizer.iterations, tf.float32)
+            decay = tf.minimum(self.g_ema_decay, (1.0 + steps) / (10.0 + steps))
+            for average, variable in zip(self._ema_weights, self.generator.weights):
+                average.assign(decay * average + (1.0 - decay) * variable)
         results = {tracker.name: tracker.result() for tracker in self._trackers}
         if isinstance(tf.distribute.get_strategy(), tf.distribute.MultiWorkerMirroredStrategy):
             # Keras reduces scalars across workers along axis 0 and fails ("Invalid reduction
