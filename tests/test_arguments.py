@@ -72,6 +72,10 @@ def test_an_argument_nobody_takes_is_refused_with_the_models_list():
     assert message.startswith("dcgan has no argument 'no_such_argument'; its arguments: "
                               "latent_dim, architecture, ")
     assert "attention" not in message and "\n" not in message
+    # Another model's own argument is no part's: the same plain refusal, with no "comes with".
+    with pytest.raises(GanzooError, match=r"^dcgan has no argument 'class_loss_weight'; its "
+                                          r"arguments: latent_dim, "):
+        ganzoo.get_model("dcgan", data_shape=(16, 16, 1), class_loss_weight=1.0)
 
 
 def test_configs_saved_with_every_parts_arguments_still_load():

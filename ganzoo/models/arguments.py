@@ -105,6 +105,10 @@ def _part_arguments():
                for part, name, argument in regularizers.all_arguments()])
 
 
+def _part_names():
+    return {name for _, name, _ in _part_arguments()}
+
+
 def all_arguments():
     """{name: [(owner, Argument)]} of every argument any model or part takes, the owner being
     "model" or the part's (the CLI defines one flag for each name)."""
@@ -138,7 +142,7 @@ def table_of(model_name, defaults, given=None, data_shape=None):
     for owner, arguments in _chosen_parts(model_name, defaults, given, data_shape):
         for name, argument in arguments.items():
             chosen.setdefault(name, (argument, owner))
-    part_names = {name for _, name, _ in _part_arguments()}
+    part_names = _part_names()
     # In the order of the model's defaults, then the parts' other arguments.
     table = {}
     for name, value in defaults.items():
@@ -155,7 +159,7 @@ def without_unused_parts(model_name, defaults, config):
     """`config` (a saved model config: arguments, data_shape, ...) without the arguments of
     parts the model is not built with, which configs saved before parts owned their arguments
     carry (every argument of every part)."""
-    part_names = {name for _, name, _ in _part_arguments()}
+    part_names = _part_names()
     given = {name: value for name, value in config.items()
              if name in part_names or name in MODEL_ARGUMENTS}
     data_shape = config.get("data_shape")
@@ -174,7 +178,9 @@ def check_arguments(model_name, defaults, given, data_shape=None):
             listing the ones the model takes), or a value outside its allowed range.
     """
     table = table_of(model_name, defaults, given, data_shape)
-    owners = {name: [owner for owner, _ in entries] for name, entries in all_arguments().items()}
+    owners = {}  # the parts that bring each part argument
+    for owner, name, _ in _part_arguments():
+        owners.setdefault(name, []).append(owner)
     unknown = sorted(set(given) - set(table))
     if unknown:
         name = unknown[0]
