@@ -659,6 +659,12 @@ class GANModel(keras.Model):
         `sample_latent`) or an explicit `latent` batch [n, latent_dim]. Conditional models take
         `labels` (n ints in [0, num_classes); default 0, 1, 2, ... cycling).
         """
+        batches = self.generation_batches(num_samples, seed, latent, labels, batch_size)
+        return self.sampling_generator().predict(batches, verbose=0)
+
+    def generation_batches(self, num_samples, seed, latent, labels, batch_size):
+        """generate's inputs, checked (GanzooError in one line), as a dataset of 1-tuples
+        (latent,) or ((latent, labels),) of `batch_size` rows."""
         if latent is None:
             if num_samples is None or num_samples < 1:
                 raise GanzooError(f"num_samples must be a positive integer, got {num_samples!r}")
@@ -672,5 +678,5 @@ class GANModel(keras.Model):
         inputs = latent if labels is None else (latent, labels)
         # Batches of our own rather than predict(numpy), whose dataset would run tf.data's
         # autotuner (see ganzoo.tf_data_options). Keras reads a 1-tuple element as (x,).
-        batches = tf.data.Dataset.from_tensor_slices((inputs,)).batch(batch_size)
-        return self.sampling_generator().predict(without_autotuning(batches), verbose=0)
+        return without_autotuning(
+            tf.data.Dataset.from_tensor_slices((inputs,)).batch(batch_size))

@@ -10,7 +10,6 @@ from ganzoo import noise
 from ganzoo.errors import GanzooError
 from ganzoo.models.base import GANModel
 from ganzoo.registry import register_model
-from ganzoo.tf_data_options import without_autotuning
 
 
 @register_model("stylegan2")
@@ -138,20 +137,13 @@ class StyleGAN2(GANModel):
             raise GanzooError(f"truncation must be a number >= 0, got {truncation!r}")
         if truncation == 1.0:
             return super().generate(num_samples, seed, latent, labels, batch_size)
-        if latent is None:
-            if num_samples is None or num_samples < 1:
-                raise GanzooError(f"num_samples must be a positive integer, got {num_samples!r}")
-            latent = self.sample_latent(num_samples, seed)
-        latent = tf.convert_to_tensor(latent, tf.float32)
-        labels = self.check_labels(labels, latent.shape[0])
+        batches = self.generation_batches(num_samples, seed, latent, labels, batch_size)
         # Here, not at the top: the backbones register in ganzoo/backbones/__init__.py's order.
         from ganzoo.backbones import stylegan2 as networks
 
         generator = self.sampling_generator()
-        inputs = latent if labels is None else (latent, labels)
-        batches = tf.data.Dataset.from_tensor_slices((inputs,)).batch(batch_size)
         rows = []
-        for (element,) in without_autotuning(batches):
+        for (element,) in batches:
             batch = element if isinstance(element, tuple) else (element,)  # (latent[, labels])
             rows.append(networks.truncated(generator, *batch, truncation=truncation).numpy())
         return np.concatenate(rows)
