@@ -67,8 +67,13 @@ class Data:
     classifier_args: tuple = ()  # ganzoo-train-classifier's arguments (image data)
 
 
-# Appended to every training command: see the module docstring.
+# Appended to every training command that does not set --precision: see the module docstring.
 PINNED_ARGS = ("--precision=float32",)
+# The Fashion-MNIST models are trained in mixed bfloat16, as their plateau runs were
+# (results/fashion_plateau.json): on CPUs with AMX, where those runs took 22 to 65 minutes,
+# float32 is several times slower, and a build has to fit one background job. Their --check
+# reproduces the fingerprint only on a CPU that rounds bfloat16 the same way.
+FASHION_BF16 = ("--precision=mixed_bfloat16",)
 
 SHIPPED = {
     "dcgan_digits": Shipped(
@@ -86,6 +91,20 @@ SHIPPED = {
         ("--model=nsgan", "--dataset=ring", "--steps=12000", "--batch_size=256", "--width=256",
          "--hidden_layers=3", "--packing=4", "--d_steps=2", "--g_learning_rate=0.001",
          "--d_learning_rate=0.001", "--lr_decay_steps=12000", "--seed=0"), "modes"),
+    # Fashion-MNIST at the plateau: the values and budgets of the seed-0 plateau runs
+    # (docs/benchmarks.md, "Fashion-MNIST at the plateau"), their recipes spelled out; the
+    # step counts are where those runs stopped (acgan at its plateau, 14,055) or the budget
+    # (dcgan). stylegan2 at 5,000 steps: its FID was still falling there (80 to 11.3 in 83
+    # minutes), the most one background job of this machine affords.
+    "dcgan_fashion": Shipped(
+        ("--model=dcgan", f"--dataset={FASHION_MNIST}", "--g_learning_rate=0.0005",
+         "--steps=30000", "--seed=0", *FASHION_BF16), "images"),
+    "acgan_fashion": Shipped(
+        ("--model=acgan", f"--dataset={FASHION_MNIST}", "--steps=14000", "--seed=0",
+         *FASHION_BF16), "images"),
+    "stylegan2_fashion": Shipped(
+        ("--model=stylegan2", f"--dataset={FASHION_MNIST}", "--steps=5000", "--seed=0",
+         *FASHION_BF16), "images"),
 }
 
 DATA = {
@@ -96,8 +115,6 @@ DATA = {
         classifier_args=("--dataset=digits", "--train_split=train[:80%]",
                          "--test_split=train[80%:]", "--epochs=15", "--seed=0"),
     ),
-    # Ready for Fashion-MNIST models (sngan/cgan at 2,000 steps are the next to ship: their
-    # builds did not fit in the CPU time of the session that built the first zoo).
     FASHION_MNIST: Data(
         "Fashion-MNIST (Xiao et al. 2017, MIT licence): the 60,000 training images of the idx "
         f"files in {FASHION_MNIST} (Debian's dataset-fashion-mnist), 28x28x1, 10 classes. "
@@ -409,7 +426,8 @@ def build_one(name, entry, root, classifiers_dir, steps_override, log):
     from ganzoo import pretrained, train_lib
     from ganzoo.errors import GanzooError
 
-    train_args = with_steps(entry.train_args + PINNED_ARGS, steps_override)
+    pinned = () if flag_value(entry.train_args, "precision") else PINNED_ARGS
+    train_args = with_steps(entry.train_args + pinned, steps_override)
     dataset = flag_value(train_args, "dataset")
     work = tempfile.mkdtemp(prefix=f"ganzoo-build-{name}-")
     try:
