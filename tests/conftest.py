@@ -63,6 +63,34 @@ def tfds_dir(tmp_path_factory):
     return directory
 
 
+@pytest.fixture(scope="session")
+def digits_classifier(tmp_path_factory, tfds_dir):
+    """(path, metadata) of the domain classifier every scoring test uses: the embedded digits
+    at 16x16 (they are 8x8 upsampled, so 16 loses nothing; the extractor resizes other sizes),
+    trained on their first 80 % for 15 epochs and tested on the rest. Trained once per run:
+    the first xdist worker to ask trains it under a lock in the run's shared folder, the other
+    loads it."""
+    import fcntl
+    import json
+
+    from ganzoo import data, features
+
+    # Under xdist each worker's base folder sits in one folder of this run; without xdist the
+    # base folder's parent is shared by every run, so the base folder itself is used.
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    path = shared / "digits.keras"
+    with open(shared / "digits.keras.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not path.exists():
+            train, classes = data.load_labeled_images("digits", "train[:80%]", 16,
+                                                      data_dir=tfds_dir)
+            test, _ = data.load_labeled_images("digits", "train[80%:]", 16, data_dir=tfds_dir)
+            features.train_domain_classifier(train, test, classes, str(path), epochs=15)
+    with open(f"{path}.json") as metadata:
+        return str(path), json.load(metadata)
+
+
 def image_batches(shape, batch_size=16, num_batches=2, seed=0):
     """A dataset of random images in [-1, 1], [batch_size, *shape] per element."""
     rng = np.random.default_rng(seed)

@@ -238,22 +238,16 @@ def test_serve_client_script_samples_a_class_and_prints_the_labels_input(tmp_pat
 
 # ---------------------------------------------------------------------------- class verdict
 @pytest.fixture(scope="module")
-def digits16(tmp_path_factory, tfds_dir):
-    """(domain classifier of the embedded digits at 16x16, their labelled training stream, the
-    class names): what both models' verdicts below are judged with, trained once."""
-    directory = tmp_path_factory.mktemp("verdict")
-    train, classes = data.load_labeled_images("digits", "train[:80%]", 16, data_dir=tfds_dir)
-    test, _ = data.load_labeled_images("digits", "train[80%:]", 16, data_dir=tfds_dir)
-    metadata = features.train_domain_classifier(
-        train, test, classes, str(directory / "digits16.keras"), epochs=15
-    )
+def digits16(digits_classifier, tfds_dir):
+    """(the suite's domain classifier of the embedded digits at 16x16, their labelled training
+    stream, the class names): what both models' verdicts below are judged with."""
+    path, metadata = digits_classifier
     assert metadata["test_accuracy"] >= 0.9
     stream, _ = data.load_training_stream(
         DataConfig(dataset="digits", image_size=16, batch_size=64, data_dir=tfds_dir), 0,
         with_labels=True,
     )
-    classifier = features.domain_classifier(str(directory / "digits16.keras"))
-    return classifier, stream, list(data.class_names("digits", tfds_dir))
+    return features.domain_classifier(path), stream, list(data.class_names("digits", tfds_dir))
 
 
 def trained_16px(name, stream, class_names, steps):

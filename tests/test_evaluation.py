@@ -13,13 +13,9 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def classifier(tmp_path_factory, tfds_dir):
-    """A domain classifier trained on 80 % of the embedded digits, tested on the other 20 %."""
-    path = str(tmp_path_factory.mktemp("classifier") / "digits.keras")
-    train, classes = data.load_labeled_images("digits", "train[:80%]", data_dir=tfds_dir)
-    test, _ = data.load_labeled_images("digits", "train[80%:]", data_dir=tfds_dir)
-    metadata = features.train_domain_classifier(train, test, classes, path, epochs=15)
-    return path, metadata
+def classifier(digits_classifier):
+    """(path, metadata): the suite's domain classifier of the embedded digits (conftest)."""
+    return digits_classifier
 
 
 def test_the_domain_classifier_recognises_held_apart_digits(classifier):
