@@ -8,7 +8,13 @@ import numpy as np
 import tensorflow as tf
 
 def layer_forward_flops(layer):
-    """Multiply-add FLOPs (2 per MAC) of one example through a Dense or convolution layer."""
+    """Multiply-add FLOPs (2 per MAC) of one example through a Dense or convolution layer,
+    or through a nested network (StyleGAN2's mapping and synthesis) layer by layer. Layers of
+    ganzoo's own with a `kernel` (StyleGAN2's equalised and modulated layers) count as a Dense
+    (2-D kernel) or a convolution at their output's size (4-D kernel); the modulation's own
+    small products are not counted."""
+    if isinstance(layer, keras.Model):
+        return sum(layer_forward_flops(inner) for inner in layer.layers)
     if isinstance(layer, keras.layers.Dense):
         return 2 * int(np.prod(layer.kernel.shape))
     if isinstance(layer, keras.layers.Conv2DTranspose):  # one MAC per kernel weight per input pixel
@@ -17,6 +23,12 @@ def layer_forward_flops(layer):
     if isinstance(layer, keras.layers.Conv2D):  # ... per output pixel
         height, width = layer.output.shape[1:3]
         return 2 * int(np.prod(layer.kernel.shape)) * height * width
+    kernel = getattr(layer, "kernel", None)
+    if kernel is not None and len(kernel.shape) == 2:
+        return 2 * int(np.prod(kernel.shape))
+    if kernel is not None and len(kernel.shape) == 4:
+        height, width = layer.output.shape[1:3]
+        return 2 * int(np.prod(kernel.shape)) * height * width
     return 0
 
 

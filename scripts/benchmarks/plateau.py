@@ -32,10 +32,11 @@ import cli  # noqa: E402
 from absl import flags  # noqa: E402
 from benchmarks import common  # noqa: E402
 
-MODELS = ("dcgan", "lsgan", "sngan", "wgan_gp", "cgan", "acgan")
+MODELS = ("dcgan", "lsgan", "sngan", "wgan_gp", "cgan", "acgan", "stylegan2")
 # Generator steps at most, per model: 30,000 (32 epochs) unless the model's step is slow
-# enough that 30,000 would pass two hours on 2 cores (wgan_gp: 5 critic steps with a penalty).
-BUDGETS = {"wgan_gp": 12_000}
+# enough that 30,000 would pass two hours on 2 cores (wgan_gp: 5 critic steps with a penalty;
+# stylegan2: about 0.8 s a step at its defaults, 5,000 steps in 83 minutes with the scoring).
+BUDGETS = {"wgan_gp": 12_000, "stylegan2": 5_000}
 DEFAULT_BUDGET = 30_000
 PATIENCE = 5  # evaluations, one an epoch
 EVAL_SAMPLES = 2000

@@ -120,10 +120,12 @@ class ReferenceGAN(TrackedGAN):
         d_steps: D updates per batch (each with fresh noise), then one G update.
         gp_weight: weight of keras.io wgan_gp.py's gradient penalty on interpolates; 0 = off.
         r1_weight: gamma of an R1 penalty (gamma / 2 * mean ||grad D(x)||^2); 0 = off.
+        r1_interval: StyleGAN2's lazy R1, as its paper's code writes it: on the batches whose
+            number is a multiple of it only, times it (a `tf.cond` on G's update count).
     """
 
     def __init__(self, generator, discriminator, latent_dim, loss_family="non_saturating",
-                 d_steps=1, gp_weight=0.0, r1_weight=0.0, **kwargs):
+                 d_steps=1, gp_weight=0.0, r1_weight=0.0, r1_interval=1, **kwargs):
         super().__init__(**kwargs)
         if loss_family not in REFERENCE_LOSSES:
             raise GanzooError(f"no reference train_step for loss family {loss_family!r}; "
@@ -131,6 +133,7 @@ class ReferenceGAN(TrackedGAN):
         self.generator, self.discriminator, self.latent_dim = generator, discriminator, latent_dim
         self.d_loss_fn, self.g_loss_fn = REFERENCE_LOSSES[loss_family]
         self.d_steps, self.gp_weight, self.r1_weight = d_steps, gp_weight, r1_weight
+        self.r1_interval = r1_interval
 
     def compile(self, learning_rates=(2e-4, 2e-4), beta_1=0.5, beta_2=0.999, **kwargs):
         """Adam for D and G with (d, g) `learning_rates` and the given betas."""
@@ -165,8 +168,14 @@ class ReferenceGAN(TrackedGAN):
         loss = self.d_loss_fn(real_outputs, fake_outputs)
         if self.gp_weight > 0:
             loss += self.gp_weight * self.gradient_penalty(real, fake)
-        if self.r1_weight > 0:
+        if self.r1_weight > 0 and self.r1_interval == 1:
             loss += 0.5 * self.r1_weight * self.r1_penalty(real)
+        elif self.r1_weight > 0:
+            loss += tf.cond(
+                tf.equal(self.g_optimizer.iterations % self.r1_interval, 0),
+                lambda: 0.5 * self.r1_weight * self.r1_interval * self.r1_penalty(real),
+                lambda: tf.constant(0.0),
+            )
         return loss
 
     def train_step(self, real):
@@ -221,7 +230,9 @@ def keras_spectral_discriminator(discriminator):
 
 def reference_for(model):
     """A compiled float32 ReferenceGAN with fresh networks of `model`'s architecture, its loss
-    family, d_steps and penalties, and Adam with its learning rates and betas."""
+    family, d_steps and penalties (a lazy R1 kept lazy), and Adam with its learning rates and
+    betas (StyleGAN2's adjusted ones where a regulariser is lazy: the optimizers ganzoo
+    compiles, rebuilt in float32)."""
     config = {**model.get_config(), "precision": "float32", "g_ema_decay": None}
     fresh = type(model).from_config(config)
     # ganzoo's D names its outputs ({"adversarial": ...}); the reference's losses take the one
@@ -233,7 +244,13 @@ def reference_for(model):
     reference = ReferenceGAN(
         fresh.generator, discriminator, model.latent_dim, loss_family=model.loss_family,
         d_steps=model.d_steps, gp_weight=model.gp_weight, r1_weight=model.r1_weight,
+        r1_interval=model.r1_interval,
     )
     reference.compile(learning_rates=(model.d_learning_rate, model.g_learning_rate),
                       beta_1=model.beta_1, beta_2=model.beta_2)
+    fresh.compile()  # the model's own optimizers, lazily adjusted where it says so
+    reference.d_optimizer = keras.optimizers.Adam.from_config(fresh.d_optimizer.get_config())
+    reference.g_optimizer = keras.optimizers.Adam.from_config(fresh.g_optimizer.get_config())
+    reference.d_optimizer.build(reference.discriminator.trainable_variables)
+    reference.g_optimizer.build(reference.generator.trainable_variables)
     return reference

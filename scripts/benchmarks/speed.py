@@ -30,6 +30,7 @@ shared machine; fewer than ~30 steps and 3 repetitions is a smoke test. The resu
 
 import os
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # scripts/
 
@@ -172,7 +173,8 @@ def main(argv):
     if FLAGS.torch:
         torch_twin.import_torch()  # A missing PyTorch fails before any measurement.
     results = {"tensorflow": tf.__version__, "keras": keras.__version__, "training": [],
-               "pipeline": []}
+               "pipeline": [], "command": common.command_line(__file__),
+               "machine": common.machine(), "date": time.strftime("%Y-%m-%d")}
     if not FLAGS.pipeline_only:
         results["float32_matmul_peak"] = flops.matmul_peak("float32")
         print(f"float32 matmul peak: {results['float32_matmul_peak'] / 1e9:.0f} GFLOP/s")
