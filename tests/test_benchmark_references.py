@@ -36,6 +36,21 @@ def test_convolution_flops_count_one_multiply_add_per_kernel_weight_and_pixel():
     assert flops.layer_forward_flops(deconv) == 2 * (4 * 4 * 8 * 5) * (8 * 8)  # in pixels
 
 
+def test_flops_of_a_nested_network_and_of_kernel_layers_of_ganzoo_s_own():
+    from ganzoo.backbones import style_layers
+
+    inner_input = keras.Input((6,))
+    inner = keras.Model(inner_input, style_layers.EqualizedDense(5)(inner_input), name="inner")
+    images = keras.Input((8, 8, 2))
+    conv = style_layers.EqualizedConv2D(3, 3)
+    keras.Model(images, conv(images))
+    outer_input = keras.Input((6,))
+    outer = keras.Model(outer_input, keras.layers.Dense(4)(inner(outer_input)))
+    assert flops.layer_forward_flops(inner) == 2 * 6 * 5
+    assert flops.layer_forward_flops(conv) == 2 * (3 * 3 * 2 * 3) * (8 * 8)
+    assert sum(flops.layer_forward_flops(layer) for layer in outer.layers) == 2 * (6 * 5 + 5 * 4)
+
+
 def _kernel_shapes(network):
     return [tuple(w.shape) for w in network.trainable_weights]
 
@@ -73,6 +88,26 @@ def test_wgan_gp_reference_trains_the_models_networks_with_its_settings():
     losses = _fit_reference(reference, steps=2)
     assert all(math.isfinite(value) for value in losses.values()), losses
     assert int(reference.d_optimizer.iterations) == 2 * int(reference.g_optimizer.iterations) == 4
+
+
+def test_a_lazy_r1_stays_lazy_in_the_reference_with_the_models_adjusted_adam():
+    model = ganzoo.get_model("stylegan2", data_shape=(16, 16, 1), latent_dim=8, width=4,
+                             r1_weight=0.5, r1_interval=4)
+    reference = references.reference_for(model)
+    optimizer = reference.d_optimizer  # StyleGAN2's lazy settings: rate and betas ** (4 / 5)
+    assert (float(optimizer.learning_rate), optimizer.beta_1, optimizer.beta_2) == pytest.approx(
+        (0.0025 * 0.8, 0.0, 0.99 ** 0.8))
+    real = tf.constant(np.random.default_rng(0).uniform(-1, 1, (8, 16, 16, 1)), tf.float32)
+    fake = tf.zeros_like(real)
+    outputs = (reference.discriminator(real), reference.discriminator(fake))
+    plain = float(reference.d_loss_fn(*outputs))
+    r1 = float(reference.r1_penalty(real))
+    assert r1 > 0
+    for iterations, expected in ((0, plain + 0.5 * 0.5 * 4 * r1), (1, plain), (3, plain),
+                                 (4, plain + 0.5 * 0.5 * 4 * r1)):
+        reference.g_optimizer.iterations.assign(iterations)
+        assert float(reference.discriminator_loss(real, fake, *outputs)) == pytest.approx(
+            expected, rel=1e-5), iterations
 
 
 def test_sngan_reference_wraps_plain_layers_in_keras_spectral_normalization():

@@ -37,6 +37,10 @@ LAZY_PERIOD = 16
 flags.DEFINE_integer("batch_size", 64, "Global batch size.", lower_bound=1)
 flags.DEFINE_integer("steps", 32, f"Timed steps per run, a multiple of {LAZY_PERIOD}.",
                      lower_bound=LAZY_PERIOD)
+flags.register_validator(
+    "steps", lambda steps: steps % LAZY_PERIOD == 0,
+    f"must be a multiple of {LAZY_PERIOD}, or the timed windows hold different numbers of "
+    f"lazy steps")
 flags.DEFINE_integer("warmup", 4, "Untimed steps before each timed run.", lower_bound=1)
 flags.DEFINE_integer("repetitions", 3, "Runs of each variant.", lower_bound=1)
 flags.DEFINE_string("data_dir", None, "tensorflow-datasets data directory.")
@@ -53,11 +57,7 @@ def main(argv):
     from benchmarks import timing
     from ganzoo import data, fast_paths
     from ganzoo.configs import DataConfig
-    from ganzoo.errors import GanzooError
 
-    if FLAGS.steps % LAZY_PERIOD:
-        raise GanzooError(f"--steps={FLAGS.steps} is not a multiple of {LAZY_PERIOD}: the "
-                          f"timed windows would hold different numbers of lazy steps")
     stream, _ = data.load_training_stream(
         DataConfig(dataset="digits", batch_size=FLAGS.batch_size, data_dir=FLAGS.data_dir))
     shape = data.example_shape(stream)
