@@ -574,7 +574,12 @@ def refresh_root(root, log):
         path, _ = export.write_model_config(root, FLAGS.serving_base_path, names)
         log(f"wrote {path} ({', '.join(names)})")
     if names:
-        write_montage(root, names, log)
+        write_montage(root, names, MONTAGE, log)
+    fashion = [name for name in names if flag_value(
+        pretrained.read_config(os.path.join(root, name))["build"]["train_args"],
+        "dataset") == FASHION_MNIST]
+    if fashion:
+        write_montage(root, fashion, FASHION_MONTAGE, log)
     readme = os.path.join(root, "README.md")
     if os.path.isfile(readme):
         rewrite(readme, README_MARKERS, readme_table(root))
@@ -588,11 +593,13 @@ def refresh_root(root, log):
         log(f"refreshed the shipped folders in {gitignore}")
 
 
-MONTAGE = "shipped_samples.png"  # the top-level README's first picture
+MONTAGE = "shipped_samples.png"  # every shipped model's samples (saved_models/README.md)
+# The top-level README's first picture: the models trained on real data people know.
+FASHION_MONTAGE = "fashion_samples.png"
 
 
-def write_montage(root, names, log):
-    """<root>/shipped_samples.png: every shipped samples.png in one row, in `names` order."""
+def write_montage(root, names, filename, log):
+    """<root>/<filename>: the samples.png of `names` in one row, in that order."""
     import tensorflow as tf
 
     from ganzoo import images
@@ -601,7 +608,7 @@ def write_montage(root, names, log):
         tf.io.decode_png(tf.io.read_file(os.path.join(root, name, "samples.png"))).numpy()
         for name in names
     ]
-    path = os.path.join(root, MONTAGE)
+    path = os.path.join(root, filename)
     images.write_png(path, images.side_by_side(pictures, height=256))
     log(f"wrote {path} ({', '.join(names)}, left to right)")
 
