@@ -457,6 +457,32 @@ def speed_critics(results):
                      f"{_provenance(results)}")
 
 
+def speed_stylegan2(results):
+    """The speed suite on stylegan2: its keras.io-style reference on the same networks (lazy R1
+    kept lazy), ganzoo in float32 and at the machine's default, and the ratios."""
+    rows = [[row["model"], row["batch_size"], _rates(row["reference"]), _rates(row["float32"]),
+             _rates(row["default"]), f"{row['float32_over_reference']:.2f}",
+             f"{row['default_over_reference']:.2f}"] for row in results["training"]]
+    header = ["model", "batch", "reference img/s [min-max]", "ganzoo float32",
+              f"ganzoo default ({results['training'][0]['default_precision']})", "f32 / ref",
+              "default / ref"]
+    return _markdown(_table(header, rows), *results.get("notes", []), _provenance(results))
+
+
+def regularizer_costs(results):
+    """StyleGAN2's step time with one regulariser changed at a time, against its defaults."""
+    rows = [[row["variant"],
+             ", ".join(f"{name}={value}" for name, value in row["arguments"].items()) or "-",
+             _rates(row["images_per_second"]), f"{row['time_over_defaults']:.2f}"]
+            for row in results["variants"]]
+    header = ["variant", "arguments changed", "img/s [min-max]", "step time / defaults"]
+    return _markdown(_table(header, rows),
+                     f"`{results['model']}` at batch {results['batch_size']} on "
+                     f"{results['data']}, {results['precision']}: {results['repetitions']} "
+                     f"alternating runs of {results['steps']} timed steps each.",
+                     *results.get("notes", []), _provenance(results))
+
+
 def sampling(results):
     """The sampling suite: per model and signature, SavedModel vs live images/s and their ratio
     at each batch size; a starred cell's footnote below."""
@@ -580,6 +606,8 @@ REPORTS = {
     "fashion_seeds": (("fashion.json", "fashion_defaults.json"), fashion_seeds, BENCHMARKS),
     "speed": (("speed.json",), speed, BENCHMARKS),
     "speed_critics": (("speed_critics.json",), speed_critics, BENCHMARKS),
+    "speed_stylegan2": (("speed_stylegan2.json",), speed_stylegan2, BENCHMARKS),
+    "regularizer_costs": (("regularizer_costs.json",), regularizer_costs, BENCHMARKS),
     "sampling": (("sampling.json",), sampling, BENCHMARKS),
     "fashion_plateau": (("fashion_plateau.json",), fashion_plateau, BENCHMARKS),
     "results_summary": (("toy.json", "fashion.json", "conditional_obedience.json",

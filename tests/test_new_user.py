@@ -22,7 +22,7 @@ from tests.conftest import ROOT, our_stderr_lines, run_script, script_env
 TIMEOUT = 300
 UNWRITABLE = "/proc/ganzoo_test"  # /proc takes no new files, even from root (CI runs as root)
 BENCHMARKS = ("augment", "conditional", "fashion", "mnist", "obedience", "pacgan", "plateau",
-              "sampling", "speed", "toy")
+              "regularizer_costs", "sampling", "speed", "toy")
 SCRIPTS = ("build_zoo.py", "evaluate.py", "export.py", "sample.py", "serve_client.py", "train.py",
            "train_classifier.py", *(f"benchmarks/{suite}.py" for suite in BENCHMARKS))
 
@@ -97,6 +97,9 @@ def shipped_zoo_digest():
          f"error: --export_dir={UNWRITABLE}/x is not writable: /proc refuses new files"),
         ("train_classifier.py", ["--epochs=0"],
          "error: flag --epochs=0: 0 is not a positive integer"),
+        ("benchmarks/regularizer_costs.py", ["--steps=20"],
+         "error: flag --steps=20: must be a multiple of 16, or the timed windows hold different "
+         "numbers of lazy steps"),
     ],
 )
 def test_a_flag_mistake_is_one_line_and_exit_2_before_tensorflow_is_imported(
