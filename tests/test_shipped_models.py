@@ -108,8 +108,31 @@ def alternatives(tensors, tables, table, signature, column):
     return combined
 
 
-def expected_signatures(tensors, tables, is_image, conditional):
-    """{signature: ([input name sets], [output name sets])} a model of this kind may have."""
+STYLE_MODELS = ("stylegan2", "cstylegan2")  # docs/serving.md's third table: "Style-based models"
+
+
+def style_signatures(tensors, tables, signatures, conditional):
+    """The third table's signatures, given the `signatures` of the model's kind:
+    `<s>_truncated` is `<s>` with a `truncation` input; `mapping` and `synthesis` take and give
+    the tensors their cells name (conditional models add `labels` to mapping's inputs, as the
+    sentence under the second table says of every signature that takes a latent)."""
+    styled = {}
+    for signature, cells in tables[2].items():
+        if signature.endswith("_truncated"):
+            ins, outs = signatures[signature[: -len("_truncated")]]
+            styled[signature] = ([names | {"truncation"} for names in ins], outs)
+            continue
+        ins, outs = ({name for name in re.findall(r"`(\w+)`", cell) if name in tensors}
+                     for cell in cells)
+        if conditional and "latent" in ins:
+            ins |= {"labels"}
+        styled[signature] = ([ins], [outs])
+    return styled
+
+
+def expected_signatures(tensors, tables, is_image, conditional, styled=False):
+    """{signature: ([input name sets], [output name sets])} a model of this kind may have
+    (`styled`: a style-based model, with the third table's signatures too)."""
     table = 1 if conditional else 0
     signatures = {}
     for signature in tables[table]:
@@ -121,6 +144,8 @@ def expected_signatures(tensors, tables, is_image, conditional):
             ins, outs = ([s - {"images", "images_uint8"} | {"samples"} if "images" in s else s
                           for s in sets] for sets in (ins, outs))
         signatures[signature] = (ins, outs)
+    if styled:
+        signatures.update(style_signatures(tensors, tables, signatures, conditional))
     return signatures
 
 
@@ -246,7 +271,8 @@ def test_the_tf1_loader_sees_the_readme_signatures(folder, tf1_loaded):
     tensors, tables = readme_contract()
     model_config = config(folder)
     expected = expected_signatures(
-        tensors, tables, len(model_config["data_shape"]) == 3, bool(model_config.get("num_classes"))
+        tensors, tables, len(model_config["data_shape"]) == 3, bool(model_config.get("num_classes")),
+        styled=pretrained.read_config(folder)["model"] in STYLE_MODELS,
     )
     signatures, _ = tf1_loaded[folder]
     assert sorted(signatures) == sorted(expected)
