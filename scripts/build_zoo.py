@@ -70,8 +70,9 @@ class Data:
 # Appended to every training command that does not set --precision: see the module docstring.
 PINNED_ARGS = ("--precision=float32",)
 # The Fashion-MNIST models are trained in mixed bfloat16, as their plateau runs were
-# (results/fashion_plateau.json): on CPUs with AMX, where those runs took 22 to 65 minutes,
-# float32 is several times slower, and a build has to fit one background job. Their --check
+# (results/fashion_plateau.json, 22 to 65 minutes each): the speed suite measured bfloat16
+# at 1.27-1.31x float32's rate for dcgan (docs/benchmarks.md), and a build has to fit one
+# background job; float32 was not timed for these builds. Their --check
 # reproduces the fingerprint only on a CPU that rounds bfloat16 the same way.
 FASHION_BF16 = ("--precision=mixed_bfloat16",)
 
