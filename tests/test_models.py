@@ -31,8 +31,10 @@ def tiny_case(name):
     overrides = {"latent_dim": 8, "width": 4}
     if model_class.conditional:
         overrides["num_classes"] = NUM_CLASSES
-    if name in ("stylegan2", "cstylegan2"):  # both lazy regularisers, due within few steps
+    if name == "stylegan2":  # both lazy regularisers, due within few steps
         overrides.update(pl_weight=2.0, pl_interval=2, r1_interval=2)
+    if name == "cstylegan2":  # lazy R1; the path length, the same code, is stylegan2's case's:
+        overrides.update(r1_interval=2)  # a third of the conditional model's traced step
     return name, (16, 16, 1), overrides
 
 
@@ -95,6 +97,16 @@ CONTRACT_IDS = ZOO_IDS + RESNET_IDS + AUGMENTED_IDS + PACKED_IDS
 HEAVY = ZOO + RESNET[1:2] + AUGMENTED + PACKED
 HEAVY_IDS = ZOO_IDS + RESNET_IDS[1:2] + AUGMENTED_IDS + PACKED_IDS
 CRITIC_LOSSES = ("wasserstein", "hinge", "least_squares")
+
+
+def heavy_d_steps(name, overrides):
+    """k of a case in the two slowest contract tests: 2, so that they check the keyed draws
+    and the state (power iterations, batch norm) of a second D update; 1 for the ResNet and the
+    style-based cases, whose D step is the costliest part of the step they trace (ResNet cgan:
+    a third of its 9,700 traced ops; StyleGAN2: 4,400 of 19,500), while their k updates go
+    through the same loop of `GANModel.train_step` as every other case's."""
+    heavy = overrides.get("architecture") == "resnet" or "stylegan2" in name
+    return 1 if heavy else 2
 
 
 def sgd_rate(overrides, rate):
@@ -211,7 +223,8 @@ def test_the_generator_step_never_updates_the_discriminator(name, shape, overrid
 @pytest.mark.parametrize("name, shape, overrides", ZOO + RESNET[1:2] + AUGMENTED,
                          ids=ZOO_IDS + RESNET_IDS[1:2] + AUGMENTED_IDS)
 def test_keras_save_and_load_resumes_training_exactly(tmp_path, name, shape, overrides):
-    model = tiny(name, shape, overrides, d_steps=2)
+    d_steps = heavy_d_steps(name, overrides)
+    model = tiny(name, shape, overrides, d_steps=d_steps)
     model.compile()  # Adam from the model's own settings: its moments must survive the trip.
     data = batches(name, shape, num_batches=3)
     model.fit(data, epochs=1, verbose=0)
@@ -219,7 +232,8 @@ def test_keras_save_and_load_resumes_training_exactly(tmp_path, name, shape, ove
     model.save(path)
     loaded = keras.models.load_model(path)
     assert type(loaded) is type(model)
-    assert int(loaded.g_optimizer.iterations) == 3 and int(loaded.d_optimizer.iterations) == 6
+    assert int(loaded.g_optimizer.iterations) == 3
+    assert int(loaded.d_optimizer.iterations) == 3 * d_steps
     # The model's own rate (adjusted for a lazy regulariser, StyleGAN2's path length).
     assert loaded.g_optimizer.learning_rate.numpy() == pytest.approx(
         float(model.g_optimizer.learning_rate))

@@ -8,7 +8,7 @@ import pytest
 import tensorflow as tf
 
 from tests.test_models import (  # noqa: F401  (mirrored is a fixture)
-    HEAVY, HEAVY_IDS, max_difference, mirrored, train_sgd,
+    HEAVY, HEAVY_IDS, heavy_d_steps, max_difference, mirrored, train_sgd,
 )
 
 pytestmark = pytest.mark.slow
@@ -18,10 +18,11 @@ pytestmark = pytest.mark.slow
 def test_two_replicas_equal_one_device(mirrored, name, shape, overrides):
     # Sampled noise (and interpolation weights): each replica takes its own rows of one global
     # draw keyed on (seed, step, sub-step), so the run is the same at any replica count.
-    one = train_sgd(tf.distribute.get_strategy(), name, shape, overrides, 2, d_steps=2)
-    two = train_sgd(mirrored, name, shape, overrides, 2, d_steps=2)
+    d_steps = heavy_d_steps(name, overrides)
+    one = train_sgd(tf.distribute.get_strategy(), name, shape, overrides, 2, d_steps=d_steps)
+    two = train_sgd(mirrored, name, shape, overrides, 2, d_steps=d_steps)
     difference = max_difference(one[0], two[0])
-    print(f"\n{name}: max|w1-w2| after 2 steps with d_steps=2 = {difference:.1e}")
+    print(f"\n{name}: max|w1-w2| after 2 steps with d_steps={d_steps} = {difference:.1e}")
     assert difference < 1e-5
     for metric in one[2].metric_names():
         np.testing.assert_allclose(one[1][metric], two[1][metric], rtol=1e-5, atol=1e-6,
