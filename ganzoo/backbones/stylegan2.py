@@ -196,11 +196,17 @@ def mapped(generator, latent, labels=None, truncation=1.0):
     return w_avg + truncation * (tf.cast(w, tf.float32) - w_avg)
 
 
+def truncated_ws(generator, latent, labels=None, truncation=1.0):
+    """ws float32 [b, num_ws, latent_dim]: the truncated w (see `mapped`) of each latent,
+    repeated for every layer of the synthesis network (no style mixing)."""
+    _, _, synthesis = style_parts(generator)
+    w = mapped(generator, latent, labels, truncation)
+    return tf.tile(w[:, None, :], [1, synthesis.inputs[0].shape[1], 1])
+
+
 def truncated(generator, latent, labels=None, truncation=1.0):
     """A stylegan2 G's images for latent [b, latent_dim] (and labels) with every w truncated
     (see `mapped`); no style mixing, noise as G's own."""
     _, _, synthesis = style_parts(generator)
-    w = mapped(generator, latent, labels, truncation)
-    count = synthesis.inputs[0].shape[1]
-    ws = tf.tile(w[:, None, :], [1, count, 1])
+    ws = truncated_ws(generator, latent, labels, truncation)
     return synthesis([ws, noise_seeds(latent)], training=False)
