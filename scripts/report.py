@@ -570,6 +570,45 @@ def fashion_plateau(results):
     )
 
 
+# Training minutes (evaluations excluded) at which the equal-time table compares the runs.
+_EQUAL_TIME_MINUTES = (20, 40, 60)
+
+
+def _by_minutes(curve, minutes):
+    """The last evaluation of a run's curve within `minutes` of training, or None."""
+    done = [record for record in curve if record["train_seconds"] <= 60 * minutes]
+    return done[-1] if done else None
+
+
+def fashion_equal_time(results):
+    """Every plateau run at the same training minutes: its scores at the last evaluation
+    (one an epoch) within each mark, with the minute of that evaluation."""
+    marks = _EQUAL_TIME_MINUTES
+    rows = []
+    for run in results["runs"]:
+        cells = []
+        for minutes in marks:
+            record = _by_minutes(run["curve"], minutes)
+            cells.append("-" if record is None else
+                         f"{record['fid']:.2f} ({record['train_seconds'] / 60:.0f})")
+        last = _by_minutes(run["curve"], marks[-1])
+        cells += (["-"] * 3 if last is None else
+                  [f"{1000 * last['kid']:.1f}", f"{last['precision']:.3f}",
+                   f"{last['recall']:.3f}"])
+        rows.append([f"`{run['model']}`", run["seed"],
+                     f"{run['train_seconds'] / run['steps']:.3f}", *cells])
+    header = ["model", "seed", "s a step", *(f"FID by {m} min (at min)" for m in marks),
+              *(f"{name} by {marks[-1]} min" for name in ("KID x 1000", "precision", "recall"))]
+    return _markdown(
+        _table(header, rows),
+        "Scores on 2,000 samples against 2,000 test images, as scored during training; a run "
+        "scores after each epoch, so a cell shows the last score within its mark and the "
+        "training minute it was taken at (\"-\": no epoch done by then). Minutes are the runs' "
+        "own training time (scoring excluded) on 2 CPU cores that other work shared part of the "
+        f"time. From the runs of the table above. {_provenance(results)}",
+    )
+
+
 def _classifier_line(classifier):
     return (f"Classifier: `{classifier['command']}` (held-out accuracy "
             f"{_percent(classifier['test_accuracy'])}, weights `{classifier['sha256']}`).")
@@ -610,6 +649,7 @@ REPORTS = {
     "regularizer_costs": (("regularizer_costs.json",), regularizer_costs, BENCHMARKS),
     "sampling": (("sampling.json",), sampling, BENCHMARKS),
     "fashion_plateau": (("fashion_plateau.json",), fashion_plateau, BENCHMARKS),
+    "fashion_equal_time": (("fashion_plateau.json",), fashion_equal_time, BENCHMARKS),
     "results_summary": (("toy.json", "fashion.json", "conditional_obedience.json",
                          "conditional_digits.json", "speed.json"), results_summary, "README.md"),
 }

@@ -96,6 +96,8 @@ CHANGES = [
     ("fashion.json", ["real_floor", "class_accuracy"], 0.5, "fashion", "| 0.500 | - |"),
     ("fashion.json", ["runs", 9, "fid"], 40.0, "fashion_seeds", "| 34.03 | 40.00 | 28.44 |"),
     ("fashion_defaults.json", ["runs", 3, "fid"], 12.34, "fashion_seeds", "| 12.34 |"),
+    ("fashion_plateau.json", ["runs", 0, "curve", -1, "fid"], 9.99, "fashion_equal_time",
+     "| 9.99 (33) |"),
     ("speed.json", ["training", 0, "default_over_torch"], 9.87, "speed", "| 9.87 |"),
     ("speed_critics.json", ["training", 2, "reference", "median"], 55, "speed_critics",
      "| 55 [47-82] |"),
