@@ -113,7 +113,7 @@ class ServingModule:
         # G traced once for every signature that runs it (serving_default, sample and
         # sample_png), and a style-based G's synthesis once for synthesis and the truncated
         # pair: the SavedModel holds each graph once and the signatures call it, so exporting
-        # and loading trace it once (a tiny stylegan2's saved_model.pb: 0.7 MB, 1.9 MB with a
+        # and loading trace it once (a tiny stylegan2's saved_model.pb: 0.9 MB, 1.9 MB with a
         # copy per signature).
         latent = tf.TensorSpec([None, self.latent_dim], tf.float32)
         labels = [tf.TensorSpec([None], tf.int32)] if self.conditional else []
