@@ -483,6 +483,34 @@ def regularizer_costs(results):
                      *results.get("notes", []), _provenance(results))
 
 
+def augment(results):
+    """DiffAugment and ADA against none on little data: per data set and augmentation, the
+    seeds run, the scores (mean ± std over the seeds) and the training time against none's."""
+    groups = {}
+    for run in results["runs"]:
+        groups.setdefault((run["data"], run["augment"]), []).append(run)
+
+    def mean(runs, field):
+        return statistics.fmean(run[field] for run in runs)
+
+    rows = []
+    for (data, augment_name), runs in groups.items():
+        none = groups.get((data, "none"))
+        rows.append([
+            data, augment_name, _joined(run["seed"] for run in runs), f"{runs[0]['steps']:,}",
+            _mean_std([run["fid"] for run in runs], ".2f"),
+            _mean_std([1000 * run["kid"] for run in runs], ".1f"),
+            _mean_std([run["precision"] for run in runs], ".3f"),
+            _mean_std([run["recall"] for run in runs], ".3f"),
+            f"{mean(runs, 'train_seconds'):,.0f}",
+            "-" if none is None else
+            f"{mean(runs, 'train_seconds') / mean(none, 'train_seconds'):.2f}",
+        ])
+    header = ["data", "augment", "seeds", "steps", "FID ↓", "KID x 1000 ↓", "precision ↑",
+              "recall ↑", "train s", "train time / none's"]
+    return _markdown(_table(header, rows), _provenance(results))
+
+
 def sampling(results):
     """The sampling suite: per model and signature, SavedModel vs live images/s and their ratio
     at each batch size; a starred cell's footnote below."""

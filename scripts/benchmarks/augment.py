@@ -97,7 +97,7 @@ def main(argv):
                 results.update(
                     date=common.today(), machine=common.machine(),
                     description=__doc__.split("\n\n")[0].strip(),
-                    command="python scripts/benchmarks/augment.py",
+                    command=common.command_line(__file__),
                     runs=sorted(kept + [entry], key=lambda r: (
                         list(DATA).index(r["data"]), AUGMENTS.index(r["augment"]), r["seed"])),
                 )
