@@ -203,12 +203,32 @@ def test_conditional_scores_reward_samples_of_the_requested_class(classifier, tf
         evaluation.check_classifier(extractor, ["a", "b", "c"])
 
 
-def test_sample_quality_logs_class_accuracy_and_intra_class_fid_of_conditional_models(tiny_cgan):
-    _, history = tiny_cgan
+def test_sample_quality_logs_class_accuracy_and_intra_class_fid_of_conditional_models(
+        classifier, tiny_cgan, tfds_dir):
+    import keras
+
+    directory, history = tiny_cgan
     for metric in ("class_accuracy", "intra_class_fid", "fid", "kid"):
         assert len(history[metric]) == 2 and all(np.isfinite(history[metric])), metric
-    assert all(0.0 <= value <= 1.0 for value in history["class_accuracy"])
-    assert all(value > 0 for value in history["intra_class_fid"])
+    # The last epoch's scores are those of the trained model's samples (the callback's seed,
+    # 4321, 20 of each class) against the run's first 200 images and their labels, computed
+    # here again: not any number in range.
+    stream, _ = data.load_training_stream(
+        DataConfig(dataset="digits", image_size=16, batch_size=32, data_dir=tfds_dir), 0,
+        with_labels=True,
+    )
+    real, real_labels = evaluation.take_examples(stream, 200)
+    model = keras.models.load_model(str(directory / "model.keras"))
+    labels = evaluation.balanced_labels(10, 20)
+    extractor = features.domain_classifier(classifier[0])
+    fake, probabilities = extractor.features_and_probabilities(
+        model.generate(200, seed=4321, labels=labels))
+    assert history["class_accuracy"][-1] == pytest.approx(
+        metrics.class_accuracy(probabilities, labels)[0], abs=1e-6)
+    assert history["intra_class_fid"][-1] == pytest.approx(metrics.intra_class_frechet_distance(
+        extractor.features(real), real_labels, fake, labels, 10)[0], rel=1e-4)
+    assert history["intra_class_fid"][0] != pytest.approx(history["intra_class_fid"][-1],
+                                                          rel=1e-4)  # the model moved between
 
 
 def test_evaluate_script_scores_a_conditional_saved_model(classifier, tiny_cgan, tfds_dir,
@@ -226,7 +246,18 @@ def test_evaluate_script_scores_a_conditional_saved_model(classifier, tiny_cgan,
     for metric in ("fid", "kid", "class_accuracy", "intra_class_fid"):
         assert rows[metric][2] == "200/200" and rows[metric][3].startswith("domain:digits.keras")
     scores = json.load(open(tmp_path / "scores.json"))
-    assert 0.0 <= scores["class_accuracy"] <= 1.0 and scores["intra_class_fid"] > 0
+    # The class accuracy is that of the SavedModel's `sample` (seed 0, the script's default; 20
+    # of each class), classified here again: not any number in range.
+    import tensorflow as tf
+
+    labels = evaluation.balanced_labels(10, 20)
+    served = tf.saved_model.load(str(directory / "export" / "1")).signatures["sample"](
+        num_samples=tf.constant(200), seed=tf.constant(0, tf.int64), labels=tf.constant(labels))
+    _, probabilities = features.domain_classifier(classifier[0]).features_and_probabilities(
+        served["images"].numpy())
+    assert scores["class_accuracy"] == pytest.approx(
+        metrics.class_accuracy(probabilities, labels)[0], abs=1e-6)
+    assert scores["intra_class_fid"] > 0
     assert list(scores["intra_class_fid_per_class"]) == [str(i) for i in range(10)]
     assert float(rows["class_accuracy"][1]) == pytest.approx(scores["class_accuracy"], abs=1e-4)
 
