@@ -135,11 +135,13 @@ class ReferenceGAN(TrackedGAN):
         self.d_steps, self.gp_weight, self.r1_weight = d_steps, gp_weight, r1_weight
         self.r1_interval = r1_interval
 
-    def compile(self, learning_rates=(2e-4, 2e-4), beta_1=0.5, beta_2=0.999, **kwargs):
-        """Adam for D and G with (d, g) `learning_rates` and the given betas."""
+    def compile(self, learning_rates=(2e-4, 2e-4), beta_1=0.5, beta_2=0.999, optimizers=None,
+                **kwargs):
+        """Adam for D and G with (d, g) `learning_rates` and the given betas, or the (d, g)
+        `optimizers` given."""
         super().compile(optimizer=None, **kwargs)
-        self.d_optimizer = keras.optimizers.Adam(learning_rates[0], beta_1=beta_1, beta_2=beta_2)
-        self.g_optimizer = keras.optimizers.Adam(learning_rates[1], beta_1=beta_1, beta_2=beta_2)
+        self.d_optimizer, self.g_optimizer = optimizers or (
+            keras.optimizers.Adam(rate, beta_1=beta_1, beta_2=beta_2) for rate in learning_rates)
         self.d_optimizer.build(self.discriminator.trainable_variables)
         self.g_optimizer.build(self.generator.trainable_variables)
 
@@ -246,11 +248,7 @@ def reference_for(model):
         d_steps=model.d_steps, gp_weight=model.gp_weight, r1_weight=model.r1_weight,
         r1_interval=model.r1_interval,
     )
-    reference.compile(learning_rates=(model.d_learning_rate, model.g_learning_rate),
-                      beta_1=model.beta_1, beta_2=model.beta_2)
     fresh.compile()  # the model's own optimizers, lazily adjusted where it says so
-    reference.d_optimizer = keras.optimizers.Adam.from_config(fresh.d_optimizer.get_config())
-    reference.g_optimizer = keras.optimizers.Adam.from_config(fresh.g_optimizer.get_config())
-    reference.d_optimizer.build(reference.discriminator.trainable_variables)
-    reference.g_optimizer.build(reference.generator.trainable_variables)
+    reference.compile(optimizers=[keras.optimizers.Adam.from_config(optimizer.get_config())
+                                  for optimizer in (fresh.d_optimizer, fresh.g_optimizer)])
     return reference
