@@ -457,10 +457,15 @@ def speed_critics(results):
                      f"{_provenance(results)}")
 
 
-def speed_stylegan2(results):
-    """The speed suite on stylegan2: its keras.io-style reference on the same networks (lazy R1
-    kept lazy), ganzoo in float32 and at the machine's default, and the ratios."""
-    rows = [[row["model"], row["batch_size"], _rates(row["reference"]), _rates(row["float32"]),
+def speed_same_networks(results):
+    """The speed suite on one model (stylegan2; a backbone chosen by --model_args): its
+    keras.io-style reference on the same networks (a lazy R1 kept lazy), ganzoo in float32 and
+    at the machine's default, and the ratios."""
+    def model(row):
+        given = ", ".join(f"{name}={value}" for name, value in row.get("model_args", {}).items())
+        return f"{row['model']} ({given})" if given else row["model"]
+
+    rows = [[model(row), row["batch_size"], _rates(row["reference"]), _rates(row["float32"]),
              _rates(row["default"]), f"{row['float32_over_reference']:.2f}",
              f"{row['default_over_reference']:.2f}"] for row in results["training"]]
     header = ["model", "batch", "reference img/s [min-max]", "ganzoo float32",
@@ -673,7 +678,7 @@ REPORTS = {
     "fashion_seeds": (("fashion.json", "fashion_defaults.json"), fashion_seeds, BENCHMARKS),
     "speed": (("speed.json",), speed, BENCHMARKS),
     "speed_critics": (("speed_critics.json",), speed_critics, BENCHMARKS),
-    "speed_stylegan2": (("speed_stylegan2.json",), speed_stylegan2, BENCHMARKS),
+    "speed_stylegan2": (("speed_stylegan2.json",), speed_same_networks, BENCHMARKS),
     "regularizer_costs": (("regularizer_costs.json",), regularizer_costs, BENCHMARKS),
     "sampling": (("sampling.json",), sampling, BENCHMARKS),
     "fashion_plateau": (("fashion_plateau.json",), fashion_plateau, BENCHMARKS),

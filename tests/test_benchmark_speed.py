@@ -23,23 +23,24 @@ def _finite_rates(summary):
 def test_speed_and_sampling_report_ratios_flops_and_sampling_rates(tmp_path, tfds_dir):
     out = tmp_path / "speed.json"
     result = run_script(
-        "benchmarks/speed.py", "--models=gan", "--batch_sizes=32", "--steps=5", "--warmup=1",
-        "--repetitions=2",
+        "benchmarks/speed.py", "--models=gan", "--model_args=width=16", "--batch_sizes=32",
+        "--steps=5", "--warmup=1", "--repetitions=2",
         f"--data_dir={tfds_dir}", f"--output={out}",
     )
     assert result.returncode == 0, result.stderr[-3000:]
     report = json.loads(out.read_text())
     (row,) = report["training"]
-    assert (row["model"], row["batch_size"]) == ("gan", 32)
+    assert (row["model"], row["model_args"], row["batch_size"]) == ("gan", {"width": 16}, 32)
     for kind in ("reference", "float32", "default"):
         assert _finite_rates(row[kind]), kind
         assert row[f"{kind}_over_reference"] == pytest.approx(
             row[kind]["median"] / row["reference"]["median"]
         )
-    model = ganzoo.get_model("gan", data_shape=(32, 32, 1))
+    model = ganzoo.get_model("gan", data_shape=(32, 32, 1), width=16)
     assert row["flops_per_step"] == flops.training_step_flops(model, 32)
     assert report["float32_matmul_peak"] > 1e8
     assert "x1.00 of reference" in result.stdout and "GFLOP per step" in result.stdout
+    assert "gan (minimax, d_steps 1, width=16) batch 32" in result.stdout
 
     out = tmp_path / "sampling.json"
     result = run_script(
@@ -63,6 +64,18 @@ def test_bad_batch_sizes_are_refused_in_one_line():
         with pytest.raises(ganzoo.GanzooError) as refusal:
             selection.parse_batch_sizes(texts)
         assert str(refusal.value) == f"--batch_sizes must be positive integers, got {shown}"
+
+
+def test_model_args_are_typed_and_a_malformed_entry_is_refused_in_one_line():
+    assert selection.parse_model_args(["architecture=resnet", "attention=8", "gp_weight=0.5",
+                                       "synchronized_batch_norm=false"]) == {
+        "architecture": "resnet", "attention": 8, "gp_weight": 0.5,
+        "synchronized_batch_norm": False}
+    assert selection.parse_model_args([]) == {}
+    for text in ("width", "=8", "width="):
+        with pytest.raises(ganzoo.GanzooError) as refusal:
+            selection.parse_model_args([text])
+        assert str(refusal.value) == f"--model_args entries are name=value, got {text!r}"
 
 
 def test_conditional_models_are_measured_for_training_only():

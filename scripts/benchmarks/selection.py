@@ -27,3 +27,28 @@ def models_to_measure(names, unconditional_only):
             raise GanzooError(f"{name} is conditional; the pipeline and sampling benchmarks "
                               f"take unconditional models only")
     return names
+
+
+def parse_model_args(texts):
+    """--model_args as a dict: ["architecture=resnet", "attention=8"] -> {"architecture":
+    "resnet", "attention": 8} (integers, numbers and true/false as such, other values as text;
+    the model then checks each as it checks its own arguments); GanzooError naming the entry
+    unless each is name=value."""
+    model_args = {}
+    for text in texts:
+        name, equals, value = text.partition("=")
+        if not (name and equals and value):
+            raise GanzooError(f"--model_args entries are name=value, got {text!r}")
+        model_args[name] = _typed(value)
+    return model_args
+
+
+def _typed(text):
+    if text in ("true", "false"):
+        return text == "true"
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text

@@ -42,6 +42,8 @@ flags.DEFINE_list("models", None, "Registered models to measure; default: the un
                   "ones.")
 flags.DEFINE_alias("model", "models")
 flags.DEFINE_list("batch_sizes", ["64"], "Global batch sizes.")
+flags.DEFINE_list("model_args", [], "Arguments of every model measured, name=value (e.g. "
+                  "architecture=resnet,attention=8); the reference takes the same networks.")
 flags.DEFINE_integer("steps", 30, "Timed steps per repetition (generator steps; each has the "
                      "model's d_steps D updates).", lower_bound=1)
 flags.DEFINE_integer("warmup", 5, "Untimed steps before each timed run.", lower_bound=1)
@@ -55,7 +57,7 @@ FLAGS = flags.FLAGS
 KINDS = ("reference", "float32", "default", "torch")
 
 
-def _training_row(name, batch_size, stream, shape):
+def _training_row(name, batch_size, stream, shape, model_args):
     import keras
 
     import ganzoo
@@ -68,7 +70,8 @@ def _training_row(name, batch_size, stream, shape):
     if conditional:
         names = [str(n) for n in data.class_names("digits", FLAGS.data_dir)]
         classes = {"num_classes": len(names), "class_names": names}
-    float32 = ganzoo.get_model(name, data_shape=shape, precision="float32", **classes)
+    float32 = ganzoo.get_model(name, data_shape=shape, precision="float32", **classes,
+                               **model_args)
     reference = (  # compiled, float32
         keras_io.conditional_reference(shape, classes["num_classes"], float32.latent_dim)
         if conditional else references.reference_for(float32)
@@ -77,7 +80,8 @@ def _training_row(name, batch_size, stream, shape):
     default_precision = fast_paths.default_precision()
     if default_precision != "float32":  # else "default" is the float32 run
         keras_models["default"] = ganzoo.get_model(name, data_shape=shape,
-                                                   precision=default_precision, **classes)
+                                                   precision=default_precision, **classes,
+                                                   **model_args)
     for kind, model in keras_models.items():
         if kind != "reference":
             model.compile()  # Adam with the model's own learning rates and betas
@@ -95,7 +99,8 @@ def _training_row(name, batch_size, stream, shape):
     for _ in range(FLAGS.repetitions):
         for kind, run in runs.items():
             rates[kind].append(run())
-    row = {"model": name, "batch_size": batch_size, "loss_family": float32.loss_family,
+    row = {"model": name, "model_args": model_args, "batch_size": batch_size,
+           "loss_family": float32.loss_family,
            "d_steps": float32.d_steps, "default_precision": default_precision,
            "reference_kind": "keras_io_conditional_gan" if conditional else "same_networks"}
     row.update({kind: timing.summary(values) for kind, values in rates.items()})
@@ -118,7 +123,8 @@ def _print_training(row, peak):
     from benchmarks import timing
 
     kinds = [kind for kind in KINDS if kind in row]
-    print(f"\n{row['model']} ({row['loss_family']}, d_steps {row['d_steps']}) batch "
+    given = "".join(f", {name}={value}" for name, value in row["model_args"].items())
+    print(f"\n{row['model']} ({row['loss_family']}, d_steps {row['d_steps']}{given}) batch "
           f"{row['batch_size']} (default = {row['default_precision']}), images/s median [min-max]:")
     if row["reference_kind"] == "keras_io_conditional_gan":
         print("  (reference: keras.io conditional_gan.py, its own networks, labels one-hot)")
@@ -170,6 +176,7 @@ def main(argv):
 
     names = selection.models_to_measure(FLAGS.models, unconditional_only=FLAGS.pipeline_only)
     batch_sizes = selection.parse_batch_sizes(FLAGS.batch_sizes)
+    model_args = selection.parse_model_args(FLAGS.model_args)
     if FLAGS.torch:
         torch_twin.import_torch()  # A missing PyTorch fails before any measurement.
     results = {"tensorflow": tf.__version__, "keras": keras.__version__, "training": [],
@@ -191,7 +198,7 @@ def main(argv):
             else:
                 labelled = (data.load_training_stream(config, with_labels=True)[0]
                             if ganzoo.get_model_class(name).conditional else stream)
-                row = _training_row(name, batch_size, labelled, shape)
+                row = _training_row(name, batch_size, labelled, shape, model_args)
                 _print_training(row, results["float32_matmul_peak"])
                 results["training"].append(row)
     common.write_json(FLAGS.output, results)
