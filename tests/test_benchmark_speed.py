@@ -8,7 +8,7 @@ import math
 import pytest
 
 import ganzoo
-from ganzoo_scripts.benchmarks import flops, selection
+from ganzoo_scripts.benchmarks import flops, references, selection
 from tests.conftest import run_script
 
 pytestmark = pytest.mark.slow
@@ -76,6 +76,27 @@ def test_model_args_are_typed_and_a_malformed_entry_is_refused_in_one_line():
         with pytest.raises(ganzoo.GanzooError) as refusal:
             selection.parse_model_args([text])
         assert str(refusal.value) == f"--model_args entries are name=value, got {text!r}"
+    with pytest.raises(ganzoo.GanzooError, match=r"^--model_args cannot set precision: the "
+                                                 r"suite sets data_shape, precision, "):
+        selection.parse_model_args(["precision=float32"])
+    with pytest.raises(ganzoo.GanzooError, match=r"^--model_args gives width twice$"):
+        selection.parse_model_args(["width=8", "width=16"])
+
+
+def test_model_args_are_refused_where_they_would_change_one_side_or_nothing():
+    selection.check_model_args(["gan", "dcgan"], {"width": 8}, pipeline_only=False)
+    selection.check_model_args(["cgan"], {}, pipeline_only=False)  # none given: nothing to refuse
+    with pytest.raises(ganzoo.GanzooError, match=r"^--model_args applies to training; "):
+        selection.check_model_args(["gan"], {"width": 8}, pipeline_only=True)
+    with pytest.raises(ganzoo.GanzooError, match=r"^--model_args: cgan is conditional, and its "
+                                                 r"reference is keras.io's"):
+        selection.check_model_args(["dcgan", "cgan"], {"width": 8}, pipeline_only=False)
+    # The reference rebuilds a spectral D layer by layer: a residual one is refused, naming why.
+    residual = ganzoo.get_model("sngan", data_shape=(16, 16, 1), latent_dim=8, width=4,
+                                architecture="resnet")
+    with pytest.raises(ganzoo.GanzooError, match=r"^the reference rebuilds a spectral D layer "
+                                                 r"by layer, and .* is not a chain of layers at "):
+        references.reference_for(residual)
 
 
 def test_conditional_models_are_measured_for_training_only():

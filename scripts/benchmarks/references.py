@@ -218,7 +218,10 @@ def keras_spectral_discriminator(discriminator):
     x = inputs
     for layer in discriminator.layers[1:]:
         if len(layer._inbound_nodes) != 1 or len(layer._inbound_nodes[0].input_tensors) != 1:
-            raise GanzooError(f"{discriminator.name} is not a chain of layers at {layer.name}")
+            raise GanzooError(
+                f"the reference rebuilds a spectral D layer by layer, and {discriminator.name} is "
+                f"not a chain of layers at {layer.name}: measure this backbone with a model "
+                f"whose D is not spectral (e.g. dcgan)")
         plain = _PLAIN_LAYERS.get(type(layer))
         if plain is None:
             x = type(layer).from_config(layer.get_config())(x)

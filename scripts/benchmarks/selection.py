@@ -39,8 +39,36 @@ def parse_model_args(texts):
         name, equals, value = text.partition("=")
         if not (name and equals and value):
             raise GanzooError(f"--model_args entries are name=value, got {text!r}")
+        if name in _SET_BY_THE_SUITE:
+            raise GanzooError(f"--model_args cannot set {name}: the suite sets "
+                              f"{', '.join(_SET_BY_THE_SUITE)}")
+        if name in model_args:
+            raise GanzooError(f"--model_args gives {name} twice")
         model_args[name] = _typed(value)
     return model_args
+
+
+# The speed suite's own settings of every model it measures (the data's shape and classes,
+# float32 and the machine's default precision).
+_SET_BY_THE_SUITE = ("data_shape", "precision", "num_classes", "class_names")
+
+
+def check_model_args(names, model_args, pipeline_only):
+    """GanzooError (one line) where --model_args cannot mean what it says: with
+    --pipeline_only (no model is trained), or for a conditional model (its reference has
+    keras.io's own networks, so the arguments would change one side only)."""
+    import ganzoo
+
+    if not model_args:
+        return
+    if pipeline_only:
+        raise GanzooError("--model_args applies to training; --pipeline_only times the input "
+                          "pipeline alone")
+    for name in names:
+        if ganzoo.get_model_class(name).conditional:
+            raise GanzooError(f"--model_args: {name} is conditional, and its reference is "
+                              f"keras.io's conditional_gan.py with its own networks; the "
+                              f"arguments would change one side only")
 
 
 def _typed(text):

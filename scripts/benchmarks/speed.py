@@ -25,7 +25,9 @@ and the ratios to the reference, the FLOPs of one training step, the machine's f
 peak and the fraction of it that the default configuration achieves. --pipeline_only times the
 input pipeline alone against training instead. Only ratios from one run mean anything on a
 shared machine; fewer than ~30 steps and 3 repetitions is a smoke test. The results go to
---output (runs/speed.json).
+--output (runs/speed.json). --model_args (name=value, e.g. architecture=resnet,attention=8)
+go to every model measured, unconditional ones only; the reference then takes the same
+networks (a spectral D only where it is a chain of layers, as references rebuild it).
 """
 
 import os
@@ -42,8 +44,9 @@ flags.DEFINE_list("models", None, "Registered models to measure; default: the un
                   "ones.")
 flags.DEFINE_alias("model", "models")
 flags.DEFINE_list("batch_sizes", ["64"], "Global batch sizes.")
-flags.DEFINE_list("model_args", [], "Arguments of every model measured, name=value (e.g. "
-                  "architecture=resnet,attention=8); the reference takes the same networks.")
+flags.DEFINE_list("model_args", [], "Arguments of every (unconditional) model measured, "
+                  "name=value (e.g. architecture=resnet,attention=8); the reference takes the "
+                  "same networks.")
 flags.DEFINE_integer("steps", 30, "Timed steps per repetition (generator steps; each has the "
                      "model's d_steps D updates).", lower_bound=1)
 flags.DEFINE_integer("warmup", 5, "Untimed steps before each timed run.", lower_bound=1)
@@ -177,6 +180,7 @@ def main(argv):
     names = selection.models_to_measure(FLAGS.models, unconditional_only=FLAGS.pipeline_only)
     batch_sizes = selection.parse_batch_sizes(FLAGS.batch_sizes)
     model_args = selection.parse_model_args(FLAGS.model_args)
+    selection.check_model_args(names, model_args, FLAGS.pipeline_only)
     if FLAGS.torch:
         torch_twin.import_torch()  # A missing PyTorch fails before any measurement.
     results = {"tensorflow": tf.__version__, "keras": keras.__version__, "training": [],
@@ -188,6 +192,13 @@ def main(argv):
         if fast_paths.default_precision() == "mixed_bfloat16":
             results["bfloat16_matmul_peak"] = flops.matmul_peak("bfloat16")
             print(f"bfloat16 matmul peak: {results['bfloat16_matmul_peak'] / 1e9:.0f} GFLOP/s")
+    if model_args:  # every model and its reference built once: refusals before measuring
+        from benchmarks import references
+
+        config = DataConfig(dataset="digits", batch_size=batch_sizes[0], data_dir=FLAGS.data_dir)
+        shape = data.example_shape(data.load_training_stream(config)[0])
+        for name in names:
+            references.reference_for(ganzoo.get_model(name, data_shape=shape, **model_args))
     for batch_size in batch_sizes:
         config = DataConfig(dataset="digits", batch_size=batch_size, data_dir=FLAGS.data_dir)
         stream, _ = data.load_training_stream(config)
