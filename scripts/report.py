@@ -587,7 +587,8 @@ def fashion_plateau(results):
         accuracy = final.get("class_accuracy")
         rows.append([
             f"`{run['model']}`", run["seed"], arguments or "defaults",
-            f"{run['steps']:,} ({run['stopped_by']})", f"{run['train_seconds'] / 60:.0f}",
+            f"{run['steps']:,} ({run['stopped_by']})",
+            _noted(f"{run['train_seconds'] / 60:.0f}", run, "train_seconds"),
             _percent(run["eval_seconds"] / run["train_seconds"]),
             f"{run['best']['fid']:.2f} @ {run['best']['step']:,}", f"{final['fid']:.2f}",
             f"{1000 * final['kid']:.1f}", f"{final['precision']:.3f}", f"{final['recall']:.3f}",
@@ -629,16 +630,18 @@ def fashion_equal_time(results):
                   [f"{1000 * last['kid']:.1f}", f"{last['precision']:.3f}",
                    f"{last['recall']:.3f}"])
         rows.append([f"`{run['model']}`", run["seed"],
-                     f"{run['train_seconds'] / run['steps']:.3f}", *cells])
+                     _noted(f"{run['train_seconds'] / run['steps']:.3f}", run, "train_seconds"),
+                     *cells])
     header = ["model", "seed", "s a step", *(f"FID by {m} min (at min)" for m in marks),
               *(f"{name} by {marks[-1]} min" for name in ("KID x 1000", "precision", "recall"))]
+    samples = int(re.search(r"--eval_samples=(\d+)", results["train_command"]).group(1))
     return _markdown(
         _table(header, rows),
-        "Scores on 2,000 samples against 2,000 test images, as scored during training; a run "
-        "scores after each epoch, so a cell shows the last score within its mark and the "
-        "training minute it was taken at (\"-\": no epoch done by then). Minutes are the runs' "
-        "own training time (scoring excluded) on 2 CPU cores that other work shared part of the "
-        f"time. From the runs of the table above. {_provenance(results)}",
+        f"Scores on {samples:,} samples against {samples:,} test images, as scored during "
+        "training; a run scores after each epoch, so a cell shows the last score within its "
+        "mark and the training minute it was taken at (\"-\": no epoch done by then). Minutes "
+        "are the runs' own training time (scoring excluded) on the machine below, which other "
+        f"work shared part of the time. From the runs of the table above. {_provenance(results)}",
     )
 
 
