@@ -108,19 +108,20 @@ class ServingModule:
         # when it has a second input (projection), class probabilities when it has a class head.
         self.d_takes_labels = len(self.discriminator.inputs) == 2
         self.class_names = model.label_names() if model.conditional else None
-        # The mapping and synthesis halves of a style-based G, read from G itself.
+        # The mapping and synthesis halves of a style-based G, read from G itself, and the
+        # shape (num_ws, latent_dim) of the per-layer styles its synthesis takes.
         self.styles = stylegan2.style_parts(self.generator)
+        self.ws_shape = None if self.styles is None else tuple(self.styles[2].inputs[0].shape[1:])
         # G traced once for every signature that runs it (serving_default, sample and
         # sample_png), and a style-based G's synthesis once for synthesis and the truncated
         # pair: the SavedModel holds each graph once and the signatures call it, so exporting
-        # and loading trace it once (a tiny stylegan2's saved_model.pb: 0.9 MB, 1.9 MB with a
-        # copy per signature).
+        # and loading trace it once rather than once a signature.
         latent = tf.TensorSpec([None, self.latent_dim], tf.float32)
         labels = [tf.TensorSpec([None], tf.int32)] if self.conditional else []
         self._generated = tf.function(self._generated_outputs,
                                       input_signature=[latent, *labels])
         if self.styles is not None:
-            ws = tf.TensorSpec([None, *self.styles[2].inputs[0].shape[1:]], tf.float32)
+            ws = tf.TensorSpec([None, *self.ws_shape], tf.float32)
             self._synthesized = tf.function(
                 self._synthesized_outputs,
                 input_signature=[ws, tf.TensorSpec([None], tf.int64)])
@@ -147,7 +148,8 @@ class ServingModule:
         return labels
 
     def outputs(self, latent, labels=None):
-        """The signature outputs for a latent batch: images (or samples) and images_uint8."""
+        """The signature outputs for latent float32 [b, latent_dim] (and, for a conditional G,
+        labels int32 [b]): images (or samples) float32 in [-1, 1] and images_uint8."""
         return self._generated(latent) if labels is None else self._generated(latent, labels)
 
     def _generated_outputs(self, latent, labels=None):
@@ -241,17 +243,16 @@ class ServingModule:
         return {"w": w, "noise_seeds": stylegan2.noise_seeds(latent)}
 
     def synthesis(self, ws, noise_seeds):
-        expected = self.styles[2].inputs[0].shape[1:]
+        num_ws, width = self.ws_shape
         ws = _after_checks(ws, tf.debugging.assert_equal(
-            tf.shape(ws)[1:], tf.constant(expected, tf.int32),
-            message=f"ws must be float32 [batch, {expected[0]}, {expected[1]}]"))
+            tf.shape(ws)[1:], tf.constant(self.ws_shape, tf.int32),
+            message=f"ws must be float32 [batch, {num_ws}, {width}]"))
         return self._synthesized(ws, noise_seeds)
 
     def _style_signatures(self, scalar_inputs, latent, labels):
         """{name: (function, input signature)} of a style-based G's extra signatures."""
         truncation = tf.TensorSpec([], tf.float32, name="truncation")
-        ws_shape = self.styles[2].inputs[0].shape[1:]
-        ws = tf.TensorSpec([None, *ws_shape], tf.float32, name="ws")
+        ws = tf.TensorSpec([None, *self.ws_shape], tf.float32, name="ws")
         seeds = tf.TensorSpec([None], tf.int64, name="noise_seeds")
         with_labels = [] if labels is None else [labels]
         return {
@@ -365,9 +366,8 @@ class ServingModule:
             requests["sample_png_truncated"] = dict(requests["sample_truncated"])
             requests["mapping"] = {**requests["serving_default"], **half}
             latent = requests["serving_default"]["latent"]
-            count = self.styles[2].inputs[0].shape[1]
             requests["synthesis"] = {
-                "ws": np.repeat(latent[:, None, :], count, axis=1),
+                "ws": np.repeat(latent[:, None, :], self.ws_shape[0], axis=1),
                 "noise_seeds": np.arange(WARMUP_BATCH, dtype=np.int64),
             }
         return requests
