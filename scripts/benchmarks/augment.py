@@ -87,6 +87,10 @@ def main(argv):
     os.makedirs(FLAGS.work_dir, exist_ok=True)
     results = (common.read_json(FLAGS.output) if os.path.isfile(FLAGS.output)
                else {"runs": []})
+    # Every command whose runs the file holds (a later one may add seeds or data sets).
+    command, commands = common.command_line(__file__), results.get("commands", [])
+    if command not in commands:
+        commands.append(command)
     for name in FLAGS.data:
         classifier = _classifier(name)
         for seed in map(int, FLAGS.seeds):
@@ -97,7 +101,7 @@ def main(argv):
                 results.update(
                     date=common.today(), machine=common.machine(),
                     description=__doc__.split("\n\n")[0].strip(),
-                    command=common.command_line(__file__),
+                    commands=commands,
                     runs=sorted(kept + [entry], key=lambda r: (
                         list(DATA).index(r["data"]), AUGMENTS.index(r["augment"]), r["seed"])),
                 )
