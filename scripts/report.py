@@ -498,20 +498,22 @@ def augment(results):
     def mean(runs, field):
         return statistics.fmean(run[field] for run in runs)
 
+    def over_seeds(runs, field, spec):  # one seed: its value; more: mean ± std
+        values = [run[field] for run in runs]
+        return f"{values[0]:{spec}}" if len(values) == 1 else _mean_std(values, spec)
+
     rows = []
     for (data, augment_name), runs in groups.items():
         none = groups.get((data, "none"))
         rows.append([
             data, augment_name, _joined(run["seed"] for run in runs), f"{runs[0]['steps']:,}",
-            _mean_std([run["fid"] for run in runs], ".2f"),
-            _mean_std([1000 * run["kid"] for run in runs], ".1f"),
-            _mean_std([run["precision"] for run in runs], ".3f"),
-            _mean_std([run["recall"] for run in runs], ".3f"),
+            *(over_seeds(runs, field, spec) for field, spec in (
+                ("fid", ".2f"), ("kid", ".3f"), ("precision", ".3f"), ("recall", ".3f"))),
             f"{mean(runs, 'train_seconds'):,.0f}",
             "-" if none is None else
             f"{mean(runs, 'train_seconds') / mean(none, 'train_seconds'):.2f}",
         ])
-    header = ["data", "augment", "seeds", "steps", "FID ↓", "KID x 1000 ↓", "precision ↑",
+    header = ["data", "augment", "seeds", "steps", "FID ↓", "KID ↓", "precision ↑",
               "recall ↑", "train s", "train time / none's"]
     return _markdown(_table(header, rows), _provenance(results))
 
@@ -684,6 +686,7 @@ REPORTS = {
     "speed_stylegan2": (("speed_stylegan2.json",), speed_same_networks, BENCHMARKS),
     "regularizer_costs": (("regularizer_costs.json",), regularizer_costs, BENCHMARKS),
     "sampling": (("sampling.json",), sampling, BENCHMARKS),
+    "augment": (("augment.json",), augment, BENCHMARKS),
     "fashion_plateau": (("fashion_plateau.json",), fashion_plateau, BENCHMARKS),
     "fashion_equal_time": (("fashion_plateau.json",), fashion_equal_time, BENCHMARKS),
     "results_summary": (("toy.json", "fashion.json", "conditional_obedience.json",

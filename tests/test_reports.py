@@ -98,6 +98,7 @@ CHANGES = [
     ("fashion_defaults.json", ["runs", 3, "fid"], 12.34, "fashion_seeds", "| 12.34 |"),
     ("fashion_plateau.json", ["runs", 0, "curve", -1, "fid"], 9.99, "fashion_equal_time",
      "| 9.99 (33) |"),
+    ("augment.json", ["runs", 0, "fid"], 9.99, "augment", "| 9.99 | 1.626 |"),
     ("speed.json", ["training", 0, "default_over_torch"], 9.87, "speed", "| 9.87 |"),
     ("speed_critics.json", ["training", 2, "reference", "median"], 55, "speed_critics",
      "| 55 [47-82] |"),
@@ -139,3 +140,18 @@ def test_a_figure_is_redrawn_when_its_results_change(checkout):
     run_script("report.py", f"--root={checkout}")
     assert (checkout / "docs" / "images" / "fashion_plateau.png").read_bytes() != before
     assert run_script("report.py", "--check", f"--root={checkout}").returncode == 0
+
+
+def test_the_augment_table_averages_over_seeds_and_times_each_augmentation_against_none():
+    from ganzoo_scripts import report
+
+    def run(augment, seed, fid, seconds):
+        return {"data": "digits", "augment": augment, "seed": seed, "steps": 30, "fid": fid,
+                "kid": 0.5, "precision": 0.5, "recall": 0.5, "train_seconds": seconds}
+
+    table = report.augment({"runs": [run("none", 0, 2.0, 100), run("none", 1, 4.0, 300),
+                                     run("ada", 0, 5.0, 300)]})
+    assert "| digits | none | 0, 1 | 30 | 3.00 ± 1.00 |" in table  # mean ± std (ddof 0)
+    assert "| 200 | 1.00 |" in table
+    assert "| digits | ada | 0 | 30 | 5.00 | 0.500 |" in table  # one seed: its value
+    assert "| 300 | 1.50 |" in table  # 300 s against none's mean 200 s
