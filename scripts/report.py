@@ -684,6 +684,7 @@ REPORTS = {
     "speed": (("speed.json",), speed, BENCHMARKS),
     "speed_critics": (("speed_critics.json",), speed_critics, BENCHMARKS),
     "speed_stylegan2": (("speed_stylegan2.json",), speed_same_networks, BENCHMARKS),
+    "speed_resnet": (("speed_resnet.json",), speed_same_networks, BENCHMARKS),
     "regularizer_costs": (("regularizer_costs.json",), regularizer_costs, BENCHMARKS),
     "sampling": (("sampling.json",), sampling, BENCHMARKS),
     "augment": (("augment.json",), augment, BENCHMARKS),

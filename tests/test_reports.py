@@ -99,6 +99,8 @@ CHANGES = [
     ("fashion_plateau.json", ["runs", 0, "curve", -1, "fid"], 9.99, "fashion_equal_time",
      "| 9.99 (33) |"),
     ("augment.json", ["runs", 0, "fid"], 9.99, "augment", "| 9.99 | 1.626 |"),
+    ("speed_resnet.json", ["training", 0, "model_args", "attention"], 8, "speed_resnet",
+     "| dcgan (architecture=resnet, attention=8) | 64 |"),
     ("speed.json", ["training", 0, "default_over_torch"], 9.87, "speed", "| 9.87 |"),
     ("speed_critics.json", ["training", 2, "reference", "median"], 55, "speed_critics",
      "| 55 [47-82] |"),
