@@ -383,3 +383,23 @@ def test_the_conditional_variant_maps_the_label_and_serves_it(tmp_path):
     np.testing.assert_allclose(
         truncated, model.generate(latent=noise.latent_batch(3, 8, 0), labels=[0, 1, 2],
                                   truncation=0.5), atol=1e-5)
+
+
+def test_the_cifar_preset_is_the_papers_setting_and_other_models_refuse_it():
+    from ganzoo import configs
+
+    preset = configs.MODEL_PRESETS["stylegan2_cifar"]
+    model = ganzoo.get_model("stylegan2", data_shape=(32, 32, 3), **preset)
+    config = model.get_config()
+    assert {name: config[name] for name in preset} == {
+        "latent_dim": 512, "width": 512, "mapping_layers": 2, "style_mixing": 0.0,
+        "pl_weight": 0.0, "mbstd_group": 32, "g_ema_decay": 0.9999}
+    # The rest of the cifar setting is stylegan2's default optimisation.
+    assert (config["d_learning_rate"], config["g_learning_rate"], config["beta_1"],
+            config["beta_2"], config["r1_weight"], config["r1_interval"]) == (
+        0.0025, 0.0025, 0.0, 0.99, 0.01, 16)
+    assert model.generator.get_layer("synthesis").output.shape[1:] == (32, 32, 3)
+    with pytest.raises(GanzooError, match=r"^dcgan has no argument 'mapping_layers' with "
+                                          r"architecture=dcgan .*: it comes with "
+                                          r"architecture=stylegan2"):
+        ganzoo.get_model("dcgan", data_shape=(32, 32, 3), **preset)
