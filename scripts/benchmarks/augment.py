@@ -88,7 +88,10 @@ def main(argv):
     results = (common.read_json(FLAGS.output) if os.path.isfile(FLAGS.output)
                else {"runs": []})
     # Every command whose runs the file holds (a later one may add seeds or data sets).
-    command, commands = common.command_line(__file__), results.get("commands", [])
+    # The file's earlier single "command" (before it kept them all) is one of them.
+    command = common.command_line(__file__)
+    commands = [*([results.pop("command")] if "command" in results else []),
+                *results.get("commands", [])]
     if command not in commands:
         commands.append(command)
     for name in FLAGS.data:
