@@ -98,7 +98,7 @@ CHANGES = [
     ("fashion_defaults.json", ["runs", 3, "fid"], 12.34, "fashion_seeds", "| 12.34 |"),
     ("fashion_plateau.json", ["runs", 0, "curve", -1, "fid"], 9.99, "fashion_equal_time",
      "| 9.99 (33) |"),
-    ("augment.json", ["runs", 0, "fid"], 9.99, "augment", "| 9.99 | 1.626 |"),
+    ("augment.json", ["runs", 0, "steps"], 1234, "augment", "| 1,234 |"),
     ("speed_resnet.json", ["training", 0, "model_args", "attention"], 8, "speed_resnet",
      "| dcgan (architecture=resnet, attention=8) | 64 |"),
     ("speed.json", ["training", 0, "default_over_torch"], 9.87, "speed", "| 9.87 |"),
