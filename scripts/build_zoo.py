@@ -1,4 +1,4 @@
-r"""Build the shipped zoo: train, export, score and document each model of the table SHIPPED here.
+r"""Build the shipped zoo: train, export, score and document each model of scripts/zoo_table.py.
 
     python scripts/build_zoo.py --models=dcgan_digits          # or: ganzoo-build-zoo
     python scripts/build_zoo.py                                # every shipped model, one by one
@@ -40,99 +40,14 @@ import sys
 import tempfile
 import time
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # For `cli` in a checkout.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # `cli`, `zoo_table` in a checkout
 
 import cli  # noqa: E402
 from absl import flags  # noqa: E402
+from zoo_table import (  # noqa: E402
+    DATA, FASHION_MONTAGE, FASHION_MNIST, GITIGNORE_MARKERS, MODE_SAMPLES, MONTAGE, PINNED_ARGS,
+    README_MARKERS, SAMPLE_SEED, SHIPPED, flag_value, shipped_path, shown, with_steps)
 
-FASHION_MNIST = "/usr/share/datasets/fashion-mnist"
-
-
-@dataclasses.dataclass(frozen=True)
-class Shipped:
-    """One shipped model: the `ganzoo-train` arguments that make it and how it is scored."""
-
-    train_args: tuple
-    scoring: str  # "images": FID, KID, precision, recall (and class accuracy when
-    # conditional) with the data's domain classifier; "modes": mode coverage of 2-D data
-
-
-@dataclasses.dataclass(frozen=True)
-class Data:
-    """What the cards say about a --dataset value, and how samples of it are scored."""
-
-    description: str
-    eval_split: str = "train"  # the real images FID etc. compare with
-    eval_samples: int = 1000  # generated and real images per score
-    classifier_args: tuple = ()  # ganzoo-train-classifier's arguments (image data)
-
-
-# Appended to every training command that does not set --precision: see the module docstring.
-PINNED_ARGS = ("--precision=float32",)
-# The Fashion-MNIST models are trained in mixed bfloat16, as their plateau runs were
-# (results/fashion_plateau.json, 22 to 65 minutes each): the speed suite measured bfloat16
-# at 1.27-1.31x float32's rate for dcgan (docs/benchmarks.md), and a build has to fit one
-# background job; float32 was not timed for these builds. Their --check
-# reproduces the fingerprint only on a CPU that rounds bfloat16 the same way.
-FASHION_BF16 = ("--precision=mixed_bfloat16",)
-
-SHIPPED = {
-    "dcgan_digits": Shipped(
-        ("--model=dcgan", "--dataset=digits", "--width=32", "--epochs=40", "--seed=0"), "images"),
-    "acgan_digits": Shipped(
-        ("--model=acgan", "--dataset=digits", "--width=32", "--epochs=40", "--seed=0"), "images"),
-    "lsgan_digits": Shipped(
-        ("--model=lsgan", "--dataset=digits", "--width=32", "--epochs=40", "--seed=0"), "images"),
-    "sngan_digits": Shipped(
-        ("--model=sngan", "--dataset=digits", "--width=32", "--epochs=40", "--seed=0"), "images"),
-    # The recipe of nsgan on the ring (ganzoo/models/recipes.py), spelled out so that the card
-    # does not depend on the recipe table. (No grid model: its recipe's 60,000 steps took 36 to 42
-    # minutes a seed here, two runs sharing the 2 cores.)
-    "nsgan_ring": Shipped(
-        ("--model=nsgan", "--dataset=ring", "--steps=12000", "--batch_size=256", "--width=256",
-         "--hidden_layers=3", "--packing=4", "--d_steps=2", "--g_learning_rate=0.001",
-         "--d_learning_rate=0.001", "--lr_decay_steps=12000", "--seed=0"), "modes"),
-    # Fashion-MNIST at the plateau: the values and budgets of the seed-0 plateau runs
-    # (docs/benchmarks.md, "Fashion-MNIST at the plateau"), their recipes spelled out; the
-    # step counts are where those runs stopped (acgan at its plateau, 14,055) or the budget
-    # (dcgan). stylegan2 at 5,000 steps: its FID was still falling there (80 to 11.3 in 83
-    # minutes), the most one background job of this machine affords.
-    "dcgan_fashion": Shipped(
-        ("--model=dcgan", f"--dataset={FASHION_MNIST}", "--g_learning_rate=0.0005",
-         "--steps=30000", "--seed=0", *FASHION_BF16), "images"),
-    "acgan_fashion": Shipped(
-        ("--model=acgan", f"--dataset={FASHION_MNIST}", "--steps=14000", "--seed=0",
-         *FASHION_BF16), "images"),
-    "stylegan2_fashion": Shipped(
-        ("--model=stylegan2", f"--dataset={FASHION_MNIST}", "--steps=5000", "--seed=0",
-         *FASHION_BF16), "images"),
-}
-
-DATA = {
-    "digits": Data(
-        "the 1,797 UCI handwritten digits ganzoo embeds (Alpaydin and Kaynak 1998, CC BY 4.0), "
-        "8x8 upsampled to 32x32x1. They have one split, which the model trained on, so the "
-        "scores compare with training digits",
-        classifier_args=("--dataset=digits", "--train_split=train[:80%]",
-                         "--test_split=train[80%:]", "--epochs=15", "--seed=0"),
-    ),
-    FASHION_MNIST: Data(
-        "Fashion-MNIST (Xiao et al. 2017, MIT licence): the 60,000 training images of the idx "
-        f"files in {FASHION_MNIST} (Debian's dataset-fashion-mnist), 28x28x1, 10 classes. "
-        "Scored against the 10,000 test images, which training never saw",
-        eval_split="test", eval_samples=2000,
-        classifier_args=(f"--dataset={FASHION_MNIST}", "--train_split=train",
-                         "--test_split=test", "--epochs=10", "--seed=0"),
-    ),
-    "ring": Data("the ring of 8 Gaussians (std 0.01) on the unit circle, drawn by ganzoo"),
-}
-
-MODE_SAMPLES = 2500  # PacGAN's protocol (see ganzoo.metrics.mode_coverage)
-SAMPLE_SEED = 0
-README_MARKERS = ("<!-- shipped models: begin (scripts/build_zoo.py writes this table) -->",
-                  "<!-- shipped models: end -->")
-GITIGNORE_MARKERS = ("# shipped models: begin (scripts/build_zoo.py writes this list)",
-                     "# shipped models: end")
 SCRIPTS = os.path.dirname(os.path.abspath(__file__))
 
 flags.DEFINE_list("models", list(SHIPPED), "Shipped models to build (or --check).")
@@ -149,31 +64,6 @@ FLAGS = flags.FLAGS
 
 
 # ----------------------------------------------------------------------------- commands
-def shipped_path(name):
-    """The shipped version of `name` as the card's commands name it (not the folder: users'
-    own exports of the name are versions 2, 3, ... beside it)."""
-    return f"saved_models/{name}/1"
-
-
-def flag_value(args, name):
-    """The value of --name=value in `args`, or None."""
-    prefix = f"--{name}="
-    return next((a[len(prefix):] for a in args if a.startswith(prefix)), None)
-
-
-def with_steps(args, steps):
-    """`args` with --epochs/--steps replaced by --steps=`steps` (None: unchanged)."""
-    if steps is None:
-        return tuple(args)
-    return tuple(a for a in args if not a.startswith(("--epochs=", "--steps="))) + (
-        f"--steps={steps}",)
-
-
-def shown(command, args):
-    """The shell line of an installed command, e.g. "ganzoo-train --model=dcgan ..."."""
-    return " ".join([command, *args])
-
-
 def run_script(script, args, log):
     """Run scripts/<script> with `args`, echoing its output indented; returns the output.
 
@@ -594,9 +484,6 @@ def refresh_root(root, log):
         log(f"refreshed the shipped folders in {gitignore}")
 
 
-MONTAGE = "shipped_samples.png"  # every shipped model's samples (saved_models/README.md)
-# The top-level README's first picture: the models trained on real data people know.
-FASHION_MONTAGE = "fashion_samples.png"
 
 
 def write_montage(root, names, filename, log):
@@ -633,7 +520,7 @@ def main(argv):
         dataset = flag_value(SHIPPED[name].train_args, "dataset")
         if dataset not in DATA:
             raise GanzooError(f"{name} trains on {dataset!r}, which DATA does not describe; "
-                              f"add it to DATA in scripts/build_zoo.py (it has: "
+                              f"add it to DATA in scripts/zoo_table.py (it has: "
                               f"{', '.join(DATA)})")
 
     def log(line):

@@ -3,7 +3,11 @@ trained run only as input to the script under test, or checks what train_lib.tra
 ganzoo-train calls) does with a configuration, it runs train_lib.train in this process, which
 saves a TensorFlow start."""
 
+import glob
 import os
+import re
+import subprocess
+import sys
 
 import keras
 import numpy as np
@@ -14,7 +18,7 @@ import ganzoo  # noqa: F401  (registers the classes that load_model needs)
 from ganzoo import export, images, noise, train_lib
 from ganzoo.configs import DataConfig, ModelConfig, TrainConfig
 from ganzoo.errors import GanzooError
-from tests.conftest import our_stderr_lines, run_script, tiny_train_args, train_tiny
+from tests.conftest import ROOT, our_stderr_lines, run_script, tiny_train_args, train_tiny
 
 
 @pytest.fixture(scope="module")
@@ -198,3 +202,32 @@ def test_conditional_models_train_on_digits_and_on_a_labelled_folder(tmp_path, t
             TrainConfig(steps=2, model_dir=str(tmp_path / "flat_run"), export_dir="", verbose=0),
         )
     assert "\n" not in str(refusal.value) and not (tmp_path / "flat_run").exists()
+
+
+# What a test imports from scripts/ shares one process (an xdist worker) with whatever another
+# test imported; absl refuses a flag defined twice, so those modules must define none.
+_IMPORT_FROM_SCRIPTS = re.compile(r"^\s*from (ganzoo_scripts(?:\.\w+)*) import ([\w, ]+)$", re.M)
+_FLAGS_DEFINED_BY_SCRIPTS = """
+import importlib, os, sys
+from absl import flags
+for module in sys.argv[1:]:
+    importlib.import_module(module)
+scripts = os.path.realpath("scripts")  # run in the checkout
+for name, defined in flags.FLAGS.flags_by_module_dict().items():
+    source = getattr(sys.modules.get(name), "__file__", None) or ""
+    if os.path.realpath(source).startswith(scripts + os.sep):
+        print(name, sorted(flag.name for flag in defined))
+"""
+
+
+def test_the_script_modules_tests_import_define_no_flags():
+    imported = set()
+    for test_file in glob.glob(os.path.join(ROOT, "tests", "*.py")):
+        with open(test_file) as source:
+            for package, names in _IMPORT_FROM_SCRIPTS.findall(source.read()):
+                imported.update(f"{package}.{name.split()[0]}" for name in names.split(","))  # "x as y"
+    assert "ganzoo_scripts.tables" in imported and "ganzoo_scripts.zoo_table" in imported
+    result = subprocess.run([sys.executable, "-c", _FLAGS_DEFINED_BY_SCRIPTS, *sorted(imported)],
+                            cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout == "", f"script modules that tests import define flags:\n{result.stdout}"

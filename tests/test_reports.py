@@ -145,13 +145,13 @@ def test_a_figure_is_redrawn_when_its_results_change(checkout):
 
 
 def test_the_augment_table_averages_over_seeds_and_times_each_augmentation_against_none():
-    from ganzoo_scripts import report
+    from ganzoo_scripts import tables
 
     def run(augment, seed, fid, seconds):
         return {"data": "digits", "augment": augment, "seed": seed, "steps": 30, "fid": fid,
                 "kid": 0.5, "precision": 0.5, "recall": 0.5, "train_seconds": seconds}
 
-    table = report.augment({"runs": [run("none", 0, 2.0, 100), run("none", 1, 4.0, 300),
+    table = tables.augment({"runs": [run("none", 0, 2.0, 100), run("none", 1, 4.0, 300),
                                      run("ada", 0, 5.0, 300)]})
     assert "| digits | none | 0, 1 | 30 | 3.00 ± 1.00 |" in table  # mean ± std (ddof 0)
     assert "| 200 | 1.00 |" in table

@@ -239,16 +239,16 @@ def test_the_readme_pictures_are_the_shipped_samples_side_by_side():
     # scripts/build_zoo.py rewrites both after every build; a folder added, removed or rebuilt
     # without it leaves them stale.
     from ganzoo import images
-    from ganzoo_scripts import build_zoo
+    from ganzoo_scripts import zoo_table
 
     def samples(folder):
         return tf.io.decode_png(tf.io.read_file(os.path.join(folder, "samples.png"))).numpy()
 
-    fashion = [folder for folder in FOLDERS if build_zoo.flag_value(
+    fashion = [folder for folder in FOLDERS if zoo_table.flag_value(
         pretrained.read_config(folder)["build"]["train_args"], "dataset")
-        == build_zoo.FASHION_MNIST]
+        == zoo_table.FASHION_MNIST]
     assert fashion, "no shipped Fashion-MNIST model: the README's first picture has none"
-    for filename, folders in ((build_zoo.MONTAGE, FOLDERS), (build_zoo.FASHION_MONTAGE, fashion)):
+    for filename, folders in ((zoo_table.MONTAGE, FOLDERS), (zoo_table.FASHION_MONTAGE, fashion)):
         montage = tf.io.decode_png(tf.io.read_file(os.path.join(SHIPPED_ROOT, filename))).numpy()
         expected = images.side_by_side([samples(folder) for folder in folders], height=256)
         np.testing.assert_array_equal(montage, expected, err_msg=filename)
