@@ -567,6 +567,12 @@ def results_summary(toy_results, fashion_results, obedience, digits, speed_resul
 _PLATEAU_ARGUMENTS = ("g_learning_rate", "d_steps")
 
 
+def _plateau_model(run, code="`"):
+    """A plateau run's model, with the --model_args it was given: `sngan` (architecture=resnet)."""
+    given = ", ".join(f"{name}={value}" for name, value in run.get("model_args", {}).items())
+    return f"{code}{run['model']}{code}" + (f" ({given})" if given else "")
+
+
 def fashion_plateau(results):
     """Every plateau run: when and why it stopped, its best FID during training (2,000
     samples) and its final scores (10,000 samples against the 10,000 test images)."""
@@ -578,7 +584,7 @@ def fashion_plateau(results):
                               for name in _PLATEAU_ARGUMENTS if name in run["model_arguments"])
         accuracy = final.get("class_accuracy")
         rows.append([
-            f"`{run['model']}`", run["seed"], arguments or "defaults",
+            _plateau_model(run), run["seed"], arguments or "defaults",
             f"{run['steps']:,} ({run['stopped_by']})",
             _noted(f"{run['train_seconds'] / 60:.0f}", run, "train_seconds"),
             _percent(run["eval_seconds"] / run["train_seconds"]),
@@ -621,7 +627,7 @@ def fashion_equal_time(results):
         cells += (["-"] * 3 if last is None else
                   [f"{1000 * last['kid']:.1f}", f"{last['precision']:.3f}",
                    f"{last['recall']:.3f}"])
-        rows.append([f"`{run['model']}`", run["seed"],
+        rows.append([_plateau_model(run), run["seed"],
                      _noted(f"{run['train_seconds'] / run['steps']:.3f}", run, "train_seconds"),
                      *cells])
     header = ["model", "seed", "s a step", *(f"FID by {m} min (at min)" for m in marks),
@@ -646,7 +652,7 @@ def fashion_plateau_chart(results):
     """FID during training against training minutes, one line per plateau run (log scale)."""
     from ganzoo import charts
 
-    series = {f"{run['model']} seed {run['seed']}": [
+    series = {f"{_plateau_model(run, code='')} seed {run['seed']}": [
         (record["train_seconds"] / 60, record["fid"]) for record in run["curve"]]
         for run in results["runs"]}
     return charts.line_chart(series, "training minutes (2 CPU cores)",

@@ -4,6 +4,7 @@ in one process.)"""
 
 import json
 import math
+import os
 import subprocess
 
 import numpy as np
@@ -213,3 +214,16 @@ def test_a_suites_run_is_trained_and_scored_once_and_reused(tmp_path):
     assert (tmp_path / "run.train.log").exists() and (tmp_path / "run.eval.log").exists()
     with pytest.raises(GanzooError, match=r"^--models: unknown 'vit'; choose from dcgan, cgan$"):
         common.check_choices("models", ["dcgan", "vit"], ("dcgan", "cgan"))
+
+
+def test_the_plateau_suite_refuses_an_argument_a_model_does_not_take_before_training(
+        tiny_fashion, tmp_path):
+    work = tmp_path / "work"
+    result = run_script("benchmarks/plateau.py", "--models=dcgan,sngan", "--model_args=bogus=1",
+                        f"--dataset={tiny_fashion}", f"--work_dir={work}",
+                        f"--output={tmp_path / 'plateau.json'}", timeout=120)
+    assert result.returncode == 2
+    lines = our_stderr_lines(result.stderr)
+    assert len(lines) == 1 and lines[0].startswith(
+        "error: dcgan has no argument 'bogus'; its arguments: latent_dim, architecture,"), lines
+    assert sorted(os.listdir(tmp_path)) == ["fashion-tiny"]  # no classifier, run or results

@@ -98,6 +98,8 @@ CHANGES = [
     ("fashion_defaults.json", ["runs", 3, "fid"], 12.34, "fashion_seeds", "| 12.34 |"),
     ("fashion_plateau.json", ["runs", 0, "curve", -1, "fid"], 9.99, "fashion_equal_time",
      "| 9.99 (33) |"),
+    ("fashion_plateau.json", ["runs", 2, "model_args"], {"architecture": "resnet"},
+     "fashion_plateau", "| `sngan` (architecture=resnet) | 0 |"),
     ("augment.json", ["runs", 0, "steps"], 1234, "augment", "| 1,234 |"),
     ("speed_resnet.json", ["training", 0, "model_args", "attention"], 8, "speed_resnet",
      "| dcgan (architecture=resnet, attention=8) | 64 |"),
