@@ -606,10 +606,19 @@ def fashion_plateau(results):
 _EQUAL_TIME_MINUTES = (20, 40, 60)
 
 
-def _by_minutes(curve, minutes):
-    """The last evaluation of a run's curve within `minutes` of training, or None."""
-    done = [record for record in curve if record["train_seconds"] <= 60 * minutes]
-    return done[-1] if done else None
+def _fids_by_marks(curve, marks, minutes_of):
+    """(FID cells, last score): for each mark (training minutes), "<FID> (<minute>)" of the
+    curve's last score taken within it ("-" where none), and the score within the last mark
+    (None where none). `minutes_of(score)` is the training minute a score was taken at."""
+    def within(minutes):
+        done = [score for score in curve if minutes_of(score) <= minutes]
+        return done[-1] if done else None
+
+    cells = []
+    for minutes in marks:
+        score = within(minutes)
+        cells.append("-" if score is None else f"{score['fid']:.2f} ({minutes_of(score):.0f})")
+    return cells, within(marks[-1])
 
 
 def fashion_equal_time(results):
@@ -618,12 +627,7 @@ def fashion_equal_time(results):
     marks = _EQUAL_TIME_MINUTES
     rows = []
     for run in results["runs"]:
-        cells = []
-        for minutes in marks:
-            record = _by_minutes(run["curve"], minutes)
-            cells.append("-" if record is None else
-                         f"{record['fid']:.2f} ({record['train_seconds'] / 60:.0f})")
-        last = _by_minutes(run["curve"], marks[-1])
+        cells, last = _fids_by_marks(run["curve"], marks, lambda r: r["train_seconds"] / 60)
         cells += (["-"] * 3 if last is None else
                   [f"{1000 * last['kid']:.1f}", f"{last['precision']:.3f}",
                    f"{last['recall']:.3f}"])
@@ -658,6 +662,49 @@ def fashion_plateau_chart(results):
     return charts.line_chart(series, "training minutes (2 CPU cores)",
                              "FID in the domain classifier's features (2,000 samples)",
                              log_y=True, size=(620, 820))
+
+
+# Training minutes at which the quality-per-minute table compares the contenders.
+_PER_MINUTE_MARKS = (20, 60)
+
+
+def per_minute(results):
+    """Each contender of the quality-per-minute suite at the same training minutes: FID at
+    each mark (with the minute it was scored), KID, precision, recall and class accuracy at
+    the last mark, the batches it trained by then, and the minutes it trained in all."""
+    marks = _PER_MINUTE_MARKS
+    setting = results["setting"]
+    rows = []
+    for run in results["runs"]:
+        cells, last = _fids_by_marks(run["curve"], marks, lambda point: point["minutes"])
+        cells += (["-"] * 5 if last is None else [
+            f"{1000 * last['kid']:.1f}", f"{last['precision']:.3f}", f"{last['recall']:.3f}",
+            _cell(last.get("class_accuracy"), _percent), f"{last['batches']:,}"])
+        contender = (f"`{run['name']}`" if run["reference"] is None else
+                     f"`{run['name']}` ({run['precision']})")
+        rows.append([contender, run["seed"], *cells, f"{run['train_seconds'] / 60:.0f}"])
+    header = ["contender", "seed", *(f"FID by {m} min (at min)" for m in marks),
+              *(f"{name} by {marks[-1]} min" for name in (
+                  "KID x 1000", "precision", "recall", "class accuracy", "batches")),
+              "trained min"]
+    return _markdown(
+        _table(header, rows),
+        f"Scores on {setting['eval_samples']:,} samples against the first "
+        f"{setting['eval_samples']:,} test images, every {setting['score_every']:g} training "
+        f"minutes (scoring excluded from the clock), batch {setting['batch_size']}; a cell shows "
+        "the last score within its mark and the minute it was taken at (\"-\": none by then). "
+        f"{_classifier(results['classifier'])}. {_provenance(results)}",
+    )
+
+
+def per_minute_chart(results):
+    """FID against training minutes, one line per contender of the quality-per-minute suite."""
+    from ganzoo import charts
+
+    series = {f"{run['name']} seed {run['seed']}": [
+        (point["minutes"], point["fid"]) for point in run["curve"]] for run in results["runs"]}
+    return charts.line_chart(series, "training minutes (2 CPU cores)",
+                             "FID in the domain classifier's features", log_y=True)
 
 
 BENCHMARKS = "docs/benchmarks.md"

@@ -227,3 +227,44 @@ def test_the_plateau_suite_refuses_an_argument_a_model_does_not_take_before_trai
     assert len(lines) == 1 and lines[0].startswith(
         "error: dcgan has no argument 'bogus'; its arguments: latent_dim, architecture,"), lines
     assert sorted(os.listdir(tmp_path)) == ["fashion-tiny"]  # no classifier, run or results
+
+
+def test_the_per_minute_suite_scores_a_model_and_its_reference_on_one_clock(tiny_fashion,
+                                                                           tmp_path):
+    from ganzoo import fast_paths
+
+    out = tmp_path / "per_minute.json"
+    flags = [f"--dataset={tiny_fashion}", "--models=dcgan", "--minutes=0.1", "--score_every=0.03",
+             "--eval_samples=40", "--batch_size=16", "--classifier_epochs=1",
+             f"--classifier={tmp_path / 'classifier.keras'}", f"--output={out}"]
+    result = run_script("benchmarks/per_minute.py", *flags, timeout=180)
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = json.loads(out.read_text())
+    runs = {run["name"]: run for run in report["runs"]}
+    assert set(runs) == {"dcgan", "keras_io_dcgan"}
+    assert (runs["dcgan"]["precision"], runs["keras_io_dcgan"]["precision"]) == (
+        fast_paths.default_precision(), "float32")
+    for run in runs.values():
+        minutes = [point["minutes"] for point in run["curve"]]
+        batches = [point["batches"] for point in run["curve"]]
+        # A score at the first batch past each mark it reached (a slow batch may pass several),
+        # the last one at the first batch past the budget, where training stopped.
+        assert minutes == sorted(minutes) and batches == sorted(set(batches)), run["curve"]
+        assert all(m >= 0.03 * (i + 1) - 1e-3 or m >= 0.1 for i, m in enumerate(minutes))
+        assert minutes[-1] >= 0.1 and batches[-1] == run["batches"]
+        assert run["train_seconds"] / 60 == pytest.approx(minutes[-1], abs=1e-3)
+        assert all(math.isfinite(point["fid"]) and point["class_accuracy"] is None
+                   for point in run["curve"])
+    again = run_script("benchmarks/per_minute.py", *flags, timeout=180)
+    assert again.returncode == 0, again.stderr[-3000:]
+    assert f"dcgan seed 0: in {out} already" in again.stdout
+    assert json.loads(out.read_text())["runs"] == report["runs"]
+
+
+def test_the_per_minute_suite_refuses_a_budget_of_no_minutes(tmp_path):
+    result = run_script("benchmarks/per_minute.py", "--minutes=0", f"--output={tmp_path / 'x'}",
+                        timeout=60)
+    assert result.returncode == 2
+    assert our_stderr_lines(result.stderr) == [
+        "error: --minutes=0: give a number of minutes above 0"]
+    assert not (tmp_path / "x").exists()

@@ -225,7 +225,8 @@ def test_the_script_modules_tests_import_define_no_flags():
     for test_file in glob.glob(os.path.join(ROOT, "tests", "*.py")):
         with open(test_file) as source:
             for package, names in _IMPORT_FROM_SCRIPTS.findall(source.read()):
-                imported.update(f"{package}.{name.split()[0]}" for name in names.split(","))  # "x as y"
+                # "a, b as c": modules a and b
+                imported.update(f"{package}.{name.split()[0]}" for name in names.split(","))
     assert "ganzoo_scripts.tables" in imported and "ganzoo_scripts.zoo_table" in imported
     result = subprocess.run([sys.executable, "-c", _FLAGS_DEFINED_BY_SCRIPTS, *sorted(imported)],
                             cwd=ROOT, capture_output=True, text=True, timeout=300)

@@ -22,8 +22,8 @@ from tests.conftest import ROOT, our_stderr_lines, run_script, script_env
 
 TIMEOUT = 300
 UNWRITABLE = "/proc/ganzoo_test"  # /proc takes no new files, even from root (CI runs as root)
-BENCHMARKS = ("augment", "conditional", "fashion", "mnist", "obedience", "pacgan", "plateau",
-              "regularizer_costs", "sampling", "speed", "toy")
+BENCHMARKS = ("augment", "conditional", "fashion", "mnist", "obedience", "pacgan", "per_minute",
+              "plateau", "regularizer_costs", "sampling", "speed", "toy")
 SCRIPTS = ("build_zoo.py", "evaluate.py", "export.py", "sample.py", "serve_client.py", "train.py",
            "train_classifier.py", *(f"benchmarks/{suite}.py" for suite in BENCHMARKS))
 

@@ -181,7 +181,8 @@ def main(argv):
                 runs=sorted(runs + [entry], key=lambda r: (MODELS.index(r["model"]), *_key(r)[1:])),
             )
             common.write_json(FLAGS.output, results)
-            print(f"{_run_name(model, model_args, seed)}: {entry['steps']} steps ({entry['stopped_by']}), "
+            print(f"{_run_name(model, model_args, seed)}: {entry['steps']} steps "
+                  f"({entry['stopped_by']}), "
                   f"{entry['train_seconds'] / 60:.0f} min, final FID {entry['final']['fid']:.3f}",
                   flush=True)
 

@@ -1,0 +1,193 @@
+r"""Quality per minute: each ganzoo model and the keras.io example a user would copy instead,
+trained for the same minutes on the same cores and stream, scored on the same clock.
+
+    python scripts/benchmarks/per_minute.py --models=dcgan --minutes=60 \
+        --classifier=runs/plateau/fashion_classifier.keras
+    python scripts/report.py      # docs/benchmarks.md: the table at 20 and 60 minutes, the PNG
+
+The contenders are the fashion suite's (scripts/benchmarks/fashion.py): each ganzoo model of
+--models at what `ganzoo-train` would use on the folder (its defaults, its Fashion-MNIST recipe
+and this machine's default precision), followed by its keras.io reference (its own networks,
+train step, loss and optimizer, float32, as the example is written). One after the other, each
+trains with `fit` on the same stream of Fashion-MNIST's 60,000 training images (batch
+--batch_size, the order `ganzoo-train --seed` reads) for --minutes of training. After every
+--score_every minutes of training its generator draws --eval_samples samples from fixed noise
+(balanced classes for conditional contenders), scored against the first --eval_samples test
+images in the domain classifier's features: FID, KID, precision, recall, and class accuracy for
+conditional ones. Scoring is excluded from the clock, which counts from the first step (so
+tracing and compiling count, as they do for a user); a score is taken at the first step past
+its mark, and its minute is the clock's at that step. These are the plateau suite's scores
+(scripts/benchmarks/plateau.py: 2,000 samples against the first 2,000 test images, noise seed
+4321), so with its classifier (--classifier=runs/plateau/fashion_classifier.keras) the curves
+compare with its curves.
+
+Every finished contender is added to --output (results/per_minute.json) with its curve; one
+already there is not run again, so a killed session loses only the contender it was training.
+A file of another setting (data, minutes, schedule, samples, batch, classifier) is refused.
+"""
+
+import os
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # scripts/
+
+import cli  # noqa: E402
+from absl import flags  # noqa: E402
+from benchmarks import common  # noqa: E402
+
+RUN_FIELDS = ("name", "seed")
+NOISE_SEED = 4321  # ganzoo.callbacks.SampleQuality's, as the plateau curves are drawn with
+
+flags.DEFINE_string("dataset", common.FASHION_MNIST, "Fashion-MNIST's idx folder.")
+flags.DEFINE_list("models", ["dcgan"], "ganzoo image models; each is followed by its keras.io "
+                  "reference the first time one needs it.")
+flags.DEFINE_float("minutes", 60.0, "Training minutes of every contender (scoring excluded).",
+                   lower_bound=0.0)
+flags.DEFINE_float("score_every", 5.0, "Training minutes between scores.", lower_bound=0.0)
+flags.DEFINE_integer("eval_samples", 2000, "Samples per score, against as many test images.",
+                     lower_bound=20)
+flags.DEFINE_integer("batch_size", 64, "Global batch size of every contender.", lower_bound=1)
+flags.DEFINE_integer("seed", 0, "Seed of the stream's order, the weights and the noise.")
+flags.DEFINE_string("classifier", None, "Domain classifier (.keras): used if the file exists, "
+                    "else trained and kept there; default: trained in a temporary folder.")
+flags.DEFINE_integer("classifier_epochs", 15, "Epochs of a domain classifier trained here.",
+                     lower_bound=1)
+flags.DEFINE_string("output", os.path.join(common.RESULTS, "per_minute.json"),
+                    "The results file.")
+FLAGS = flags.FLAGS
+
+
+def _clock_callback(score, every_seconds, budget_seconds):
+    """A Keras callback that times training (scoring excluded), calls `score()` at the first
+    batch past every `every_seconds` of it and stops training at the first batch past
+    `budget_seconds`; `.curve` holds {"minutes", "batches", **score()} per score."""
+    import keras
+
+    class OnTheClock(keras.callbacks.Callback):
+        def on_train_begin(self, logs=None):
+            self.curve, self.batches, self.train_seconds = [], 0, 0.0
+            self._next = every_seconds
+            self._since = time.perf_counter()
+
+        def on_train_batch_end(self, batch, logs=None):
+            self.batches += 1
+            self.train_seconds += time.perf_counter() - self._since
+            if self.train_seconds >= self._next or self.train_seconds >= budget_seconds:
+                self.curve.append({"minutes": round(self.train_seconds / 60, 3),
+                                   "batches": self.batches, **score()})
+                print(f"  {self.train_seconds / 60:6.1f} min, {self.batches:6d} batches: "
+                      f"FID {self.curve[-1]['fid']:.3f}", flush=True)
+                while self._next <= self.train_seconds:
+                    self._next += every_seconds
+            if self.train_seconds >= budget_seconds:
+                self.model.stop_training = True
+            self._since = time.perf_counter()  # after scoring: it is not training time
+
+    return OnTheClock()
+
+
+def _contender(name, reference, seed, shape, class_names):
+    """(compiled Keras model, its precision, its recipe or None): the ganzoo model `name` as
+    `ganzoo-train` would build it on the folder, or (reference None) the keras.io example."""
+    import keras
+
+    import ganzoo
+    from benchmarks import keras_io
+    from ganzoo import data, fast_paths
+    from ganzoo.models import recipes
+
+    keras.utils.set_random_seed(seed)
+    if reference is None:
+        return keras_io.KERAS_IO_REFERENCES[name](shape, len(class_names)), "float32", None
+    recipe = recipes.recipe_for(name, data.recipe_keys(FLAGS.dataset))
+    recipe_args = dict(recipe.model_args) if recipe else {}
+    classes = ({"num_classes": len(class_names), "class_names": class_names}
+               if ganzoo.get_model_class(name).conditional else {})
+    precision = fast_paths.default_precision()
+    model = ganzoo.get_model(name, data_shape=shape, seed=seed, precision=precision,
+                             **recipe_args, **classes)
+    model.compile()  # Adam with the model's own learning rates and betas, as ganzoo-train
+    return model, precision, recipe_args
+
+
+def _run(name, reference, stream, shape, class_names, real, extractor):
+    """One contender's entry of the results file: trained on the clock, scored on it."""
+    from benchmarks import scoring
+    from ganzoo import evaluation
+
+    seed = FLAGS.seed
+    model, precision, recipe = _contender(name, reference, seed, shape, class_names)
+    labels = (evaluation.balanced_labels(len(class_names), FLAGS.eval_samples // len(class_names))
+              if model.conditional else None)
+
+    def score():
+        samples = model.generate(num_samples=FLAGS.eval_samples if labels is None
+                                 else len(labels), labels=labels, seed=NOISE_SEED)
+        scores = scoring.scores(samples, labels, real, extractor, class_names)
+        return {key: scores[key] for key in ("fid", "kid", "precision", "recall",
+                                             "class_accuracy")}
+
+    print(f"{name}: {FLAGS.minutes:g} training minutes, scored every {FLAGS.score_every:g}",
+          flush=True)
+    clock = _clock_callback(score, 60 * FLAGS.score_every, 60 * FLAGS.minutes)
+    # One "epoch" longer than any budget: the clock callback ends it.
+    model.fit(stream, epochs=1, steps_per_epoch=10**9, verbose=0, shuffle=False,
+              callbacks=[clock])
+    return {"name": name, "reference": reference, "seed": seed, "precision": precision,
+            "recipe": recipe, "conditional": bool(model.conditional),
+            "train_seconds": round(clock.train_seconds, 2), "batches": clock.batches,
+            "curve": clock.curve}
+
+
+def main(argv):
+    del argv
+    import ganzoo
+    from benchmarks import contenders, scoring
+    from ganzoo import data, evaluation, train_lib
+    from ganzoo.configs import DataConfig
+
+    from ganzoo.errors import GanzooError
+
+    for name in ("minutes", "score_every"):
+        if FLAGS[name].value <= 0:
+            raise GanzooError(f"--{name}={FLAGS[name].value:g}: give a number of minutes above 0")
+    folder = FLAGS.dataset
+    common.require_fashion_mnist(folder)
+    class_names = [str(name) for name in data.class_names(folder)]
+    train = scoring.labelled_arrays(folder, "train", None)
+    test = scoring.labelled_arrays(folder, "test", None)
+    shape = train[0].shape[1:]
+    lineup = contenders.fashion_contenders(FLAGS.models, shape)
+    real = (test[0][:FLAGS.eval_samples], test[1][:FLAGS.eval_samples])
+    with tempfile.TemporaryDirectory() as work:
+        extractor, classifier = scoring.domain_classifier(
+            FLAGS.classifier, train, test, len(class_names), work, FLAGS.classifier_epochs)
+        evaluation.check_classifier(extractor, class_names)
+        setting = {"dataset": os.path.abspath(folder), "minutes": FLAGS.minutes,
+                   "score_every": FLAGS.score_every, "eval_samples": len(real[0]),
+                   "batch_size": FLAGS.batch_size, "classifier": extractor.name}
+        runs_file = common.runs_file(FLAGS.output, "per_minute", setting, RUN_FIELDS,
+                                     "give the same flags and --classifier, or another file")
+        runs_file.update(classifier=classifier, machine=common.machine(), date=common.today())
+        runs_file.add_command(common.command_line(__file__))
+        data_config = DataConfig(dataset=folder, batch_size=FLAGS.batch_size)
+        for name, reference in lineup:
+            if runs_file.has((name, FLAGS.seed)):
+                print(f"{name} seed {FLAGS.seed}: in {FLAGS.output} already", flush=True)
+                continue
+            conditional = (name == "keras_io_conditional_gan" if reference is None
+                           else ganzoo.get_model_class(name).conditional)
+            # The same images in the same order for every contender (labels beside them for
+            # the conditional ones).
+            stream, _ = train_lib.training_stream(data_config, FLAGS.seed, conditional)
+            runs_file.add(_run(name, reference, stream, shape, class_names, real, extractor))
+
+
+def run():
+    cli.run(main)
+
+
+if __name__ == "__main__":
+    run()
