@@ -159,6 +159,33 @@ class StopOnNonFinite(keras.callbacks.Callback):
                 )
 
 
+def quality_scores(generated, extractor, real_features, labels=None, real_labels=None,
+                   num_classes=None):
+    """The scores SampleQuality logs, {name: float}, of float32 images [n, H, W, C] in [-1, 1]
+    against real images' `extractor` features [m, d]: fid, kid (subsets of min(1000, m // 2),
+    20 of them), precision and recall; given the requested `labels` int [n] (a conditional
+    generator's), also class_accuracy, and with `real_labels` int [m] and `num_classes`,
+    intra_class_fid."""
+    from ganzoo import metrics
+
+    scores = {}
+    if labels is None:
+        fake_features = extractor.features(generated)
+    else:
+        fake_features, probabilities = extractor.features_and_probabilities(generated)
+        scores["class_accuracy"] = metrics.class_accuracy(probabilities, labels)[0]
+        if real_labels is not None:
+            scores["intra_class_fid"] = metrics.intra_class_frechet_distance(
+                real_features, real_labels, fake_features, labels, num_classes)[0]
+    scores["fid"] = metrics.frechet_distance(real_features, fake_features)
+    scores["kid"] = metrics.kernel_distance(
+        real_features, fake_features, subset_size=min(1000, len(real_features) // 2),
+        num_subsets=20,
+    )[0]
+    scores["precision"], scores["recall"] = metrics.precision_recall(real_features, fake_features)
+    return {name: float(value) for name, value in scores.items()}
+
+
 class SampleQuality(keras.callbacks.Callback):
     """Every `every` epochs, FID, KID, precision and recall of `num_samples` generated images
     against fixed real ones, with one fixed feature extractor; added to the epoch logs (so they
@@ -227,30 +254,12 @@ class SampleQuality(keras.callbacks.Callback):
         self._labels = labels
 
     def _scores(self):
-        from ganzoo import metrics
-
-        scores = {}
         if self._labels is None:
             generated = self.model.generate(self.num_samples, seed=self.seed)
-            fake_features = self.extractor.features(generated)
-        else:
-            generated = self.model.generate(len(self._labels), seed=self.seed, labels=self._labels)
-            fake_features, probabilities = self.extractor.features_and_probabilities(generated)
-            scores["class_accuracy"] = metrics.class_accuracy(probabilities, self._labels)[0]
-            if self.real_labels is not None:
-                scores["intra_class_fid"] = metrics.intra_class_frechet_distance(
-                    self._real_features, self.real_labels, fake_features, self._labels,
-                    len(self.model.label_names()),
-                )[0]
-        scores["fid"] = metrics.frechet_distance(self._real_features, fake_features)
-        scores["kid"] = metrics.kernel_distance(
-            self._real_features, fake_features, subset_size=min(1000, self.num_samples // 2),
-            num_subsets=20,
-        )[0]
-        scores["precision"], scores["recall"] = metrics.precision_recall(
-            self._real_features, fake_features
-        )
-        return {name: float(value) for name, value in scores.items()}
+            return quality_scores(generated, self.extractor, self._real_features)
+        generated = self.model.generate(len(self._labels), seed=self.seed, labels=self._labels)
+        return quality_scores(generated, self.extractor, self._real_features, self._labels,
+                              self.real_labels, len(self.model.label_names()))
 
     def on_epoch_end(self, epoch, logs=None):
         if logs is None or (epoch + 1) % self.every:

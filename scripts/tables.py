@@ -606,18 +606,21 @@ def fashion_plateau(results):
 _EQUAL_TIME_MINUTES = (20, 40, 60)
 
 
-def _fids_by_marks(curve, marks, minutes_of):
+def _fids_by_marks(curve, marks, minute_of, mark_of=None):
     """(FID cells, last score): for each mark (training minutes), "<FID> (<minute>)" of the
-    curve's last score taken within it ("-" where none), and the score within the last mark
-    (None where none). `minutes_of(score)` is the training minute a score was taken at."""
+    curve's last score within it ("-" where none), and the score within the last mark (None
+    where none). `minute_of(score)` is the training minute a score was taken at,
+    `mark_of(score)` (default: the same) the one it stands for."""
+    mark_of = mark_of or minute_of
+
     def within(minutes):
-        done = [score for score in curve if minutes_of(score) <= minutes]
+        done = [score for score in curve if mark_of(score) <= minutes]
         return done[-1] if done else None
 
     cells = []
     for minutes in marks:
         score = within(minutes)
-        cells.append("-" if score is None else f"{score['fid']:.2f} ({minutes_of(score):.0f})")
+        cells.append("-" if score is None else f"{score['fid']:.2f} ({minute_of(score):.0f})")
     return cells, within(marks[-1])
 
 
@@ -676,7 +679,8 @@ def per_minute(results):
     setting = results["setting"]
     rows = []
     for run in results["runs"]:
-        cells, last = _fids_by_marks(run["curve"], marks, lambda point: point["minutes"])
+        cells, last = _fids_by_marks(run["curve"], marks, lambda point: point["minutes"],
+                                     lambda point: point["mark"])
         cells += (["-"] * 5 if last is None else [
             f"{1000 * last['kid']:.1f}", f"{last['precision']:.3f}", f"{last['recall']:.3f}",
             _cell(last.get("class_accuracy"), _percent), f"{last['batches']:,}"])
@@ -692,8 +696,12 @@ def per_minute(results):
         f"Scores on {setting['eval_samples']:,} samples against the first "
         f"{setting['eval_samples']:,} test images, every {setting['score_every']:g} training "
         f"minutes (scoring excluded from the clock), batch {setting['batch_size']}; a cell shows "
-        "the last score within its mark and the minute it was taken at (\"-\": none by then). "
-        f"{_classifier(results['classifier'])}. {_provenance(results)}",
+        "the score taken at its mark (the first batch past it) and the minute it was taken at "
+        "(\"-\": the contender stopped before; \"trained min\" says where). "
+        f"{_classifier(results['classifier'])}. Regenerate with "
+        f"{_commands(results['commands'])}. Machine: "
+        f"{_joined(sorted({run['machine'] for run in results['runs']}))}. Dates: "
+        f"{_joined(sorted({run['date'] for run in results['runs']}))}.",
     )
 
 

@@ -234,30 +234,37 @@ def test_the_per_minute_suite_scores_a_model_and_its_reference_on_one_clock(tiny
     from ganzoo import fast_paths
 
     out = tmp_path / "per_minute.json"
-    flags = [f"--dataset={tiny_fashion}", "--models=dcgan", "--minutes=0.1", "--score_every=0.03",
+    flags = [f"--dataset={tiny_fashion}", "--models=cgan", "--minutes=0.1", "--score_every=0.03",
              "--eval_samples=40", "--batch_size=16", "--classifier_epochs=1",
              f"--classifier={tmp_path / 'classifier.keras'}", f"--output={out}"]
     result = run_script("benchmarks/per_minute.py", *flags, timeout=180)
     assert result.returncode == 0, result.stderr[-3000:]
     report = json.loads(out.read_text())
     runs = {run["name"]: run for run in report["runs"]}
-    assert set(runs) == {"dcgan", "keras_io_dcgan"}
-    assert (runs["dcgan"]["precision"], runs["keras_io_dcgan"]["precision"]) == (
+    assert set(runs) == {"cgan", "keras_io_conditional_gan"}
+    assert (runs["cgan"]["precision"], runs["keras_io_conditional_gan"]["precision"]) == (
         fast_paths.default_precision(), "float32")
+    every, budget = 0.03, 0.1
     for run in runs.values():
+        marks = [point["mark"] for point in run["curve"]]
         minutes = [point["minutes"] for point in run["curve"]]
         batches = [point["batches"] for point in run["curve"]]
-        # A score at the first batch past each mark it reached (a slow batch may pass several),
-        # the last one at the first batch past the budget, where training stopped.
-        assert minutes == sorted(minutes) and batches == sorted(set(batches)), run["curve"]
-        assert all(m >= 0.03 * (i + 1) - 1e-3 or m >= 0.1 for i, m in enumerate(minutes))
-        assert minutes[-1] >= 0.1 and batches[-1] == run["batches"]
+        # One score at the first batch past the marks it reached (the last one passed, when a
+        # slow batch passes several), the last at the first batch past the budget.
+        assert marks[-1] == budget and minutes[-1] >= budget, run["curve"]
+        assert all(m in (budget, round(every * round(m / every), 3)) for m in marks), marks
+        assert marks == sorted(set(marks)) and batches == sorted(set(batches)), run["curve"]
+        assert all(minute >= mark for mark, minute in zip(marks, minutes))
+        assert all(minute < mark + every for mark, minute in zip(marks[1:-1], minutes[1:-1]))
+        assert batches[-1] == run["batches"]
         assert run["train_seconds"] / 60 == pytest.approx(minutes[-1], abs=1e-3)
-        assert all(math.isfinite(point["fid"]) and point["class_accuracy"] is None
-                   for point in run["curve"])
+        # Conditional contenders: balanced requested classes, scored as SampleQuality does.
+        assert all(math.isfinite(point[key]) and 0 <= point["class_accuracy"] <= 1
+                   for point in run["curve"] for key in ("fid", "kid", "intra_class_fid"))
     again = run_script("benchmarks/per_minute.py", *flags, timeout=180)
     assert again.returncode == 0, again.stderr[-3000:]
-    assert f"dcgan seed 0: in {out} already" in again.stdout
+    assert f"\ncgan seed 0: in {out} already" in "\n" + again.stdout
+    assert f"keras_io_conditional_gan seed 0: in {out} already" in again.stdout
     assert json.loads(out.read_text())["runs"] == report["runs"]
 
 

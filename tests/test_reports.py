@@ -161,29 +161,33 @@ def test_the_augment_table_averages_over_seeds_and_times_each_augmentation_again
     assert "| 300 | 1.50 |" in table  # 300 s against none's mean 200 s
 
 
-def test_the_per_minute_table_takes_each_contenders_last_score_within_each_mark():
+def test_the_per_minute_table_shows_each_contenders_score_at_each_mark():
     from ganzoo_scripts import tables
 
-    def point(minutes, fid, batches):
-        return {"minutes": minutes, "batches": batches, "fid": fid, "kid": 0.002,
+    def point(mark, minutes, fid, batches):
+        return {"mark": mark, "minutes": minutes, "batches": batches, "fid": fid, "kid": 0.002,
                 "precision": 0.5, "recall": 0.25, "class_accuracy": None}
 
     def run(name, reference, curve, seconds):
         return {"name": name, "reference": reference, "seed": 0, "precision": "float32",
                 "recipe": None, "train_seconds": seconds, "batches": curve[-1]["batches"],
-                "curve": curve}
+                "curve": curve, "machine": "a CPU", "date": "2026-12-06"}
 
     results = {
-        "setting": {"eval_samples": 2000, "score_every": 5.0, "batch_size": 64},
+        "setting": {"eval_samples": 2000, "score_every": 10.0, "batch_size": 64},
         "classifier": {"version": 1, "weights_sha256": "abc", "test_accuracy": 0.9},
-        "runs": [run("dcgan", "keras_io_dcgan",
-                     [point(19.5, 3.0, 100), point(20.5, 2.5, 110), point(60.2, 1.0, 300)], 3612),
-                 run("keras_io_dcgan", None, [point(25.0, 9.0, 40)], 1500)],
+        "commands": ["python scripts/benchmarks/per_minute.py"],
+        "runs": [run("dcgan", "keras_io_dcgan", [point(10, 10.1, 4.0, 50), point(20, 20.2, 3.0, 100),
+                                                  point(30, 30.3, 2.5, 150),
+                                                  point(60, 60.1, 1.0, 300)], 3606),
+                 # Its first batch passed two marks; it stopped at 25 minutes.
+                 run("keras_io_dcgan", None, [point(20, 21.0, 9.0, 3), point(25, 25.0, 8.0, 4)],
+                     1500)],
     }
     table = tables.per_minute(results)
-    # By 60 minutes: the score at 20.5 (the one at 60.2 is past the mark).
-    assert ("| `dcgan` (float32) | 0 | 3.00 (20) | 2.50 (20) | 2.0 | 0.500 | 0.250 | - | 110 "
+    assert ("| `dcgan` (float32) | 0 | 3.00 (20) | 1.00 (60) | 2.0 | 0.500 | 0.250 | - | 300 "
             "| 60 |") in table
-    # Stopped at 25 minutes: nothing by 20, its last score by 60, its own minutes said.
-    assert "| `keras_io_dcgan` | 0 | - | 9.00 (25) | 2.0 | 0.500 | 0.250 | - | 40 | 25 |" in table
-    assert "every 5 training minutes" in table and "v1 `abc`" in table
+    assert "| `keras_io_dcgan` | 0 | 9.00 (21) | 8.00 (25) | 2.0 | 0.500 | 0.250 | - | 4 | 25 |" \
+        in table
+    assert "every 10 training minutes" in table and "v1 `abc`" in table
+    assert "Machine: a CPU. Dates: 2026-12-06." in table

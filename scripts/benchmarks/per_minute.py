@@ -62,7 +62,10 @@ FLAGS = flags.FLAGS
 def _clock_callback(score, every_seconds, budget_seconds):
     """A Keras callback that times training (scoring excluded), calls `score()` at the first
     batch past every `every_seconds` of it and stops training at the first batch past
-    `budget_seconds`; `.curve` holds {"minutes", "batches", **score()} per score."""
+    `budget_seconds`. `.curve` holds {"mark", "minutes", "batches", **score()} per score:
+    the mark (training minutes: a multiple of every_seconds / 60, or the budget's) the score
+    stands for, and the minute it was taken at (a slow batch can pass a mark by more than a
+    batch, and several at once: the score then stands for the last of them)."""
     import keras
 
     class OnTheClock(keras.callbacks.Callback):
@@ -74,14 +77,18 @@ def _clock_callback(score, every_seconds, budget_seconds):
         def on_train_batch_end(self, batch, logs=None):
             self.batches += 1
             self.train_seconds += time.perf_counter() - self._since
-            if self.train_seconds >= self._next or self.train_seconds >= budget_seconds:
-                self.curve.append({"minutes": round(self.train_seconds / 60, 3),
+            done = self.train_seconds >= budget_seconds
+            if self.train_seconds >= self._next or done:
+                mark = budget_seconds if done else self._next
+                while self._next <= min(self.train_seconds, budget_seconds):
+                    mark = self._next
+                    self._next += every_seconds
+                self.curve.append({"mark": round(mark / 60, 3),
+                                   "minutes": round(self.train_seconds / 60, 3),
                                    "batches": self.batches, **score()})
                 print(f"  {self.train_seconds / 60:6.1f} min, {self.batches:6d} batches: "
                       f"FID {self.curve[-1]['fid']:.3f}", flush=True)
-                while self._next <= self.train_seconds:
-                    self._next += every_seconds
-            if self.train_seconds >= budget_seconds:
+            if done:
                 self.model.stop_training = True
             self._since = time.perf_counter()  # after scoring: it is not training time
 
@@ -105,7 +112,8 @@ def _contender(name, reference, seed, shape, class_names):
     recipe_args = dict(recipe.model_args) if recipe else {}
     classes = ({"num_classes": len(class_names), "class_names": class_names}
                if ganzoo.get_model_class(name).conditional else {})
-    precision = fast_paths.default_precision()
+    precision = fast_paths.resolve_precision(recipe.precision if recipe and recipe.precision
+                                             else "auto")
     model = ganzoo.get_model(name, data_shape=shape, seed=seed, precision=precision,
                              **recipe_args, **classes)
     model.compile()  # Adam with the model's own learning rates and betas, as ganzoo-train
@@ -113,21 +121,23 @@ def _contender(name, reference, seed, shape, class_names):
 
 
 def _run(name, reference, stream, shape, class_names, real, extractor):
-    """One contender's entry of the results file: trained on the clock, scored on it."""
-    from benchmarks import scoring
-    from ganzoo import evaluation
+    """One contender's entry of the results file: trained on the clock, scored on it.
+    `real` is (features [n, d] of the real images, their labels [n])."""
+    from ganzoo import callbacks, evaluation
 
     seed = FLAGS.seed
     model, precision, recipe = _contender(name, reference, seed, shape, class_names)
-    labels = (evaluation.balanced_labels(len(class_names), FLAGS.eval_samples // len(class_names))
+    real_features, real_labels = real
+    labels = (evaluation.balanced_labels(len(class_names), len(real_features) // len(class_names))
               if model.conditional else None)
 
     def score():
-        samples = model.generate(num_samples=FLAGS.eval_samples if labels is None
+        # ganzoo.callbacks.SampleQuality's scores, as the plateau curves have them.
+        samples = model.generate(num_samples=len(real_features) if labels is None
                                  else len(labels), labels=labels, seed=NOISE_SEED)
-        scores = scoring.scores(samples, labels, real, extractor, class_names)
-        return {key: scores[key] for key in ("fid", "kid", "precision", "recall",
-                                             "class_accuracy")}
+        return callbacks.quality_scores(
+            samples, extractor, real_features, labels,
+            None if labels is None else real_labels, len(class_names))
 
     print(f"{name}: {FLAGS.minutes:g} training minutes, scored every {FLAGS.score_every:g}",
           flush=True)
@@ -137,6 +147,7 @@ def _run(name, reference, stream, shape, class_names, real, extractor):
               callbacks=[clock])
     return {"name": name, "reference": reference, "seed": seed, "precision": precision,
             "recipe": recipe, "conditional": bool(model.conditional),
+            "machine": common.machine(), "date": common.today(),
             "train_seconds": round(clock.train_seconds, 2), "batches": clock.batches,
             "curve": clock.curve}
 
@@ -160,17 +171,18 @@ def main(argv):
     test = scoring.labelled_arrays(folder, "test", None)
     shape = train[0].shape[1:]
     lineup = contenders.fashion_contenders(FLAGS.models, shape)
-    real = (test[0][:FLAGS.eval_samples], test[1][:FLAGS.eval_samples])
     with tempfile.TemporaryDirectory() as work:
         extractor, classifier = scoring.domain_classifier(
             FLAGS.classifier, train, test, len(class_names), work, FLAGS.classifier_epochs)
         evaluation.check_classifier(extractor, class_names)
+        # The first --eval_samples test images, in order, as the plateau suite's scores take.
+        real = (extractor.features(test[0][:FLAGS.eval_samples]), test[1][:FLAGS.eval_samples])
         setting = {"dataset": os.path.abspath(folder), "minutes": FLAGS.minutes,
                    "score_every": FLAGS.score_every, "eval_samples": len(real[0]),
                    "batch_size": FLAGS.batch_size, "classifier": extractor.name}
         runs_file = common.runs_file(FLAGS.output, "per_minute", setting, RUN_FIELDS,
                                      "give the same flags and --classifier, or another file")
-        runs_file.update(classifier=classifier, machine=common.machine(), date=common.today())
+        runs_file.update(classifier=classifier)
         runs_file.add_command(common.command_line(__file__))
         data_config = DataConfig(dataset=folder, batch_size=FLAGS.batch_size)
         for name, reference in lineup:
