@@ -17,9 +17,11 @@ images in the domain classifier's features: FID, KID, precision, recall, and cla
 conditional ones. Scoring is excluded from the clock, which counts from the first step (so
 tracing and compiling count, as they do for a user); a score is taken at the first step past
 its mark, and its minute is the clock's at that step. These are the plateau suite's scores
-(scripts/benchmarks/plateau.py: 2,000 samples against the first 2,000 test images, noise seed
-4321), so with its classifier (--classifier=runs/plateau/fashion_classifier.keras) the curves
-compare with its curves.
+(scripts/benchmarks/plateau.py: ganzoo.callbacks.quality_scores of 2,000 samples against the
+first 2,000 test images, noise seed 4321), so with its classifier
+(--classifier=runs/plateau/fashion_classifier.keras) the curves compare with its curves; its
+clock counts a little more (ganzoo-train's backups, checkpoints and grids), which this
+suite's contenders do not write.
 
 Every finished contender is added to --output (results/per_minute.json) with its curve; one
 already there is not run again, so a killed session loses only the contender it was training.
