@@ -485,8 +485,8 @@ def augment(results):
     for run in results["runs"]:
         groups.setdefault((run["data"], run["augment"]), []).append(run)
 
-    def mean(runs, field):
-        return statistics.fmean(run[field] for run in runs)
+    def mean(runs, field):  # over the runs that have the field (a resumed run has no time)
+        return statistics.fmean(run[field] for run in runs if run[field] is not None)
 
     def over_seeds(runs, field, spec):  # one seed: its value; more: mean ± std
         values = [run[field] for run in runs]
@@ -505,7 +505,12 @@ def augment(results):
         ])
     header = ["data", "augment", "seeds", "steps", "FID ↓", "KID ↓", "precision ↑",
               "recall ↑", "train s", "train time / none's"]
-    return _markdown(_table(header, rows), _provenance(results))
+    untimed = [f"{run['data']} {run['augment']} seed {run['seed']}: "
+               f"{run.get('notes', {}).get('train_seconds', 'not timed')}"
+               for run in results["runs"] if run["train_seconds"] is None]
+    return _markdown(_table(header, rows), *(
+        [f"Training time over the timed seeds only ({'; '.join(untimed)})."] if untimed else []),
+        _provenance(results))
 
 
 def sampling(results):
