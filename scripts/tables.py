@@ -436,21 +436,10 @@ def speed(results):
                      f"{_provenance(results)}")
 
 
-def speed_critics(results):
-    """The speed suite on the critics (float32 the default): images/s and their ratio."""
-    rows = [[row["model"], row["batch_size"], _rates(row["reference"]), _rates(row["float32"]),
-             f"{row['float32_over_reference']:.2f}"] for row in results["training"]]
-    header = ["model", "batch", "reference img/s [min-max]", "ganzoo float32 [min-max]",
-              "f32 / ref"]
-    return _markdown(_table(header, rows),
-                     f"Measured with {_commands(results['measured_with'])}, rows joined. "
-                     f"{_provenance(results)}")
-
-
 def speed_same_networks(results):
-    """The speed suite on one model (stylegan2; a backbone chosen by --model_args): its
-    keras.io-style reference on the same networks (a lazy R1 kept lazy), ganzoo in float32 and
-    at the machine's default, and the ratios."""
+    """The speed suite on models measured against a keras.io-style reference on their own
+    networks (the critics, stylegan2; a backbone chosen by --model_args; a lazy R1 kept lazy):
+    ganzoo in float32 and at the machine's default, and the ratios."""
     def model(row):
         given = ", ".join(f"{name}={value}" for name, value in row.get("model_args", {}).items())
         return f"{row['model']} ({given})" if given else row["model"]
@@ -738,7 +727,7 @@ REPORTS = {
     "fashion": (("fashion.json",), fashion, BENCHMARKS),
     "fashion_seeds": (("fashion.json", "fashion_defaults.json"), fashion_seeds, BENCHMARKS),
     "speed": (("speed.json",), speed, BENCHMARKS),
-    "speed_critics": (("speed_critics.json",), speed_critics, BENCHMARKS),
+    "speed_critics": (("speed_critics.json",), speed_same_networks, BENCHMARKS),
     "speed_stylegan2": (("speed_stylegan2.json",), speed_same_networks, BENCHMARKS),
     "speed_resnet": (("speed_resnet.json",), speed_same_networks, BENCHMARKS),
     "regularizer_costs": (("regularizer_costs.json",), regularizer_costs, BENCHMARKS),

@@ -105,7 +105,7 @@ CHANGES = [
      "| dcgan (architecture=resnet, attention=8) | 64 |"),
     ("speed.json", ["training", 0, "default_over_torch"], 9.87, "speed", "| 9.87 |"),
     ("speed_critics.json", ["training", 2, "reference", "median"], 55, "speed_critics",
-     "| 55 [47-82] |"),
+     "| 55 [122-128] |"),
     ("sampling.json", ["sampling", 0, "ratio"], 2.5, "sampling", "(2.50x)"),
     ("speed.json", ["training", 0, "default_over_reference"], 1.99, "results_summary",
      "| 1.99x |"),

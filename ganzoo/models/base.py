@@ -546,6 +546,7 @@ class GANModel(keras.Model):
             return self.augmentation.apply(images, uniforms)
 
         d_vars = self.discriminator.trainable_variables
+        d_logged = {}  # every D update's values, tracked once after the loop
         for sub_step in range(self.d_steps):
             # G's forward pass stays outside the tape: D's step needs no gradient through G.
             fake_labels = self.replica_fake_labels(local_batch, sub_step)
@@ -558,7 +559,11 @@ class GANModel(keras.Model):
                 )
                 scaled = scaled_mean(self.d_optimizer, d_loss)
             self.d_optimizer.apply_gradients(zip(tape.gradient(scaled, d_vars), d_vars))
-            self._track({"d_loss": d_loss, **d_metrics})
+            for name, value in {"d_loss": d_loss, **d_metrics}.items():
+                d_logged.setdefault(name, []).append(tf.reshape(value, [-1]))
+        # One update per metric: the mean over all D updates' values, as one update each would
+        # give, with a d_steps-th of the variable writes.
+        self._track({name: tf.concat(values, 0) for name, values in d_logged.items()})
         if self.augmentation is not None and self.augmentation.signs_metric:
             signs = d_metrics[self.augmentation.signs_metric]
             total, count = tf.distribute.get_replica_context().all_reduce(
