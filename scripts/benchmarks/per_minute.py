@@ -3,7 +3,6 @@ trained for the same minutes on the same cores and stream, scored on the same cl
 
     python scripts/benchmarks/per_minute.py --models=dcgan --minutes=60 \
         --classifier=runs/plateau/fashion_classifier.keras
-    python scripts/report.py      # docs/benchmarks.md: the table at 20 and 60 minutes, the PNG
 
 The contenders are the fashion suite's (scripts/benchmarks/fashion.py): each ganzoo model of
 --models at what `ganzoo-train` would use on the folder (its defaults, its Fashion-MNIST recipe
@@ -23,8 +22,11 @@ first 2,000 test images, noise seed 4321), so with its classifier
 clock counts a little more (ganzoo-train's backups, checkpoints and grids), which this
 suite's contenders do not write.
 
-Every finished contender is added to --output (results/per_minute.json) with its curve; one
-already there is not run again, so a killed session loses only the contender it was training.
+scripts/tables.py renders the results (per_minute: FID by 20 and 60 minutes, and the other
+scores by 60; per_minute_chart: the curves); they join scripts/report.py's tables once
+results/per_minute.json holds runs. Every finished contender is added to --output with its
+curve; one already there is not run again, so a killed session loses only the contender it
+was training.
 A file of another setting (data, minutes, schedule, samples, batch, classifier) is refused.
 """
 
