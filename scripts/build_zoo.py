@@ -45,8 +45,10 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # `cli`, `zoo_ta
 import cli  # noqa: E402
 from absl import flags  # noqa: E402
 from zoo_table import (  # noqa: E402
-    DATA, FASHION_MONTAGE, FASHION_MNIST, GITIGNORE_MARKERS, MODE_SAMPLES, MONTAGE, PINNED_ARGS,
-    README_MARKERS, SAMPLE_SEED, SHIPPED, flag_value, shipped_path, shown, with_steps)
+    CAPTION_MARKERS, DATA, FASHION_MONTAGE, FASHION_MNIST, GITIGNORE_MARKERS, MODE_SAMPLES,
+    MONTAGE, PINNED_ARGS, README_MARKERS, SAMPLE_SEED, SHIPPED, caption_builds, fashion_caption,
+    flag_value,
+    shipped_path, shown, with_steps)
 
 SCRIPTS = os.path.dirname(os.path.abspath(__file__))
 
@@ -471,6 +473,11 @@ def refresh_root(root, log):
         "dataset") == FASHION_MNIST]
     if fashion:
         write_montage(root, fashion, FASHION_MONTAGE, log)
+        top_readme = os.path.join(os.path.dirname(os.path.abspath(root)), "README.md")
+        if os.path.isfile(top_readme) and CAPTION_MARKERS[0] in open(top_readme).read():
+            rewrite(top_readme, CAPTION_MARKERS, fashion_caption(
+                caption_builds([os.path.join(root, name) for name in fashion])))
+            log(f"refreshed the caption of {FASHION_MONTAGE} in {top_readme}")
     readme = os.path.join(root, "README.md")
     if os.path.isfile(readme):
         rewrite(readme, README_MARKERS, readme_table(root))

@@ -521,7 +521,33 @@ def sampling(results):
     return _markdown(_table(header, rows), *footnotes, _provenance(results))
 
 
-def results_summary(toy_results, fashion_results, obedience, digits, speed_results):
+_KERAS_IO_LABELS = {"keras_io_dcgan": "keras.io DCGAN", "keras_io_wgan_gp": "keras.io WGAN-GP",
+                    "keras_io_conditional_gan": "keras.io conditional GAN"}
+
+
+def _per_minute_rows(per_minute_results):
+    """The summary's rows of the quality-per-minute suite: each ganzoo model whose reference
+    it also trained, FID at each mark against the reference's."""
+    marks = _PER_MINUTE_MARKS
+    runs = {run["name"]: run for run in per_minute_results["runs"]}
+
+    def fids(run):
+        cells, _ = _fids_by_marks(run["curve"], marks, lambda point: point["minutes"],
+                                  lambda point: point["mark"])
+        trained = run["train_seconds"] / 60
+        return " / ".join(cell.split(" (")[0] if trained >= mark else
+                          f"(stopped at {trained:.0f} min)" for cell, mark in zip(cells, marks))
+
+    return [[f"Fashion-MNIST, FID after {' / '.join(map(str, marks))} training minutes on 2 CPU "
+             f"cores, `{name}`", fids(run),
+             f"{_KERAS_IO_LABELS.get(run['reference'], run['reference'])}: "
+             f"{fids(runs[run['reference']])}"]
+            for name, run in runs.items()
+            if run["reference"] is not None and run["reference"] in runs]
+
+
+def results_summary(toy_results, fashion_results, obedience, digits, speed_results,
+                    per_minute_results):
     """The README's summary: one headline figure from each of several results files, beside
     the reference it is measured against."""
     rows = [[f"{r['dataset']} of {r['num_modes']} Gaussians, modes ({r['seeds']} seeds)",
@@ -538,6 +564,7 @@ def results_summary(toy_results, fashion_results, obedience, digits, speed_resul
         rows.append([f"Fashion-MNIST, {steps} steps, FID of `{name}` ({len(fids)} seeds)",
                      _mean_std(fids.values(), ".1f"),
                      f"{reference_label}: {_fids(fashion_results, reference)[0]:.1f}"])
+    rows += _per_minute_rows(per_minute_results)
     at_defaults = [run for run in obedience["runs"]
                    if run["model"] == "cgan" and not run["arguments"]]
     obedience_steps = int(re.search(r"--steps=(\d+)", obedience["train_command"]).group(1))
@@ -663,24 +690,73 @@ def fashion_plateau_chart(results):
 
 # Training minutes at which the quality-per-minute table compares the contenders.
 _PER_MINUTE_MARKS = (20, 60)
+_FROM_PLATEAU = "plateau run"
 
 
-def per_minute(results):
+def _plateau_contenders(per_minute_results, plateau):
+    """The plateau runs (results/fashion_plateau.json) of the models the quality-per-minute
+    suite did not train, as its contenders: their curves (one score an epoch) cut at its
+    budget, each score standing for the minute it was taken at. ValueError where the plateau
+    runs were scored otherwise (classifier, samples) or trained on another batch."""
+    setting = per_minute_results["setting"]
+    ours = per_minute_results["classifier"]["weights_sha256"]
+    theirs = plateau["classifier"]["sha256"]
+    samples = int(re.search(r"--eval_samples=(\d+)", plateau["train_command"]).group(1))
+    if ours != theirs or samples != setting["eval_samples"]:
+        raise ValueError(f"the plateau runs were scored with classifier {theirs} on {samples} "
+                         f"samples, the per-minute suite with {ours} on "
+                         f"{setting['eval_samples']}: their curves do not compare")
+    done = {run["name"] for run in per_minute_results["runs"]}
+    contenders = []
+    for run in plateau["runs"]:
+        if run["model"] in done and not run.get("model_args"):
+            continue
+        if run["batch_size"] != setting["batch_size"]:
+            raise ValueError(f"plateau run {_plateau_model(run, code='')} seed {run['seed']} "
+                             f"trained on batch {run['batch_size']}, the per-minute suite on "
+                             f"{setting['batch_size']}")
+        curve = []
+        for record in run["curve"]:
+            minutes = record["train_seconds"] / 60
+            if minutes > setting["minutes"]:
+                break
+            curve.append({"mark": minutes, "minutes": minutes, "batches": record["step"],
+                          **{key: record.get(key) for key in (
+                              "fid", "kid", "precision", "recall", "class_accuracy")}})
+        contenders.append({
+            "name": run["model"], "model_args": run.get("model_args", {}),
+            "reference": _FROM_PLATEAU, "seed": run["seed"],
+            "precision": run["model_arguments"].get("precision", "?"),
+            "train_seconds": min(run["train_seconds"], 60 * setting["minutes"]),
+            "curve": curve})
+    return contenders
+
+
+def _contender_label(run, code="`"):
+    if run["reference"] == _FROM_PLATEAU:
+        model = _plateau_model({"model": run["name"], "model_args": run["model_args"]}, code)
+        return f"{model} ({run['precision']}, {_FROM_PLATEAU})"
+    if run["reference"] is None:
+        return f"{code}{run['name']}{code}"
+    return f"{code}{run['name']}{code} ({run['precision']})"
+
+
+def per_minute(results, plateau):
     """Each contender of the quality-per-minute suite at the same training minutes: FID at
     each mark (with the minute it was scored), KID, precision, recall and class accuracy at
-    the last mark, the batches it trained by then, and the minutes it trained in all."""
+    the last mark, the batches it trained by then, and the minutes it trained in all; then
+    the plateau runs of the ganzoo models the suite did not train, read the same way."""
     marks = _PER_MINUTE_MARKS
     setting = results["setting"]
     rows = []
-    for run in results["runs"]:
+    for run in results["runs"] + _plateau_contenders(results, plateau):
         cells, last = _fids_by_marks(run["curve"], marks, lambda point: point["minutes"],
                                      lambda point: point["mark"])
         cells += (["-"] * 5 if last is None else [
             f"{1000 * last['kid']:.1f}", f"{last['precision']:.3f}", f"{last['recall']:.3f}",
             _cell(last.get("class_accuracy"), _percent), f"{last['batches']:,}"])
-        contender = (f"`{run['name']}`" if run["reference"] is None else
-                     f"`{run['name']}` ({run['precision']})")
-        rows.append([contender, run["seed"], *cells, f"{run['train_seconds'] / 60:.0f}"])
+        rows.append([_contender_label(run), run["seed"], *cells,
+                     f"{run['train_seconds'] / 60:.0f}"])
     header = ["contender", "seed", *(f"FID by {m} min (at min)" for m in marks),
               *(f"{name} by {marks[-1]} min" for name in (
                   "KID x 1000", "precision", "recall", "class accuracy", "batches")),
@@ -691,22 +767,115 @@ def per_minute(results):
         f"{setting['eval_samples']:,} test images, every {setting['score_every']:g} training "
         f"minutes (scoring excluded from the clock), batch {setting['batch_size']}; a cell shows "
         "the score taken at its mark (the first batch past it) and the minute it was taken at "
-        "(\"-\": the contender stopped before; \"trained min\" says where). "
+        "(\"-\": no score by then; \"trained min\" says where a contender stopped). "
         f"{_classifier(results['classifier'])}. Regenerate with "
         f"{_commands(results['commands'])}. Machine: "
         f"{_joined(sorted({run['machine'] for run in results['runs']}))}. Dates: "
         f"{_joined(sorted({run['date'] for run in results['runs']}))}.",
+        f"Rows marked \"{_FROM_PLATEAU}\" are not this suite's runs: they are the plateau "
+        "table's runs (above) of the ganzoo models it has not trained, with the same scores "
+        "(the same classifier, samples and noise) taken after every epoch rather than on this "
+        "suite's schedule, so a cell is the last epoch's score within its mark. Their clock also "
+        "counts ganzoo-train's checkpoints, backups and sample grids, and a run stopped at its "
+        f"plateau or budget before {setting['minutes']:g} minutes shows where. From "
+        f"`python scripts/benchmarks/plateau.py`. {_provenance(plateau)}",
     )
 
 
-def per_minute_chart(results):
-    """FID against training minutes, one line per contender of the quality-per-minute suite."""
+def per_minute_chart(results, plateau):
+    """FID against training minutes, one line per contender of the quality-per-minute suite
+    and per plateau run it borrows (see per_minute)."""
     from ganzoo import charts
 
-    series = {f"{run['name']} seed {run['seed']}": [
-        (point["minutes"], point["fid"]) for point in run["curve"]] for run in results["runs"]}
+    def label(run):  # the chart's legend cuts labels at 40 characters
+        if run["reference"] == _FROM_PLATEAU:
+            model = _plateau_model({"model": run["name"], "model_args": run["model_args"]}, "")
+            return f"{model} plateau s{run['seed']}"
+        return f"{run['name']} seed {run['seed']}"
+
+    series = {label(run): [
+        (point["minutes"], point["fid"]) for point in run["curve"]]
+        for run in results["runs"] + _plateau_contenders(results, plateau)}
     return charts.line_chart(series, "training minutes (2 CPU cores)",
-                             "FID in the domain classifier's features", log_y=True)
+                             "FID in the domain classifier's features (2,000 samples)",
+                             log_y=True, size=(620, 820))
+
+
+# The README's zoo table: (registered names, paper, losses of D and G, D's normalisation).
+ZOO = (
+    (("gan",), "Goodfellow et al. 2014", "minimax: G descends log(1 - D(G(z)))", "none"),
+    (("nsgan",), "Goodfellow et al. 2014, Sec. 3", "non-saturating: G descends -log D(G(z))",
+     "none"),
+    (("dcgan",), "Radford et al. 2015", "non-saturating", "batch"),
+    (("wgan_gp",), "Gulrajani et al. 2017", "Wasserstein + gradient penalty", "none"),
+    (("lsgan",), "Mao et al. 2017", "least squares", "batch"),
+    (("sngan",), "Miyato et al. 2018", "hinge", "spectral"),
+    (("cgan",), "Miyato & Koyama 2018", "hinge, projection D", "spectral"),
+    (("acgan",), "Odena et al. 2017", "non-saturating + class cross-entropy", "batch"),
+    (("stylegan2", "cstylegan2"), "Karras et al. 2020",
+     "non-saturating + lazy R1, style mixing, path length", "none (equalised learning rate)"),
+)
+
+
+def _range(values, form, unit=""):
+    """"<low>-<high><unit>" of `values` in `form`, or one value where both read the same."""
+    low, high = form(min(values)), form(max(values))
+    return f"{low}{unit}" if low == high else f"{low}-{high}{unit}"
+
+
+def _percents(fractions):
+    return _range(fractions, lambda value: f"{100 * value:.1f}", " %")
+
+
+def _zoo_headlines(model, toy_results, plateau, obedience):
+    """The README's headline results of `model`: its toy, plateau and obedience runs."""
+    lines = [f"{r['dataset']}: {r['modes_captured']['mean']:g} of {r['num_modes']} modes, "
+             f"{r['high_quality_percent']['mean']:g} % sharp, {r['seeds']} seeds"
+             for r in toy_results["results"] if r["model"] == model and r["dataset"] == "ring"]
+    runs = [run for run in plateau["runs"] if run["model"] == model and not run.get("model_args")]
+    if runs:
+        fids = [run["final"]["fid"] for run in runs]
+        line = (f"Fashion-MNIST, {_range([run['steps'] for run in runs], '{:,}'.format)} steps "
+                f"({_range([run['train_seconds'] / 60 for run in runs], '{:.0f}'.format)} min, "
+                f"{len(runs)} seed{'s' if len(runs) > 1 else ''}): FID "
+                + (_mean_std(fids, ".2f") if len(fids) > 1 else f"{fids[0]:.2f}"))
+        accuracies = [run["final"]["class_accuracy"] for run in runs
+                      if run["final"].get("class_accuracy") is not None]
+        if accuracies:
+            line += f", {_percents(accuracies)} of the class asked for"
+        lines.append(line)
+    at_defaults = [run["class_accuracy"] for run in obedience["runs"]
+                   if run["model"] == model and not run["arguments"]]
+    if at_defaults:
+        steps = int(re.search(r"--steps=(\d+)", obedience["train_command"]).group(1))
+        lines.append(f"MNIST, {steps:,} steps: {_percents(at_defaults)} of the class asked for")
+    return "; ".join(lines) or "(not benchmarked)"
+
+
+# The shipped zoo's folders: those of scripts/zoo_table.py's models that have been built.
+SAVED_MODELS = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+                            "saved_models")
+
+
+def zoo(toy_results, plateau, obedience, saved_models=SAVED_MODELS):
+    """The README's table of the zoo: each model, its paper and losses, its headline results
+    (from the results files) and the cards of its shipped models (scripts/zoo_table.py's
+    models with a card under `saved_models`; an entry not built yet has none)."""
+    import zoo_table
+
+    rows = []
+    for names, paper, loss, normalisation in ZOO:
+        shipped = sorted((name for name, entry in zoo_table.SHIPPED.items()
+                          if zoo_table.flag_value(entry.train_args, "model") in names
+                          and os.path.isfile(os.path.join(saved_models, name,
+                                                          "model_card.md"))),
+                         key=lambda name: (not name.endswith("_fashion"), name))
+        rows.append([", ".join(f"`{name}`" for name in names), paper, loss, normalisation,
+                     _zoo_headlines(names[0], toy_results, plateau, obedience),
+                     ", ".join(f"[{name}](saved_models/{name}/model_card.md)"
+                               for name in shipped)])
+    return _markdown(_table(["model", "paper", "loss (D, G)", "D normalisation",
+                             "headline results", "shipped"], rows))
 
 
 BENCHMARKS = "docs/benchmarks.md"
@@ -735,8 +904,12 @@ REPORTS = {
     "augment": (("augment.json",), augment, BENCHMARKS),
     "fashion_plateau": (("fashion_plateau.json",), fashion_plateau, BENCHMARKS),
     "fashion_equal_time": (("fashion_plateau.json",), fashion_equal_time, BENCHMARKS),
+    "per_minute": (("per_minute.json", "fashion_plateau.json"), per_minute, BENCHMARKS),
+    "zoo": (("toy.json", "fashion_plateau.json", "conditional_obedience.json"), zoo,
+            "README.md"),
     "results_summary": (("toy.json", "fashion.json", "conditional_obedience.json",
-                         "conditional_digits.json", "speed.json"), results_summary, "README.md"),
+                         "conditional_digits.json", "speed.json", "per_minute.json"),
+                        results_summary, "README.md"),
 }
 
 
@@ -744,6 +917,8 @@ REPORTS = {
 FIGURES = {
     "fashion_plateau_curve": (("fashion_plateau.json",), fashion_plateau_chart,
                               "docs/images/fashion_plateau.png"),
+    "per_minute_curve": (("per_minute.json", "fashion_plateau.json"), per_minute_chart,
+                         "docs/images/per_minute.png"),
 }
 
 

@@ -56,12 +56,26 @@ SHIPPED = {
          "--d_learning_rate=0.001", "--lr_decay_steps=12000", "--seed=0"), "modes"),
     # Fashion-MNIST at the plateau: the values and budgets of the seed-0 plateau runs
     # (docs/benchmarks.md, "Fashion-MNIST at the plateau"), their recipes spelled out; the
-    # step counts are where those runs stopped (acgan at its plateau, 14,055) or the budget
-    # (dcgan). stylegan2 at 5,000 steps: its FID was still falling there (80 to 11.3 in 83
-    # minutes), the most one background job of this machine affords.
+    # step counts are where those runs stopped, rounded to the thousand (acgan at its plateau,
+    # 14,055; sngan at 26,236; cgan at 13,118) or their budget (dcgan, lsgan, wgan_gp: FID was
+    # still falling a little, and wgan_gp's 12,000 are the most one background job affords).
+    # stylegan2 at 5,000 steps: its FID was still falling there (80 to 11.3 in 83 minutes),
+    # the most one background job of this machine affords.
     "dcgan_fashion": Shipped(
         ("--model=dcgan", f"--dataset={FASHION_MNIST}", "--g_learning_rate=0.0005",
          "--steps=30000", "--seed=0", *FASHION_BF16), "images"),
+    "lsgan_fashion": Shipped(
+        ("--model=lsgan", f"--dataset={FASHION_MNIST}", "--g_learning_rate=0.001",
+         "--d_steps=2", "--steps=30000", "--seed=0", *FASHION_BF16), "images"),
+    "sngan_fashion": Shipped(
+        ("--model=sngan", f"--dataset={FASHION_MNIST}", "--g_learning_rate=0.001",
+         "--d_steps=2", "--steps=26000", "--seed=0", *FASHION_BF16), "images"),
+    "wgan_gp_fashion": Shipped(
+        ("--model=wgan_gp", f"--dataset={FASHION_MNIST}", "--steps=12000", "--seed=0",
+         *FASHION_BF16), "images"),
+    "cgan_fashion": Shipped(
+        ("--model=cgan", f"--dataset={FASHION_MNIST}", "--g_learning_rate=0.0005",
+         "--d_steps=2", "--steps=13000", "--seed=0", *FASHION_BF16), "images"),
     "acgan_fashion": Shipped(
         ("--model=acgan", f"--dataset={FASHION_MNIST}", "--steps=14000", "--seed=0",
          *FASHION_BF16), "images"),
@@ -99,12 +113,43 @@ GITIGNORE_MARKERS = ("# shipped models: begin (scripts/build_zoo.py writes this 
 MONTAGE = "shipped_samples.png"  # every shipped model's samples (saved_models/README.md)
 # The top-level README's first picture: the models trained on real data people know.
 FASHION_MONTAGE = "fashion_samples.png"
+# Its caption (written from the cards by scripts/build_zoo.py, between these lines).
+CAPTION_MARKERS = ("<!-- fashion samples caption: begin (scripts/build_zoo.py writes it) -->",
+                   "<!-- fashion samples caption: end -->")
 
 
 def shipped_path(name):
     """The shipped version of `name` as the card's commands name it (not the folder: users'
     own exports of the name are versions 2, 3, ... beside it)."""
     return f"saved_models/{name}/1"
+
+
+def caption_builds(folders):
+    """What fashion_caption reads of shipped `folders` (from their config.json)."""
+    import os
+
+    from ganzoo import pretrained
+
+    builds = []
+    for folder in folders:
+        config = pretrained.read_config(folder)
+        builds.append({"name": os.path.basename(folder),
+                       "wall_seconds": config["build"]["wall_seconds"],
+                       "conditional": bool(config["config"].get("class_names"))})
+    return builds
+
+
+def fashion_caption(builds):
+    """The README's caption of FASHION_MONTAGE, from the builds of its models (each
+    {"name", "wall_seconds", "conditional"}, left to right), ending in a newline."""
+    minutes = [build["wall_seconds"] / 60 for build in builds]
+    names = ", ".join(f"`{build['name']}`" + (" (a row per requested class)"
+                                              if build["conditional"] else "")
+                      for build in builds)
+    return (f"*Samples of the {len(builds)} shipped Fashion-MNIST models, each built on 2 CPU "
+            f"cores in {min(minutes):.0f} to {max(minutes):.0f} minutes, from left: {names}. "
+            "Their cards give the command, wall time, load and scores; the digits models beside "
+            "them in [saved_models/](saved_models/README.md) need no download.*\n")
 
 
 def flag_value(args, name):

@@ -266,6 +266,13 @@ def test_the_per_minute_suite_scores_a_model_and_its_reference_on_one_clock(tiny
     assert f"\ncgan seed 0: in {out} already" in "\n" + again.stdout
     assert f"keras_io_conditional_gan seed 0: in {out} already" in again.stdout
     assert json.loads(out.read_text())["runs"] == report["runs"]
+    # --noganzoo: acgan's reference is there already, and acgan itself is not trained.
+    alone = run_script("benchmarks/per_minute.py", *flags, "--models=acgan", "--noganzoo",
+                       timeout=180)
+    assert alone.returncode == 0, alone.stderr[-3000:]
+    assert f"keras_io_conditional_gan seed 0: in {out} already" in alone.stdout
+    assert "acgan" not in alone.stdout.replace("keras_io_conditional_gan", "")
+    assert json.loads(out.read_text())["runs"] == report["runs"]
 
 
 def test_the_per_minute_suite_refuses_a_budget_of_no_minutes(tmp_path):

@@ -111,6 +111,11 @@ CHANGES = [
      "| 1.99x |"),
     ("conditional_digits.json", ["runs", 1, "class_accuracy"], 0.5, "results_summary",
      "1,200 steps: 50.0 % |"),
+    ("per_minute.json", ["runs", 1, "curve", -1, "fid"], 9.99, "per_minute", "| 9.99 (60) |"),
+    ("per_minute.json", ["runs", 0, "curve", 3, "fid"], 0.5, "results_summary", "| 0.50 / "),
+    ("fashion_plateau.json", ["runs", 0, "final", "fid"], 7.77, "zoo", "1 seed): FID 7.77 |"),
+    ("conditional_obedience.json", ["runs", 0, "class_accuracy"], 0.5, "zoo",
+     "MNIST, 1,500 steps: 50.0-93.5 % of the class asked for"),
 ]
 
 
@@ -118,7 +123,9 @@ CHANGES = [
                          ids=[f"{change[3]}-{change[0]}" for change in CHANGES])
 def test_a_renderer_puts_a_changed_figure_into_its_table(checkout, results_file, path, value,
                                                         name, shown):
-    page = checkout / ("README.md" if name == "results_summary" else "docs/benchmarks.md")
+    from ganzoo_scripts import tables
+
+    page = checkout / tables.REPORTS[name][2]
     assert shown not in _sections(page)[name]
     results = checkout / "results" / results_file
     data = json.loads(results.read_text())
@@ -163,7 +170,7 @@ def test_the_augment_table_averages_over_seeds_and_times_each_augmentation_again
     assert "| 300 | 1.50 |" in table  # 300 s against none's mean 200 s
 
 
-def test_the_per_minute_table_shows_each_contenders_score_at_each_mark():
+def test_the_per_minute_table_shows_each_contenders_score_at_each_mark_and_borrows_plateau_runs():
     from ganzoo_scripts import tables
 
     def point(mark, minutes, fid, batches):
@@ -175,8 +182,25 @@ def test_the_per_minute_table_shows_each_contenders_score_at_each_mark():
                 "recipe": None, "train_seconds": seconds, "batches": curve[-1]["batches"],
                 "curve": curve, "machine": "a CPU", "date": "2026-12-06"}
 
+    def record(minutes, fid, step):
+        return {"train_seconds": 60 * minutes, "step": step, "fid": fid, "kid": 0.003,
+                "precision": 0.75, "recall": 0.5, "epoch": 1, "eval_seconds": 1.0}
+
+    def plateau_run(model, curve, **model_args):
+        run = {"model": model, "seed": 1, "model_arguments": {"precision": "mixed_bfloat16"},
+               "batch_size": 64, "train_seconds": curve[-1]["train_seconds"], "curve": curve}
+        return dict(run, model_args=model_args) if model_args else run
+
+    plateau = {"machine": "another CPU", "date": "2026-12-01",
+               "classifier": {"sha256": "abc", "test_accuracy": 0.9},
+               "train_command": "ganzoo-train --eval_samples=2000", "runs": [
+        plateau_run("dcgan", [record(5, 7.0, 900)]),  # the suite trained dcgan: not borrowed
+        plateau_run("dcgan", [record(50, 6.0, 900)], width=32),  # its own arguments: borrowed
+        # Scored at 15, 35 and 70 minutes: cut at the suite's 60.
+        plateau_run("lsgan", [record(15, 5.0, 900), record(35, 4.0, 1800),
+                              record(70, 0.5, 2700)])]}
     results = {
-        "setting": {"eval_samples": 2000, "score_every": 10.0, "batch_size": 64},
+        "setting": {"eval_samples": 2000, "score_every": 10.0, "batch_size": 64, "minutes": 60},
         "classifier": {"version": 1, "weights_sha256": "abc", "test_accuracy": 0.9},
         "commands": ["python scripts/benchmarks/per_minute.py"],
         "runs": [run("dcgan", "keras_io_dcgan", [point(10, 10.1, 4.0, 50), point(20, 20.2, 3.0, 100),
@@ -186,10 +210,67 @@ def test_the_per_minute_table_shows_each_contenders_score_at_each_mark():
                  run("keras_io_dcgan", None, [point(20, 21.0, 9.0, 3), point(25, 25.0, 8.0, 4)],
                      1500)],
     }
-    table = tables.per_minute(results)
+    table = tables.per_minute(results, plateau)
     assert ("| `dcgan` (float32) | 0 | 3.00 (20) | 1.00 (60) | 2.0 | 0.500 | 0.250 | - | 300 "
             "| 60 |") in table
+    assert "7.00" not in table
+    assert ("| `dcgan` (width=32) (mixed_bfloat16, plateau run) | 1 | - | 6.00 (50) | 3.0 | "
+            "0.750 | 0.500 | - | 900 | 50 |") in table
+    assert ("| `lsgan` (mixed_bfloat16, plateau run) | 1 | 5.00 (15) | 4.00 (35) | 3.0 | 0.750 "
+            "| 0.500 | - | 1,800 | 60 |") in table
+    assert "Machine: another CPU. Date: 2026-12-01." in table
+    # The README's summary: FID by each mark, against the reference's.
+    assert tables._per_minute_rows(results) == [[
+        "Fashion-MNIST, FID after 20 / 60 training minutes on 2 CPU cores, `dcgan`",
+        "3.00 / 1.00", "keras.io DCGAN: 9.00 / (stopped at 25 min)"]]
+    # Curves scored otherwise do not join the table.
+    for changed in ({"classifier": {"sha256": "def", "test_accuracy": 0.9}},
+                    {"train_command": "ganzoo-train --eval_samples=1000"},
+                    {"runs": [dict(plateau["runs"][2], batch_size=32)]}):
+        with pytest.raises(ValueError, match="plateau run"):
+            tables.per_minute(results, dict(plateau, **changed))
     assert "| `keras_io_dcgan` | 0 | 9.00 (21) | 8.00 (25) | 2.0 | 0.500 | 0.250 | - | 4 | 25 |" \
         in table
     assert "every 10 training minutes" in table and "v1 `abc`" in table
     assert "Machine: a CPU. Dates: 2026-12-06." in table
+
+
+def test_the_readmes_zoo_table_reads_the_headlines_from_the_results_and_the_cards_from_the_zoo(
+        tmp_path):
+    from ganzoo_scripts import tables, zoo_table
+
+    def plateau_run(model, seed, fid, steps, seconds, accuracy=None, **model_args):
+        final = {"fid": fid, **({} if accuracy is None else {"class_accuracy": accuracy})}
+        run = {"model": model, "seed": seed, "final": final, "steps": steps,
+               "train_seconds": seconds}
+        return dict(run, model_args=model_args) if model_args else run
+
+    toy = {"results": [{"dataset": "ring", "model": "nsgan", "num_modes": 8, "seeds": 5,
+                        "modes_captured": {"mean": 7.5}, "high_quality_percent": {"mean": 90.0}},
+                       {"dataset": "grid", "model": "nsgan", "num_modes": 25, "seeds": 5,
+                        "modes_captured": {"mean": 20.0}, "high_quality_percent": {"mean": 80.0}}]}
+    plateau = {"runs": [plateau_run("dcgan", 0, 2.0, 30000, 1980),
+                        plateau_run("dcgan", 1, 4.0, 28000, 2040),
+                        plateau_run("dcgan", 0, 9.0, 100, 60, width=32),  # not the model's own
+                        plateau_run("cgan", 0, 1.0, 13118, 1380, accuracy=0.9)]}
+    obedience = {"train_command": "ganzoo-train --steps=1500", "runs": [
+        {"model": "cgan", "arguments": [], "class_accuracy": 0.95},
+        {"model": "cgan", "arguments": [], "class_accuracy": 0.925},
+        {"model": "cgan", "arguments": ["--d_steps=2"], "class_accuracy": 0.1}]}
+    # A zoo with dcgan_fashion built and dcgan_digits not.
+    saved_models = tmp_path / "saved_models"
+    (saved_models / "dcgan_fashion").mkdir(parents=True)
+    (saved_models / "dcgan_fashion" / "model_card.md").write_text("card")
+    rows = {line.split(" | ")[0]: line
+            for line in tables.zoo(toy, plateau, obedience, str(saved_models)).splitlines()}
+    assert "| Fashion-MNIST, 28,000-30,000 steps (33-34 min, 2 seeds): FID 3.00 ± 1.00 |" \
+        in rows["| `dcgan`"]
+    assert ("| Fashion-MNIST, 13,118 steps (23 min, 1 seed): FID 1.00, 90.0 % of the class "
+            "asked for; MNIST, 1,500 steps: 92.5-95.0 % of the class asked for |") \
+        in rows["| `cgan`"]
+    assert "| ring: 7.5 of 8 modes, 90 % sharp, 5 seeds |" in rows["| `nsgan`"]
+    assert "| (not benchmarked) |" in rows["| `gan`"]
+    # The shipped column: the zoo table's models of that name that have been built.
+    assert {"dcgan_fashion", "dcgan_digits"} <= set(zoo_table.SHIPPED)
+    assert rows["| `dcgan`"].endswith(
+        "| [dcgan_fashion](saved_models/dcgan_fashion/model_card.md) |")

@@ -28,6 +28,11 @@ results/per_minute.json holds runs. Every finished contender is added to --outpu
 curve; one already there is not run again, so a killed session loses only the contender it
 was training.
 A file of another setting (data, minutes, schedule, samples, batch, classifier) is refused.
+
+--noganzoo trains only the references of --models: the ganzoo side is then read from the
+plateau runs (scores after every epoch, on a clock that also counts backups), which is how the
+report fills in the ganzoo models this suite has not trained. It saves the hour a ganzoo model
+would take beside a plateau run of it that already gives its curve.
 """
 
 import os
@@ -47,6 +52,9 @@ NOISE_SEED = 4321  # ganzoo.callbacks.SampleQuality's, as the plateau curves are
 flags.DEFINE_string("dataset", common.FASHION_MNIST, "Fashion-MNIST's idx folder.")
 flags.DEFINE_list("models", ["dcgan"], "ganzoo image models; each is followed by its keras.io "
                   "reference the first time one needs it.")
+flags.DEFINE_boolean("ganzoo", True, "Train the ganzoo models of --models; --noganzoo trains "
+                     "only their keras.io references (the report reads those models from their "
+                     "plateau runs).")
 flags.DEFINE_float("minutes", 60.0, "Training minutes of every contender (scoring excluded).",
                    lower_bound=0.0)
 flags.DEFINE_float("score_every", 5.0, "Training minutes between scores.", lower_bound=0.0)
@@ -174,7 +182,9 @@ def main(argv):
     train = scoring.labelled_arrays(folder, "train", None)
     test = scoring.labelled_arrays(folder, "test", None)
     shape = train[0].shape[1:]
-    lineup = contenders.fashion_contenders(FLAGS.models, shape)
+    lineup = [(name, reference) for name, reference in
+              contenders.fashion_contenders(FLAGS.models, shape)
+              if FLAGS.ganzoo or reference is None]
     with tempfile.TemporaryDirectory() as work:
         extractor, classifier = scoring.domain_classifier(
             FLAGS.classifier, train, test, len(class_names), work, FLAGS.classifier_epochs)
@@ -193,6 +203,7 @@ def main(argv):
             if runs_file.has((name, FLAGS.seed)):
                 print(f"{name} seed {FLAGS.seed}: in {FLAGS.output} already", flush=True)
                 continue
+            # reference None: `name` is itself a keras.io reference.
             conditional = (name == "keras_io_conditional_gan" if reference is None
                            else ganzoo.get_model_class(name).conditional)
             # The same images in the same order for every contender (labels beside them for
