@@ -47,8 +47,7 @@ from absl import flags  # noqa: E402
 from zoo_table import (  # noqa: E402
     CAPTION_MARKERS, DATA, FASHION_MONTAGE, FASHION_MNIST, GITIGNORE_MARKERS, MODE_SAMPLES,
     MONTAGE, PINNED_ARGS, README_MARKERS, SAMPLE_SEED, SHIPPED, caption_builds, fashion_caption,
-    flag_value,
-    shipped_path, shown, with_steps)
+    flag_value, shipped_path, shown, with_steps)
 
 SCRIPTS = os.path.dirname(os.path.abspath(__file__))
 
@@ -474,7 +473,7 @@ def refresh_root(root, log):
     if fashion:
         write_montage(root, fashion, FASHION_MONTAGE, log)
         top_readme = os.path.join(os.path.dirname(os.path.abspath(root)), "README.md")
-        if os.path.isfile(top_readme) and CAPTION_MARKERS[0] in open(top_readme).read():
+        if os.path.isfile(top_readme) and CAPTION_MARKERS[0] in read_text(top_readme):
             rewrite(top_readme, CAPTION_MARKERS, fashion_caption(
                 caption_builds([os.path.join(root, name) for name in fashion])))
             log(f"refreshed the caption of {FASHION_MONTAGE} in {top_readme}")
@@ -508,9 +507,13 @@ def write_montage(root, names, filename, log):
     log(f"wrote {path} ({', '.join(names)}, left to right)")
 
 
-def rewrite(path, markers, body):
+def read_text(path):
     with open(path) as file:
-        text = file.read()
+        return file.read()
+
+
+def rewrite(path, markers, body):
+    text = read_text(path)
     with open(path, "w") as file:
         file.write(replace_between(text, markers, body, path))
 

@@ -567,7 +567,7 @@ def results_summary(toy_results, fashion_results, obedience, digits, speed_resul
     rows += _per_minute_rows(per_minute_results)
     at_defaults = [run for run in obedience["runs"]
                    if run["model"] == "cgan" and not run["arguments"]]
-    obedience_steps = int(re.search(r"--steps=(\d+)", obedience["train_command"]).group(1))
+    obedience_steps = _obedience_steps(obedience)
     keras_io = next(run for run in digits["runs"] if run["model"] == "keras_io_reference")
     rows.append([f"MNIST, {obedience_steps:,} steps, samples of the class asked for, `cgan` "
                  f"({len(at_defaults)} seeds)",
@@ -724,7 +724,7 @@ def _plateau_contenders(per_minute_results, plateau):
                           **{key: record.get(key) for key in (
                               "fid", "kid", "precision", "recall", "class_accuracy")}})
         contenders.append({
-            "name": run["model"], "model_args": run.get("model_args", {}),
+            "name": run["model"], "model": run["model"], "model_args": run.get("model_args", {}),
             "reference": _FROM_PLATEAU, "seed": run["seed"],
             "precision": run["model_arguments"].get("precision", "?"),
             "train_seconds": min(run["train_seconds"], 60 * setting["minutes"]),
@@ -734,8 +734,7 @@ def _plateau_contenders(per_minute_results, plateau):
 
 def _contender_label(run, code="`"):
     if run["reference"] == _FROM_PLATEAU:
-        model = _plateau_model({"model": run["name"], "model_args": run["model_args"]}, code)
-        return f"{model} ({run['precision']}, {_FROM_PLATEAU})"
+        return f"{_plateau_model(run, code)} ({run['precision']}, {_FROM_PLATEAU})"
     if run["reference"] is None:
         return f"{code}{run['name']}{code}"
     return f"{code}{run['name']}{code} ({run['precision']})"
@@ -789,8 +788,7 @@ def per_minute_chart(results, plateau):
 
     def label(run):  # the chart's legend cuts labels at 40 characters
         if run["reference"] == _FROM_PLATEAU:
-            model = _plateau_model({"model": run["name"], "model_args": run["model_args"]}, "")
-            return f"{model} plateau s{run['seed']}"
+            return f"{_plateau_model(run, code='')} plateau s{run['seed']}"
         return f"{run['name']} seed {run['seed']}"
 
     series = {label(run): [
@@ -827,6 +825,10 @@ def _percents(fractions):
     return _range(fractions, lambda value: f"{100 * value:.1f}", " %")
 
 
+def _obedience_steps(obedience):
+    return int(re.search(r"--steps=(\d+)", obedience["train_command"]).group(1))
+
+
 def _zoo_headlines(model, toy_results, plateau, obedience):
     """The README's headline results of `model`: its toy, plateau and obedience runs."""
     lines = [f"{r['dataset']}: {r['modes_captured']['mean']:g} of {r['num_modes']} modes, "
@@ -847,8 +849,8 @@ def _zoo_headlines(model, toy_results, plateau, obedience):
     at_defaults = [run["class_accuracy"] for run in obedience["runs"]
                    if run["model"] == model and not run["arguments"]]
     if at_defaults:
-        steps = int(re.search(r"--steps=(\d+)", obedience["train_command"]).group(1))
-        lines.append(f"MNIST, {steps:,} steps: {_percents(at_defaults)} of the class asked for")
+        lines.append(f"MNIST, {_obedience_steps(obedience):,} steps: {_percents(at_defaults)} "
+                     "of the class asked for")
     return "; ".join(lines) or "(not benchmarked)"
 
 
