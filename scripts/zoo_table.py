@@ -43,10 +43,6 @@ SHIPPED = {
         ("--model=dcgan", "--dataset=digits", "--width=32", "--epochs=40", "--seed=0"), "images"),
     "acgan_digits": Shipped(
         ("--model=acgan", "--dataset=digits", "--width=32", "--epochs=40", "--seed=0"), "images"),
-    "lsgan_digits": Shipped(
-        ("--model=lsgan", "--dataset=digits", "--width=32", "--epochs=40", "--seed=0"), "images"),
-    "sngan_digits": Shipped(
-        ("--model=sngan", "--dataset=digits", "--width=32", "--epochs=40", "--seed=0"), "images"),
     # The recipe of nsgan on the ring (ganzoo/models/recipes.py), spelled out so that the card
     # does not depend on the recipe table. (No grid model: its recipe's 60,000 steps took 36 to 42
     # minutes a seed here, two runs sharing the 2 cores.)
