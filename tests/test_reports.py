@@ -123,9 +123,9 @@ CHANGES = [
                          ids=[f"{change[3]}-{change[0]}" for change in CHANGES])
 def test_a_renderer_puts_a_changed_figure_into_its_table(checkout, results_file, path, value,
                                                         name, shown):
-    from ganzoo_scripts import tables
+    from ganzoo_scripts import reports
 
-    page = checkout / tables.REPORTS[name][2]
+    page = checkout / reports.REPORTS[name][2]
     assert shown not in _sections(page)[name]
     results = checkout / "results" / results_file
     data = json.loads(results.read_text())
@@ -154,14 +154,14 @@ def test_a_figure_is_redrawn_when_its_results_change(checkout):
 
 
 def test_the_augment_table_averages_over_seeds_and_times_each_augmentation_against_none():
-    from ganzoo_scripts import tables
+    from ganzoo_scripts import reports
 
     def run(augment, seed, fid, seconds):
         return {"data": "digits", "augment": augment, "seed": seed, "steps": 30, "fid": fid,
                 "kid": 0.5, "precision": 0.5, "recall": 0.5, "train_seconds": seconds}
 
     untimed = dict(run("none", 2, 3.0, None), notes={"train_seconds": "resumed"})
-    table = tables.augment({"runs": [run("none", 0, 2.0, 100), run("none", 1, 4.0, 300),
+    table = reports.augment.augment({"runs": [run("none", 0, 2.0, 100), run("none", 1, 4.0, 300),
                                      untimed, run("ada", 0, 5.0, 300)]})
     assert "| digits | none | 0, 1, 2 | 30 | 3.00 ± 0.82 |" in table  # mean ± std (ddof 0)
     assert "| 200 | 1.00 |" in table  # time over the timed seeds; the untimed one said
@@ -171,7 +171,7 @@ def test_the_augment_table_averages_over_seeds_and_times_each_augmentation_again
 
 
 def test_the_per_minute_table_shows_each_contenders_score_at_each_mark_and_borrows_plateau_runs():
-    from ganzoo_scripts import tables
+    from ganzoo_scripts import reports
 
     def point(mark, minutes, fid, batches):
         return {"mark": mark, "minutes": minutes, "batches": batches, "fid": fid, "kid": 0.002,
@@ -203,14 +203,15 @@ def test_the_per_minute_table_shows_each_contenders_score_at_each_mark_and_borro
         "setting": {"eval_samples": 2000, "score_every": 10.0, "batch_size": 64, "minutes": 60},
         "classifier": {"version": 1, "weights_sha256": "abc", "test_accuracy": 0.9},
         "commands": ["python scripts/benchmarks/per_minute.py"],
-        "runs": [run("dcgan", "keras_io_dcgan", [point(10, 10.1, 4.0, 50), point(20, 20.2, 3.0, 100),
+        "runs": [run("dcgan", "keras_io_dcgan", [point(10, 10.1, 4.0, 50),
+                                                  point(20, 20.2, 3.0, 100),
                                                   point(30, 30.3, 2.5, 150),
                                                   point(60, 60.1, 1.0, 300)], 3606),
                  # Its first batch passed two marks; it stopped at 25 minutes.
                  run("keras_io_dcgan", None, [point(20, 21.0, 9.0, 3), point(25, 25.0, 8.0, 4)],
                      1500)],
     }
-    table = tables.per_minute(results, plateau)
+    table = reports.per_minute.per_minute(results, plateau)
     assert ("| `dcgan` (float32) | 0 | 3.00 (20) | 1.00 (60) | 2.0 | 0.500 | 0.250 | - | 300 "
             "| 60 |") in table
     assert "7.00" not in table
@@ -220,7 +221,7 @@ def test_the_per_minute_table_shows_each_contenders_score_at_each_mark_and_borro
             "| 0.500 | - | 1,800 | 60 |") in table
     assert "Machine: another CPU. Date: 2026-12-01." in table
     # The README's summary: FID by each mark, against the reference's.
-    assert tables._per_minute_rows(results) == [[
+    assert reports.readme.per_minute_rows(results) == [[
         "Fashion-MNIST, FID after 20 / 60 training minutes on 2 CPU cores, `dcgan`",
         "3.00 / 1.00", "keras.io DCGAN: 9.00 / (stopped at 25 min)"]]
     # Curves scored otherwise do not join the table.
@@ -228,7 +229,7 @@ def test_the_per_minute_table_shows_each_contenders_score_at_each_mark_and_borro
                     {"train_command": "ganzoo-train --eval_samples=1000"},
                     {"runs": [dict(plateau["runs"][2], batch_size=32)]}):
         with pytest.raises(ValueError, match="plateau run"):
-            tables.per_minute(results, dict(plateau, **changed))
+            reports.per_minute.per_minute(results, dict(plateau, **changed))
     assert "| `keras_io_dcgan` | 0 | 9.00 (21) | 8.00 (25) | 2.0 | 0.500 | 0.250 | - | 4 | 25 |" \
         in table
     assert "every 10 training minutes" in table and "v1 `abc`" in table
@@ -237,7 +238,7 @@ def test_the_per_minute_table_shows_each_contenders_score_at_each_mark_and_borro
 
 def test_the_readmes_zoo_table_reads_the_headlines_from_the_results_and_the_cards_from_the_zoo(
         tmp_path):
-    from ganzoo_scripts import tables, zoo_table
+    from ganzoo_scripts import reports, zoo_table
 
     def plateau_run(model, seed, fid, steps, seconds, accuracy=None, **model_args):
         final = {"fid": fid, **({} if accuracy is None else {"class_accuracy": accuracy})}
@@ -262,7 +263,8 @@ def test_the_readmes_zoo_table_reads_the_headlines_from_the_results_and_the_card
     (saved_models / "dcgan_fashion").mkdir(parents=True)
     (saved_models / "dcgan_fashion" / "model_card.md").write_text("card")
     rows = {line.split(" | ")[0]: line
-            for line in tables.zoo(toy, plateau, obedience, str(saved_models)).splitlines()}
+            for line in reports.readme.zoo(toy, plateau, obedience,
+                                           str(saved_models)).splitlines()}
     assert "| Fashion-MNIST, 28,000-30,000 steps (33-34 min, 2 seeds): FID 3.00 ± 1.00 |" \
         in rows["| `dcgan`"]
     assert ("| Fashion-MNIST, 13,118 steps (23 min, 1 seed): FID 1.00, 90.0 % of the class "

@@ -1,0 +1,117 @@
+"""Quality per minute (scripts/benchmarks/per_minute.py): ganzoo against the keras.io
+examples, with the plateau runs of the models the suite did not train."""
+
+import re
+
+from . import markup
+from .plateau import fids_by_marks, plateau_model
+
+# Training minutes at which the quality-per-minute table compares the contenders.
+MARKS = (20, 60)
+_FROM_PLATEAU = "plateau run"
+
+
+def _plateau_contenders(per_minute_results, plateau):
+    """The plateau runs (results/fashion_plateau.json) of the models the quality-per-minute
+    suite did not train, as its contenders: their curves (one score an epoch) cut at its
+    budget, each score standing for the minute it was taken at. ValueError where the plateau
+    runs were scored otherwise (classifier, samples) or trained on another batch."""
+    setting = per_minute_results["setting"]
+    ours = per_minute_results["classifier"]["weights_sha256"]
+    theirs = plateau["classifier"]["sha256"]
+    samples = int(re.search(r"--eval_samples=(\d+)", plateau["train_command"]).group(1))
+    if ours != theirs or samples != setting["eval_samples"]:
+        raise ValueError(f"the plateau runs were scored with classifier {theirs} on {samples} "
+                         f"samples, the per-minute suite with {ours} on "
+                         f"{setting['eval_samples']}: their curves do not compare")
+    done = {run["name"] for run in per_minute_results["runs"]}
+    contenders = []
+    for run in plateau["runs"]:
+        if run["model"] in done and not run.get("model_args"):
+            continue
+        if run["batch_size"] != setting["batch_size"]:
+            raise ValueError(f"plateau run {plateau_model(run, code='')} seed {run['seed']} "
+                             f"trained on batch {run['batch_size']}, the per-minute suite on "
+                             f"{setting['batch_size']}")
+        curve = []
+        for record in run["curve"]:
+            minutes = record["train_seconds"] / 60
+            if minutes > setting["minutes"]:
+                break
+            curve.append({"mark": minutes, "minutes": minutes, "batches": record["step"],
+                          **{key: record.get(key) for key in (
+                              "fid", "kid", "precision", "recall", "class_accuracy")}})
+        contenders.append({
+            "name": run["model"], "model": run["model"], "model_args": run.get("model_args", {}),
+            "reference": _FROM_PLATEAU, "seed": run["seed"],
+            "precision": run["model_arguments"].get("precision", "?"),
+            "train_seconds": min(run["train_seconds"], 60 * setting["minutes"]),
+            "curve": curve})
+    return contenders
+
+
+def _contender_label(run, code="`"):
+    if run["reference"] == _FROM_PLATEAU:
+        return f"{plateau_model(run, code)} ({run['precision']}, {_FROM_PLATEAU})"
+    if run["reference"] is None:
+        return f"{code}{run['name']}{code}"
+    return f"{code}{run['name']}{code} ({run['precision']})"
+
+
+def per_minute(results, plateau):
+    """Each contender of the quality-per-minute suite at the same training minutes: FID at
+    each mark (with the minute it was scored), KID, precision, recall and class accuracy at
+    the last mark, the batches it trained by then, and the minutes it trained in all; then
+    the plateau runs of the ganzoo models the suite did not train, read the same way."""
+    marks = MARKS
+    setting = results["setting"]
+    rows = []
+    for run in results["runs"] + _plateau_contenders(results, plateau):
+        cells, last = fids_by_marks(run["curve"], marks, lambda point: point["minutes"],
+                                     lambda point: point["mark"])
+        cells += (["-"] * 5 if last is None else [
+            f"{1000 * last['kid']:.1f}", f"{last['precision']:.3f}", f"{last['recall']:.3f}",
+            markup.cell(last.get("class_accuracy"), markup.percent), f"{last['batches']:,}"])
+        rows.append([_contender_label(run), run["seed"], *cells,
+                     f"{run['train_seconds'] / 60:.0f}"])
+    header = ["contender", "seed", *(f"FID by {m} min (at min)" for m in marks),
+              *(f"{name} by {marks[-1]} min" for name in (
+                  "KID x 1000", "precision", "recall", "class accuracy", "batches")),
+              "trained min"]
+    return markup.markdown(
+        markup.table(header, rows),
+        f"Scores on {setting['eval_samples']:,} samples against the first "
+        f"{setting['eval_samples']:,} test images, every {setting['score_every']:g} training "
+        f"minutes (scoring excluded from the clock), batch {setting['batch_size']}; a cell shows "
+        "the score taken at its mark (the first batch past it) and the minute it was taken at "
+        "(\"-\": no score by then; \"trained min\" says where a contender stopped). "
+        f"{markup.classifier(results['classifier'])}. Regenerate with "
+        f"{markup.quoted_commands(results['commands'])}. Machine: "
+        f"{markup.joined(sorted({run['machine'] for run in results['runs']}))}. Dates: "
+        f"{markup.joined(sorted({run['date'] for run in results['runs']}))}.",
+        f"Rows marked \"{_FROM_PLATEAU}\" are not this suite's runs: they are the plateau "
+        "table's runs (above) of the ganzoo models it has not trained, with the same scores "
+        "(the same classifier, samples and noise) taken after every epoch rather than on this "
+        "suite's schedule, so a cell is the last epoch's score within its mark. Their clock also "
+        "counts ganzoo-train's checkpoints, backups and sample grids, and a run stopped at its "
+        f"plateau or budget before {setting['minutes']:g} minutes shows where. From "
+        f"`python scripts/benchmarks/plateau.py`. {markup.provenance(plateau)}",
+    )
+
+
+def per_minute_chart(results, plateau):
+    """FID against training minutes, one line per contender of the quality-per-minute suite
+    and per plateau run it borrows (see per_minute)."""
+    from ganzoo import charts
+
+    def label(run):  # the chart's legend cuts labels at 40 characters
+        if run["reference"] == _FROM_PLATEAU:
+            return f"{plateau_model(run, code='')} plateau s{run['seed']}"
+        return f"{run['name']} seed {run['seed']}"
+
+    series = {label(run): [
+        (point["minutes"], point["fid"]) for point in run["curve"]]
+        for run in results["runs"] + _plateau_contenders(results, plateau)}
+    return charts.line_chart(series, "training minutes (2 CPU cores)",
+                             "FID in the domain classifier's features (2,000 samples)",
+                             log_y=True, size=(620, 820))
