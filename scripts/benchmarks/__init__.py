@@ -8,13 +8,16 @@ Suites (each `python scripts/benchmarks/<suite>.py`; `--help` says what it measu
     fashion      every image model against its keras.io example on Fashion-MNIST
     obedience    do cgan and acgan draw the class asked for (real MNIST, from the CLI)
     plateau      every image model trained to its plateau on full Fashion-MNIST
+    per_minute   quality per wall-clock minute: ganzoo against the keras.io examples
     augment      DiffAugment and ADA against none on little data (digits, 10 % of Fashion)
     speed        training images/s against the same networks trained plainly (and PyTorch)
+    regularizer_costs  StyleGAN2's step time with one regulariser changed at a time
     sampling     images/s of the exported SavedModel against the live generator
 Each writes its results as JSON to --output, by default in the repository's results/
 (common.RESULTS: results/<suite>.json, or the name its docstring gives), from which
-scripts/report.py writes docs/benchmarks.md's tables; speed and sampling write runs/<suite>.json
-in the working folder. Nothing defaults to the repository's root.
+scripts/report.py writes docs/benchmarks.md's tables (renderers in scripts/reports/); speed
+and sampling write runs/<suite>.json in the working folder. Nothing defaults to the
+repository's root.
 
 Shared helpers, one job each: `common` (paths, running ganzoo's commands, results files),
 `references` (ganzoo's networks trained the plain way), `keras_io` (the keras.io examples),
