@@ -51,22 +51,24 @@ def fashion_plateau(results):
 _EQUAL_TIME_MINUTES = (20, 40, 60)
 
 
+def score_within(curve, minutes, mark_of):
+    """The curve's last score whose mark, `mark_of(score)` in training minutes, is within
+    `minutes`; None where there is none."""
+    done = [score for score in curve if mark_of(score) <= minutes]
+    return done[-1] if done else None
+
+
 def fids_by_marks(curve, marks, minute_of, mark_of=None):
     """(FID cells, last score): for each mark (training minutes), "<FID> (<minute>)" of the
     curve's last score within it ("-" where none), and the score within the last mark (None
     where none). `minute_of(score)` is the training minute a score was taken at,
     `mark_of(score)` (default: the same) the one it stands for."""
     mark_of = mark_of or minute_of
-
-    def within(minutes):
-        done = [score for score in curve if mark_of(score) <= minutes]
-        return done[-1] if done else None
-
     cells = []
     for minutes in marks:
-        score = within(minutes)
+        score = score_within(curve, minutes, mark_of)
         cells.append("-" if score is None else f"{score['fid']:.2f} ({minute_of(score):.0f})")
-    return cells, within(marks[-1])
+    return cells, score_within(curve, marks[-1], mark_of)
 
 
 def fashion_equal_time(results):

@@ -4,7 +4,7 @@ import os
 import re
 
 from . import images, markup, mixtures, per_minute
-from .plateau import fids_by_marks
+from .plateau import score_within
 
 _KERAS_IO_LABELS = {"keras_io_dcgan": "keras.io DCGAN", "keras_io_wgan_gp": "keras.io WGAN-GP",
                     "keras_io_conditional_gan": "keras.io conditional GAN"}
@@ -16,12 +16,15 @@ def per_minute_rows(per_minute_results):
     marks = per_minute.MARKS
     runs = {run["name"]: run for run in per_minute_results["runs"]}
 
-    def fids(run):
-        cells, _ = fids_by_marks(run["curve"], marks, lambda point: point["minutes"],
-                                  lambda point: point["mark"])
+    def fid(run, mark):
         trained = run["train_seconds"] / 60
-        return " / ".join(cell.split(" (")[0] if trained >= mark else
-                          f"(stopped at {trained:.0f} min)" for cell, mark in zip(cells, marks))
+        if trained < mark:
+            return f"(stopped at {trained:.0f} min)"
+        score = score_within(run["curve"], mark, lambda point: point["mark"])
+        return "-" if score is None else f"{score['fid']:.2f}"
+
+    def fids(run):
+        return " / ".join(fid(run, mark) for mark in marks)
 
     return [[f"Fashion-MNIST, FID after {' / '.join(map(str, marks))} training minutes on 2 CPU "
              f"cores, `{name}`", fids(run),
