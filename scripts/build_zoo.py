@@ -45,9 +45,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # `cli`, `zoo_ta
 import cli  # noqa: E402
 from absl import flags  # noqa: E402
 from zoo_table import (  # noqa: E402
-    CAPTION_MARKERS, DATA, FASHION_MONTAGE, FASHION_MNIST, GITIGNORE_MARKERS, MODE_SAMPLES,
-    MONTAGE, PINNED_ARGS, README_MARKERS, SAMPLE_SEED, SHIPPED, caption_builds, fashion_caption,
-    flag_value, shipped_path, shown, with_steps)
+    CAPTION_MARKERS, DATA, FASHION_MONTAGE, GITIGNORE_MARKERS, MODE_SAMPLES, MONTAGE,
+    PINNED_ARGS, README_MARKERS, SAMPLE_SEED, SHIPPED, caption_builds, fashion_caption,
+    fashion_folders, flag_value, shipped_path, shown, with_steps)
 
 SCRIPTS = os.path.dirname(os.path.abspath(__file__))
 
@@ -467,15 +467,13 @@ def refresh_root(root, log):
         log(f"wrote {path} ({', '.join(names)})")
     if names:
         write_montage(root, names, MONTAGE, log)
-    fashion = [name for name in names if flag_value(
-        pretrained.read_config(os.path.join(root, name))["build"]["train_args"],
-        "dataset") == FASHION_MNIST]
+    fashion = fashion_folders([os.path.join(root, name) for name in names])
     if fashion:
-        write_montage(root, fashion, FASHION_MONTAGE, log)
+        write_montage(root, [os.path.basename(folder) for folder in fashion], FASHION_MONTAGE,
+                      log)
         top_readme = os.path.join(os.path.dirname(os.path.abspath(root)), "README.md")
         if os.path.isfile(top_readme) and CAPTION_MARKERS[0] in read_text(top_readme):
-            rewrite(top_readme, CAPTION_MARKERS, fashion_caption(
-                caption_builds([os.path.join(root, name) for name in fashion])))
+            rewrite(top_readme, CAPTION_MARKERS, fashion_caption(caption_builds(fashion)))
             log(f"refreshed the caption of {FASHION_MONTAGE} in {top_readme}")
     readme = os.path.join(root, "README.md")
     if os.path.isfile(readme):

@@ -120,6 +120,15 @@ def shipped_path(name):
     return f"saved_models/{name}/1"
 
 
+def fashion_folders(folders):
+    """The shipped `folders` whose build trained on Fashion-MNIST, in their order: the models
+    of FASHION_MONTAGE and its caption."""
+    from ganzoo import pretrained
+
+    return [folder for folder in folders if flag_value(
+        pretrained.read_config(folder)["build"]["train_args"], "dataset") == FASHION_MNIST]
+
+
 def caption_builds(folders):
     """What fashion_caption reads of shipped `folders` (from their config.json)."""
     import os

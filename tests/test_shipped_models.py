@@ -244,9 +244,7 @@ def test_the_readme_pictures_are_the_shipped_samples_side_by_side():
     def samples(folder):
         return tf.io.decode_png(tf.io.read_file(os.path.join(folder, "samples.png"))).numpy()
 
-    fashion = [folder for folder in FOLDERS if zoo_table.flag_value(
-        pretrained.read_config(folder)["build"]["train_args"], "dataset")
-        == zoo_table.FASHION_MNIST]
+    fashion = zoo_table.fashion_folders(FOLDERS)
     assert fashion, "no shipped Fashion-MNIST model: the README's first picture has none"
     for filename, folders in ((zoo_table.MONTAGE, FOLDERS), (zoo_table.FASHION_MONTAGE, fashion)):
         montage = tf.io.decode_png(tf.io.read_file(os.path.join(SHIPPED_ROOT, filename))).numpy()
@@ -258,9 +256,7 @@ def test_the_readme_caption_names_the_shipped_fashion_models_and_their_build_tim
     # The caption is written from the cards by scripts/build_zoo.py, never typed.
     from ganzoo_scripts import zoo_table
 
-    fashion = [folder for folder in FOLDERS if zoo_table.flag_value(
-        pretrained.read_config(folder)["build"]["train_args"], "dataset")
-        == zoo_table.FASHION_MNIST]
+    fashion = zoo_table.fashion_folders(FOLDERS)
     readme_path = os.path.join(os.path.dirname(os.path.abspath(SHIPPED_ROOT)), "README.md")
     if SHIPPED_ROOT != os.path.join(ROOT, "saved_models") and not os.path.isfile(readme_path):
         pytest.skip(f"{SHIPPED_ROOT} has no README.md beside it (build_zoo writes none there)")
