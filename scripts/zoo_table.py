@@ -1,6 +1,7 @@
 """The shipped zoo as plain data: which models scripts/build_zoo.py trains (SHIPPED, with the
-exact `ganzoo-train` arguments of each), how each dataset is described and scored (DATA), and
-the helpers that read and rewrite those arguments.
+exact `ganzoo-train` arguments of each), how each dataset is described and scored (DATA), the
+helpers that read and rewrite those arguments, and those that read the built folders'
+config.json for the README's picture of the Fashion-MNIST models (they import ganzoo).
 
 This module defines no flags, so tests import it beside any script's module.
 """

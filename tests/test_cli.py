@@ -227,7 +227,7 @@ def test_the_script_modules_tests_import_define_no_flags():
             for package, names in _IMPORT_FROM_SCRIPTS.findall(source.read()):
                 # "a, b as c": modules a and b
                 imported.update(f"{package}.{name.split()[0]}" for name in names.split(","))
-    assert "ganzoo_scripts.tables" in imported and "ganzoo_scripts.zoo_table" in imported
+    assert "ganzoo_scripts.reports" in imported and "ganzoo_scripts.zoo_table" in imported
     result = subprocess.run([sys.executable, "-c", _FLAGS_DEFINED_BY_SCRIPTS, *sorted(imported)],
                             cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]

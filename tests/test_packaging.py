@@ -6,16 +6,30 @@ import os
 
 from tests.conftest import ROOT
 
-# setup.cfg's package_dir: the installed name of each folder that holds packages.
-_INSTALLED_AS = {"ganzoo": "ganzoo", "scripts": "ganzoo_scripts"}
+
+def _options():
+    config = configparser.ConfigParser()
+    config.read(os.path.join(ROOT, "setup.cfg"))
+    return config["options"]
+
+
+def _installed_as():
+    """{folder: installed name}: setup.cfg's package_dir, and ganzoo/ under its own name."""
+    mapping = {"ganzoo": "ganzoo"}
+    for line in _options()["package_dir"].strip().splitlines():
+        name, folder = (part.strip() for part in line.split("="))
+        mapping[folder] = name
+    return mapping
 
 
 def _packages_on_disk():
+    """Every folder of the installed trees that holds Python files, as a package name."""
     found = set()
-    for folder, name in _INSTALLED_AS.items():
+    for folder, name in _installed_as().items():
         top = os.path.join(ROOT, folder)
-        for directory, _, files in os.walk(top):
-            if "__init__.py" in files:
+        for directory, subdirectories, files in os.walk(top):
+            subdirectories[:] = [d for d in subdirectories if d != "__pycache__"]
+            if any(file.endswith(".py") for file in files):
                 relative = os.path.relpath(directory, top)
                 found.add(name if relative == "." else
                           ".".join([name, *relative.split(os.sep)]))
@@ -23,8 +37,6 @@ def _packages_on_disk():
 
 
 def test_setup_cfg_lists_every_package_of_the_checkout():
-    config = configparser.ConfigParser()
-    config.read(os.path.join(ROOT, "setup.cfg"))
-    listed = set(config["options"]["packages"].split())
+    listed = set(_options()["packages"].split())
     assert listed == _packages_on_disk()
     assert {"ganzoo.backbones", "ganzoo.augment", "ganzoo_scripts.reports"} <= listed

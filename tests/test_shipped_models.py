@@ -246,6 +246,10 @@ def test_the_readme_pictures_are_the_shipped_samples_side_by_side():
 
     fashion = zoo_table.fashion_folders(FOLDERS)
     assert fashion, "no shipped Fashion-MNIST model: the README's first picture has none"
+    # The same selection read from the shipped commands rather than the built cards.
+    assert [os.path.basename(folder) for folder in fashion] == [
+        name for name in NAMES if zoo_table.flag_value(zoo_table.SHIPPED[name].train_args,
+                                                       "dataset") == zoo_table.FASHION_MNIST]
     for filename, folders in ((zoo_table.MONTAGE, FOLDERS), (zoo_table.FASHION_MONTAGE, fashion)):
         montage = tf.io.decode_png(tf.io.read_file(os.path.join(SHIPPED_ROOT, filename))).numpy()
         expected = images.side_by_side([samples(folder) for folder in folders], height=256)

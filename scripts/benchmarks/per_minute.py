@@ -22,9 +22,9 @@ first 2,000 test images, noise seed 4321), so with its classifier
 clock counts a little more (ganzoo-train's backups, checkpoints and grids), which this
 suite's contenders do not write.
 
-scripts/reports/per_minute.py renders the results (per_minute: FID by 20 and 60 minutes, and the other
-scores by 60; per_minute_chart: the curves); they join scripts/report.py's tables once
-results/per_minute.json holds runs. Every finished contender is added to --output with its
+scripts/reports/per_minute.py renders the results (per_minute: FID by 20 and 60 minutes,
+and the other scores by 60; per_minute_chart: the curves), and scripts/reports/readme.py the
+README summary's row of each model whose reference was trained too. Every finished contender is added to --output with its
 curve; one already there is not run again, so a killed session loses only the contender it
 was training.
 A file of another setting (data, minutes, schedule, samples, batch, classifier) is refused.

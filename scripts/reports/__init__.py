@@ -16,7 +16,10 @@ differ from what the suite writes, and what the docs said beside a figure as "no
 Figures (`FIGURES`: curves drawn by ganzoo.charts from the same results) are PNG files whose
 bytes are the same on every machine, and checked like the tables.
 
-This module defines no flags, so tests import it beside any script's module.
+The package: `markup` formats cells, tables and the line under them; one module per family of
+suites renders its tables (`mixtures`, `images`, `speed`, `augment`, `plateau`,
+`per_minute`), `readme` the README's; this module registers them and reads and rewrites the
+pages. It defines no flags, so tests import it beside any script's module.
 """
 
 import functools

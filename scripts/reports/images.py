@@ -25,9 +25,9 @@ def mnist(results):
     header = [f"compared with the {dcgan['num_real']:,} held-apart digits", "FID", "KID",
               "classifier score", "precision", "recall"]
     return markup.markdown(markup.table(header, rows),
-                     f"The domain classifier's held-out accuracy: "
-                     f"{markup.percent(results['classifier']['test_accuracy'])}. "
-                     f"{markup.provenance(results)}")
+                           f"The domain classifier's held-out accuracy: "
+                           f"{markup.percent(results['classifier']['test_accuracy'])}. "
+                           f"{markup.provenance(results)}")
 
 
 def conditional_obedience(results):
@@ -84,11 +84,12 @@ def conditional_digits(*results):
     header = [f"model (batch {first['batch_size']})", "steps", "class accuracy", "FID",
               "KID x1000", "intra-class FID", "images/s", "wall"]
     return markup.markdown(markup.table(header, rows),
-                     f"{markup.classifier(first['classifier'])}; "
-                     f"{first['num_generated']} generated "
-                     f"(balanced over the classes) against {first['num_real']} real images; "
-                     f"images/s of cgan over the reference's: "
-                     f"{first['cgan_over_reference_speed']:.2f}x. {markup.provenance(*results)}")
+                           f"{markup.classifier(first['classifier'])}; "
+                           f"{first['num_generated']} generated "
+                           f"(balanced over the classes) against {first['num_real']} real images; "
+                           f"images/s of cgan over the reference's: "
+                           f"{first['cgan_over_reference_speed']:.2f}x. "
+                           f"{markup.provenance(*results)}")
 
 
 def conditional_fashion(results):
@@ -100,7 +101,8 @@ def conditional_fashion(results):
     header = [f"model ({results['steps']:,} steps, batch {results['batch_size']})",
               "class accuracy", "FID", "KID x1000", "intra-class FID", "wall"]
     return markup.markdown(markup.table(header, rows),
-                     f"{markup.classifier(results['classifier'])}. {markup.provenance(results)}")
+                           f"{markup.classifier(results['classifier'])}. "
+                           f"{markup.provenance(results)}")
 
 
 FASHION_COLUMNS = (
@@ -143,10 +145,10 @@ def fashion(results):
     header = ["model", "keras.io reference", "FID ↓", "FID / ref.", "KID ↓", "precision ↑",
               "recall ↑", "class accuracy ↑", "wall s"]
     return markup.markdown(markup.table(header, rows),
-                     f"{markup.classifier(results['classifier'])}; "
-                     f"{setting['steps']} generator steps "
-                     f"at batch {setting['batch_size']} for every model, seed 0, float32. "
-                     f"{markup.provenance(results)}")
+                           f"{markup.classifier(results['classifier'])}; "
+                           f"{setting['steps']} generator steps "
+                           f"at batch {setting['batch_size']} for every model, seed 0, float32. "
+                           f"{markup.provenance(results)}")
 
 
 def seed_fids(results, name):

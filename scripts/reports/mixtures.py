@@ -80,8 +80,8 @@ def pacgan(results):
     header = ["data", "model", "packing", "seeds", "modes", "modes (1 %)", "high quality %",
               "reverse KL", "wall s", "PacGAN Table 1"]
     return markup.markdown(markup.table(header, rows),
-                     f"Per seed ({seeds[0]}-{seeds[-1]}), modes and high-quality %: "
-                     f"{'; '.join(per_seed)}. {markup.provenance(results)}")
+                           f"Per seed ({seeds[0]}-{seeds[-1]}), modes and high-quality %: "
+                           f"{'; '.join(per_seed)}. {markup.provenance(results)}")
 
 
 def pacgan_curve(field, results):
@@ -112,5 +112,5 @@ def pacgan_long_run(results):
             row("reverse KL", "reverse_kl", "{:.2f}".format, published["reverse_kl"])]
     header = ["updates", *(f"{point['updates']:,}" for point in shown), "PacGAN Table 1 (400,000)"]
     return markup.markdown(markup.table(header, rows),
-                     f"Every {LONG_RUN_SHOWN_EVERY:,} updates shown; "
-                     f"{run['wall_seconds']:,.0f} s. {markup.provenance(results)}")
+                           f"Every {LONG_RUN_SHOWN_EVERY:,} updates shown; "
+                           f"{run['wall_seconds']:,.0f} s. {markup.provenance(results)}")

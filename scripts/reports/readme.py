@@ -149,4 +149,4 @@ def zoo(toy_results, plateau, obedience, saved_models=SAVED_MODELS):
                      ", ".join(f"[{name}](saved_models/{name}/model_card.md)"
                                for name in shipped)])
     return markup.markdown(markup.table(["model", "paper", "loss (D, G)", "D normalisation",
-                             "headline results", "shipped"], rows))
+                                         "headline results", "shipped"], rows))

@@ -27,10 +27,10 @@ def speed(results):
               "PyTorch eager (f32)", "f32 / ref", "default / ref", "default / PyTorch",
               "GFLOP per step", "default: % of f32 / bf16 matmul peak"]
     return markup.markdown(markup.table(header, rows),
-                     f"Matmul peaks measured by the same run: "
-                     f"{results['float32_matmul_peak'] / 1e9:.0f} GFLOP/s float32, "
-                     f"{results['bfloat16_matmul_peak'] / 1e9:.0f} GFLOP/s bfloat16. "
-                     f"{markup.provenance(results)}")
+                           f"Matmul peaks measured by the same run: "
+                           f"{results['float32_matmul_peak'] / 1e9:.0f} GFLOP/s float32, "
+                           f"{results['bfloat16_matmul_peak'] / 1e9:.0f} GFLOP/s bfloat16. "
+                           f"{markup.provenance(results)}")
 
 
 def speed_same_networks(results):
@@ -60,10 +60,10 @@ def regularizer_costs(results):
             for row in results["variants"]]
     header = ["variant", "arguments changed", "img/s [min-max]", "step time / defaults"]
     return markup.markdown(markup.table(header, rows),
-                     f"`{results['model']}` at batch {results['batch_size']} on "
-                     f"{results['data']}, {results['precision']}: {results['repetitions']} "
-                     f"alternating runs of {results['steps']} timed steps each.",
-                     *results.get("notes", []), markup.provenance(results))
+                           f"`{results['model']}` at batch {results['batch_size']} on "
+                           f"{results['data']}, {results['precision']}: {results['repetitions']} "
+                           f"alternating runs of {results['steps']} timed steps each.",
+                           *results.get("notes", []), markup.provenance(results))
 
 
 def sampling(results):
