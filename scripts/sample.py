@@ -6,12 +6,13 @@ r"""Write a PNG grid of samples from an exported SavedModel (no ganzoo model cod
 
 Conditional models (cgan, acgan) write one row per class, its name at the left:
 
-    ganzoo-sample --saved_model=saved_models/acgan_digits --labels=3,3,7   # a row of two
-        # 3s, then a row with one 7 (one sample per label, rows in order of first appearance)
-    ganzoo-sample --saved_model=saved_models/acgan_digits --class_name=7 \
+    ganzoo-sample --saved_model=saved_models/acgan_fashion --labels=7,7,9  # a row of two
+        # sneakers, then a row with one ankle boot (one sample per label, rows in order of
+        # first appearance)
+    ganzoo-sample --saved_model=saved_models/acgan_fashion --class_name=Sneaker \
         --num_samples=16                       # 16 samples of that class
-    ganzoo-sample --saved_model=saved_models/acgan_digits --per_class=8    # every class
-    ganzoo-sample --saved_model=saved_models/acgan_digits  # num_samples, classes cycling
+    ganzoo-sample --saved_model=saved_models/acgan_fashion --per_class=8   # every class
+    ganzoo-sample --saved_model=saved_models/acgan_fashion  # num_samples, classes cycling
 
 Style-based models (stylegan2) also take, through the SavedModel's `mapping` and `synthesis`
 signatures:

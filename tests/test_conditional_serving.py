@@ -203,7 +203,7 @@ def test_sample_script_writes_rows_of_the_requested_classes(tmp_path, exported):
 
 def test_sample_script_help_keeps_its_line_breaks():
     result = run_script("sample.py", "--help")
-    assert "--labels=3,3,7" in result.stdout
+    assert "--labels=7,7,9" in result.stdout
     assert "\n    ganzoo-sample --saved_model=" in result.stdout
 
 

@@ -283,7 +283,7 @@ def test_the_fashion_caption_lists_the_models_and_their_range_of_minutes():
     assert caption.startswith("*Samples of the 2 shipped Fashion-MNIST models, each built on 2 "
                               "CPU cores in 35 to 108 minutes, from left: `acgan_fashion` (a row "
                               "per requested class), `dcgan_fashion`. ")
-    assert caption.endswith("need no download.*\n")
+    assert caption.endswith("draws, need no download.*\n")
 
 
 def test_every_shipped_folder_is_a_model_of_the_zoo_table():
