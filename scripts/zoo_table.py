@@ -7,6 +7,7 @@ This module defines no flags, so tests import it beside any script's module.
 """
 
 import dataclasses
+import os
 
 FASHION_MNIST = "/usr/share/datasets/fashion-mnist"
 
@@ -132,8 +133,6 @@ def fashion_folders(folders):
 
 def caption_builds(folders):
     """What fashion_caption reads of shipped `folders` (from their config.json)."""
-    import os
-
     from ganzoo import pretrained
 
     builds = []

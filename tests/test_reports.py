@@ -166,8 +166,9 @@ def test_the_augment_table_averages_over_seeds_and_times_each_augmentation_again
                 "kid": 0.5, "precision": 0.5, "recall": 0.5, "train_seconds": seconds}
 
     untimed = dict(run("none", 2, 3.0, None), notes={"train_seconds": "resumed"})
-    table = reports.augment.augment({"runs": [run("none", 0, 2.0, 100), run("none", 1, 4.0, 300),
-                                     untimed, run("ada", 0, 5.0, 300)]})
+    table = reports.augment.augment({"runs": [run("none", 0, 2.0, 100),
+                                              run("none", 1, 4.0, 300), untimed,
+                                              run("ada", 0, 5.0, 300)]})
     assert "| digits | none | 0, 1, 2 | 30 | 3.00 ± 0.82 |" in table  # mean ± std (ddof 0)
     assert "| 200 | 1.00 |" in table  # time over the timed seeds; the untimed one said
     assert "Training time over the timed seeds only (digits none seed 2: resumed)." in table
