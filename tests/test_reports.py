@@ -204,7 +204,10 @@ def test_the_per_minute_table_shows_each_contenders_score_at_each_mark_and_borro
         plateau_run("dcgan", [record(50, 6.0, 900)], width=32),  # its own arguments: borrowed
         # Scored at 15, 35 and 70 minutes: cut at the suite's 60.
         plateau_run("lsgan", [record(15, 5.0, 900), record(35, 4.0, 1800),
-                              record(70, 0.5, 2700)])]}
+                              record(70, 0.5, 2700)]),
+        # Stopped at its plateau after 30 minutes; set against keras.io's conditional GAN.
+        dict(plateau_run("cgan", [record(10, 3.5, 900), record(30, 3.0, 2700)]), seed=0,
+             stopped_by="plateau")]}
     results = {
         "setting": {"eval_samples": 2000, "score_every": 10.0, "batch_size": 64, "minutes": 60},
         "classifier": {"version": 1, "weights_sha256": "abc", "test_accuracy": 0.9},
@@ -215,7 +218,9 @@ def test_the_per_minute_table_shows_each_contenders_score_at_each_mark_and_borro
                                                   point(60, 60.1, 1.0, 300)], 3606),
                  # Its first batch passed two marks; it stopped at 25 minutes.
                  run("keras_io_dcgan", None, [point(20, 21.0, 9.0, 3), point(25, 25.0, 8.0, 4)],
-                     1500)],
+                     1500),
+                 run("keras_io_conditional_gan", None, [point(20, 20.5, 7.5, 30),
+                                                        point(60, 60.5, 6.5, 90)], 3630)],
     }
     table = reports.per_minute.per_minute(results, plateau)
     assert ("| `dcgan` (float32) | 0 | 3.00 (20) | 1.00 (60) | 2.0 | 0.500 | 0.250 | - | 300 "
@@ -226,10 +231,20 @@ def test_the_per_minute_table_shows_each_contenders_score_at_each_mark_and_borro
     assert ("| `lsgan` (mixed_bfloat16, plateau run) | 1 | 5.00 (15) | 4.00 (35) | 3.0 | 0.750 "
             "| 0.500 | - | 1,800 | 60 |") in table
     assert "Machine: another CPU. Date: 2026-12-01." in table
-    # The README's summary: FID by each mark, against the reference's.
-    assert reports.readme.per_minute_rows(results) == [[
-        "Fashion-MNIST, FID after 20 / 60 training minutes on 2 CPU cores, `dcgan`",
-        "3.00 / 1.00", "keras.io DCGAN: 9.00 / (stopped at 25 min)"]]
+    # The README's summary: FID by each mark, against the reference's; a model the suite did
+    # not train is read from its plateau run of the example's seed (0), and a run stopped at
+    # its plateau keeps its last score for the later marks.
+    assert reports.readme.per_minute_rows(results, plateau) == [
+        ["Fashion-MNIST, FID after 20 / 60 training minutes on 2 CPU cores, `dcgan`",
+         "3.00 / 1.00", "keras.io DCGAN: 9.00 / (stopped at 25 min)"],
+        ["Fashion-MNIST, FID after 20 / 60 training minutes on 2 CPU cores, `cgan`",
+         "3.50 / 3.00 (its plateau at 30 min)", "keras.io conditional GAN: 7.50 / 6.50"]]
+    # Each keras.io example after the models set against it: the suite's, then borrowed ones.
+    order = [line.split(" | ")[0] for line in table.splitlines() if line.startswith("| `")]
+    assert order == ["| `dcgan` (float32)", "| `dcgan` (width=32) (mixed_bfloat16, plateau run)",
+                     "| `lsgan` (mixed_bfloat16, plateau run)", "| `keras_io_dcgan`",
+                     "| `cgan` (mixed_bfloat16, plateau run)",
+                     "| `keras_io_conditional_gan`"]
     # Curves scored otherwise do not join the table.
     for changed in ({"classifier": {"sha256": "def", "test_accuracy": 0.9}},
                     {"train_command": "ganzoo-train --eval_samples=1000"},

@@ -65,7 +65,8 @@ REPORTS = {
     "zoo": (("toy.json", "fashion_plateau.json", "conditional_obedience.json"), readme.zoo,
             "README.md"),
     "results_summary": (("toy.json", "fashion.json", "conditional_obedience.json",
-                         "conditional_digits.json", "speed.json", "per_minute.json"),
+                         "conditional_digits.json", "speed.json", "per_minute.json",
+                         "fashion_plateau.json"),
                         readme.results_summary, "README.md"),
 }
 

@@ -11,6 +11,15 @@ MARKS = (20, 60)
 _FROM_PLATEAU = "plateau run"
 
 
+def reference_of(model):
+    """The keras.io example the suite sets against ganzoo image model `model` (the rule of
+    scripts/benchmarks/keras_io.py: the conditional GAN, WGAN-GP or DCGAN example)."""
+    import ganzoo  # here, not above: TensorFlow loads only when a plateau run is borrowed
+    from benchmarks.keras_io import keras_io_reference_name
+
+    return keras_io_reference_name(ganzoo.get_model_class(model))
+
+
 def _plateau_contenders(per_minute_results, plateau):
     """The plateau runs (results/fashion_plateau.json) of the models the quality-per-minute
     suite did not train, as its contenders: their curves (one score an epoch) cut at its
@@ -43,15 +52,30 @@ def _plateau_contenders(per_minute_results, plateau):
                               "fid", "kid", "precision", "recall", "class_accuracy")}})
         contenders.append({
             "name": run["model"], "model": run["model"], "model_args": run.get("model_args", {}),
-            "reference": _FROM_PLATEAU, "seed": run["seed"],
+            "reference": reference_of(run["model"]), "borrowed": True, "seed": run["seed"],
+            "stopped_by": run.get("stopped_by"),
             "precision": run["model_arguments"].get("precision", "?"),
             "train_seconds": min(run["train_seconds"], 60 * setting["minutes"]),
             "curve": curve})
     return contenders
 
 
+def contenders(results, plateau):
+    """The suite's runs and the plateau runs it borrows (see _plateau_contenders), each
+    keras.io example after the ganzoo models set against it, in the examples' order."""
+    runs = results["runs"] + _plateau_contenders(results, plateau)
+    examples = [run["name"] for run in runs if run["reference"] is None]
+
+    def group(run):
+        example = run["reference"] or run["name"]
+        return (examples.index(example) if example in examples else len(examples),
+                run["reference"] is None)
+
+    return sorted(runs, key=group)  # stable: the suite's runs first, then the plateau's
+
+
 def _contender_label(run, code="`"):
-    if run["reference"] == _FROM_PLATEAU:
+    if run.get("borrowed"):
         return f"{plateau_model(run, code)} ({run['precision']}, {_FROM_PLATEAU})"
     if run["reference"] is None:
         return f"{code}{run['name']}{code}"
@@ -66,7 +90,7 @@ def per_minute(results, plateau):
     marks = MARKS
     setting = results["setting"]
     rows = []
-    for run in results["runs"] + _plateau_contenders(results, plateau):
+    for run in contenders(results, plateau):
         cells, last = fids_by_marks(run["curve"], marks, lambda point: point["minutes"],
                                      lambda point: point["mark"])
         cells += (["-"] * 5 if last is None else [
@@ -84,7 +108,8 @@ def per_minute(results, plateau):
         f"{setting['eval_samples']:,} test images, every {setting['score_every']:g} training "
         f"minutes (scoring excluded from the clock), batch {setting['batch_size']}; a cell shows "
         "the score taken at its mark (the first batch past it) and the minute it was taken at "
-        "(\"-\": no score by then; \"trained min\" says where a contender stopped). "
+        "(\"-\": no score by then; \"trained min\" says where a contender stopped). Each "
+        "keras.io example follows the ganzoo models set against it. "
         f"{markup.classifier(results['classifier'])}. Regenerate with "
         f"{markup.quoted_commands(results['commands'])}. Machine: "
         f"{markup.joined(sorted({run['machine'] for run in results['runs']}))}. Dates: "
@@ -105,13 +130,13 @@ def per_minute_chart(results, plateau):
     from ganzoo import charts
 
     def label(run):  # the chart's legend cuts labels at 40 characters
-        if run["reference"] == _FROM_PLATEAU:
+        if run.get("borrowed"):
             return f"{plateau_model(run, code='')} plateau s{run['seed']}"
         return f"{run['name']} seed {run['seed']}"
 
     series = {label(run): [
         (point["minutes"], point["fid"]) for point in run["curve"]]
-        for run in results["runs"] + _plateau_contenders(results, plateau)}
+        for run in contenders(results, plateau)}
     return charts.line_chart(series, "training minutes (2 CPU cores)",
                              "FID in the domain classifier's features (2,000 samples)",
                              log_y=True, size=(620, 820))

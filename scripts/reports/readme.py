@@ -10,32 +10,41 @@ _KERAS_IO_LABELS = {"keras_io_dcgan": "keras.io DCGAN", "keras_io_wgan_gp": "ker
                     "keras_io_conditional_gan": "keras.io conditional GAN"}
 
 
-def per_minute_rows(per_minute_results):
-    """The summary's rows of the quality-per-minute suite: each ganzoo model whose reference
-    it also trained, FID at each mark against the reference's."""
+def per_minute_rows(per_minute_results, plateau):
+    """The summary's rows of the quality-per-minute suite: for each keras.io example it
+    trained, the first ganzoo model of the table set against it on the example's seed (the
+    suite's own run, else a borrowed plateau run), FID at each mark against the example's."""
     marks = per_minute.MARKS
-    runs = {run["name"]: run for run in per_minute_results["runs"]}
 
     def fid(run, mark):
         trained = run["train_seconds"] / 60
-        if trained < mark:
+        at_plateau = run.get("stopped_by") == "plateau"
+        if trained < mark and not at_plateau:
             return f"(stopped at {trained:.0f} min)"
         score = score_within(run["curve"], mark, lambda point: point["mark"])
-        return "-" if score is None else f"{score['fid']:.2f}"
+        if score is None:
+            return "-"
+        return (f"{score['fid']:.2f}" if trained >= mark else
+                f"{score['fid']:.2f} (its plateau at {trained:.0f} min)")
 
     def fids(run):
         return " / ".join(fid(run, mark) for mark in marks)
 
-    return [[f"Fashion-MNIST, FID after {' / '.join(map(str, marks))} training minutes on 2 CPU "
-             f"cores, `{name}`", fids(run),
-             f"{_KERAS_IO_LABELS.get(run['reference'], run['reference'])}: "
-             f"{fids(runs[run['reference']])}"]
-            for name, run in runs.items()
-            if run["reference"] is not None and run["reference"] in runs]
+    runs = per_minute.contenders(per_minute_results, plateau)
+    rows = []
+    for example in (run for run in runs if run["reference"] is None):
+        model = next((run for run in runs if run["reference"] == example["name"]
+                      and run["seed"] == example["seed"]), None)
+        if model is not None:
+            rows.append([f"Fashion-MNIST, FID after {' / '.join(map(str, marks))} training "
+                         f"minutes on 2 CPU cores, `{model['name']}`", fids(model),
+                         f"{_KERAS_IO_LABELS.get(example['name'], example['name'])}: "
+                         f"{fids(example)}"])
+    return rows
 
 
 def results_summary(toy_results, fashion_results, obedience, digits, speed_results,
-                    per_minute_results):
+                    per_minute_results, plateau):
     """The README's summary: one headline figure from each of several results files, beside
     the reference it is measured against."""
     def modes(r):
@@ -54,7 +63,7 @@ def results_summary(toy_results, fashion_results, obedience, digits, speed_resul
         rows.append([f"Fashion-MNIST, {steps} steps, FID of `{name}` ({len(fids)} seeds)",
                      markup.mean_std(fids.values(), ".1f"),
                      f"{reference_label}: {images.seed_fids(fashion_results, reference)[0]:.1f}"])
-    rows += per_minute_rows(per_minute_results)
+    rows += per_minute_rows(per_minute_results, plateau)
     at_defaults = [run for run in obedience["runs"]
                    if run["model"] == "cgan" and not run["arguments"]]
     obedience_steps = _obedience_steps(obedience)
