@@ -200,14 +200,17 @@ def test_the_per_minute_table_shows_each_contenders_score_at_each_mark_and_borro
     plateau = {"machine": "another CPU", "date": "2026-12-01",
                "classifier": {"sha256": "abc", "test_accuracy": 0.9},
                "train_command": "ganzoo-train --eval_samples=2000", "runs": [
-        plateau_run("dcgan", [record(5, 7.0, 900)]),  # the suite trained dcgan: not borrowed
+        # The suite trained dcgan at seed 0: not borrowed (seed 1 would be).
+        dict(plateau_run("dcgan", [record(5, 7.0, 900)]), seed=0),
         plateau_run("dcgan", [record(50, 6.0, 900)], width=32),  # its own arguments: borrowed
         # Scored at 15, 35 and 70 minutes: cut at the suite's 60.
         plateau_run("lsgan", [record(15, 5.0, 900), record(35, 4.0, 1800),
                               record(70, 0.5, 2700)]),
         # Stopped at its plateau after 30 minutes; set against keras.io's conditional GAN.
         dict(plateau_run("cgan", [record(10, 3.5, 900), record(30, 3.0, 2700)]), seed=0,
-             stopped_by="plateau")]}
+             stopped_by="plateau"),
+        # Set against keras.io's WGAN-GP, which the suite has not trained: last.
+        plateau_run("wgan_gp", [record(10, 9.5, 900)])]}
     results = {
         "setting": {"eval_samples": 2000, "score_every": 10.0, "batch_size": 64, "minutes": 60},
         "classifier": {"version": 1, "weights_sha256": "abc", "test_accuracy": 0.9},
@@ -235,16 +238,21 @@ def test_the_per_minute_table_shows_each_contenders_score_at_each_mark_and_borro
     # not train is read from its plateau run of the example's seed (0), and a run stopped at
     # its plateau keeps its last score for the later marks.
     assert reports.readme.per_minute_rows(results, plateau) == [
-        ["Fashion-MNIST, FID after 20 / 60 training minutes on 2 CPU cores, `dcgan`",
+        ["Fashion-MNIST, FID after 20 / 60 training minutes on 2 CPU cores, `dcgan` (float32)",
          "3.00 / 1.00", "keras.io DCGAN: 9.00 / (stopped at 25 min)"],
-        ["Fashion-MNIST, FID after 20 / 60 training minutes on 2 CPU cores, `cgan`",
-         "3.50 / 3.00 (its plateau at 30 min)", "keras.io conditional GAN: 7.50 / 6.50"]]
+        ["Fashion-MNIST, FID after 20 / 60 training minutes on 2 CPU cores, `cgan` "
+         "(mixed_bfloat16, plateau run)", "3.50 / 3.00 (its plateau at 30 min)",
+         "keras.io conditional GAN: 7.50 / 6.50"]]
     # Each keras.io example after the models set against it: the suite's, then borrowed ones.
     order = [line.split(" | ")[0] for line in table.splitlines() if line.startswith("| `")]
     assert order == ["| `dcgan` (float32)", "| `dcgan` (width=32) (mixed_bfloat16, plateau run)",
                      "| `lsgan` (mixed_bfloat16, plateau run)", "| `keras_io_dcgan`",
                      "| `cgan` (mixed_bfloat16, plateau run)",
-                     "| `keras_io_conditional_gan`"]
+                     "| `keras_io_conditional_gan`", "| `wgan_gp` (mixed_bfloat16, plateau run)"]
+    # Another seed of a model the suite trained is borrowed.
+    seed_1 = dict(plateau, runs=[plateau_run("dcgan", [record(5, 7.0, 900)])])
+    assert "| `dcgan` (mixed_bfloat16, plateau run) | 1 | 7.00 (5) |" in \
+        reports.per_minute.per_minute(results, seed_1)
     # Curves scored otherwise do not join the table.
     for changed in ({"classifier": {"sha256": "def", "test_accuracy": 0.9}},
                     {"train_command": "ganzoo-train --eval_samples=1000"},

@@ -24,7 +24,8 @@ suite's contenders do not write.
 
 scripts/reports/per_minute.py renders the results (per_minute: FID by 20 and 60 minutes,
 and the other scores by 60; per_minute_chart: the curves), and scripts/reports/readme.py the
-README summary's row of each model whose reference was trained too. Every finished contender
+README summary's rows: each model against its reference, where the reference was trained (a
+model this suite did not train is read from its plateau run). Every finished contender
 is added to --output with its curve; one already there is not run again, so a killed session
 loses only the contender it was training.
 A file of another setting (data, minutes, schedule, samples, batch, classifier) is refused.

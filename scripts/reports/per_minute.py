@@ -13,7 +13,8 @@ _FROM_PLATEAU = "plateau run"
 
 def reference_of(model):
     """The keras.io example the suite sets against ganzoo image model `model` (the rule of
-    scripts/benchmarks/keras_io.py: the conditional GAN, WGAN-GP or DCGAN example)."""
+    scripts/benchmarks/keras_io.py: the conditional GAN, WGAN-GP or DCGAN example), from the
+    model's registered defaults (a plateau run's model_args do not change it)."""
     import ganzoo  # here, not above: TensorFlow loads only when a plateau run is borrowed
     from benchmarks.keras_io import keras_io_reference_name
 
@@ -33,10 +34,10 @@ def _plateau_contenders(per_minute_results, plateau):
         raise ValueError(f"the plateau runs were scored with classifier {theirs} on {samples} "
                          f"samples, the per-minute suite with {ours} on "
                          f"{setting['eval_samples']}: their curves do not compare")
-    done = {run["name"] for run in per_minute_results["runs"]}
+    done = {(run["name"], run["seed"]) for run in per_minute_results["runs"]}
     contenders = []
     for run in plateau["runs"]:
-        if run["model"] in done and not run.get("model_args"):
+        if (run["model"], run["seed"]) in done and not run.get("model_args"):
             continue
         if run["batch_size"] != setting["batch_size"]:
             raise ValueError(f"plateau run {plateau_model(run, code='')} seed {run['seed']} "
@@ -62,19 +63,22 @@ def _plateau_contenders(per_minute_results, plateau):
 
 def contenders(results, plateau):
     """The suite's runs and the plateau runs it borrows (see _plateau_contenders), each
-    keras.io example after the ganzoo models set against it, in the examples' order."""
+    keras.io example after the ganzoo models set against it, in the examples' order; models
+    whose example the suite has not trained come last, by example."""
     runs = results["runs"] + _plateau_contenders(results, plateau)
     examples = [run["name"] for run in runs if run["reference"] is None]
 
     def group(run):
         example = run["reference"] or run["name"]
-        return (examples.index(example) if example in examples else len(examples),
-                run["reference"] is None)
+        if example in examples:
+            return (examples.index(example), "", run["reference"] is None)
+        return (len(examples), example, False)
 
     return sorted(runs, key=group)  # stable: the suite's runs first, then the plateau's
 
 
-def _contender_label(run, code="`"):
+def contender_label(run, code="`"):
+    """A contender's name as the table shows it: its precision, and a borrowed run marked."""
     if run.get("borrowed"):
         return f"{plateau_model(run, code)} ({run['precision']}, {_FROM_PLATEAU})"
     if run["reference"] is None:
@@ -85,8 +89,9 @@ def _contender_label(run, code="`"):
 def per_minute(results, plateau):
     """Each contender of the quality-per-minute suite at the same training minutes: FID at
     each mark (with the minute it was scored), KID, precision, recall and class accuracy at
-    the last mark, the batches it trained by then, and the minutes it trained in all; then
-    the plateau runs of the ganzoo models the suite did not train, read the same way."""
+    the last mark, the batches it trained by then, and the minutes it trained in all. The
+    plateau runs of the ganzoo models (and seeds) the suite did not train are read the same
+    way, and each keras.io example follows the models set against it (see contenders)."""
     marks = MARKS
     setting = results["setting"]
     rows = []
@@ -96,7 +101,7 @@ def per_minute(results, plateau):
         cells += (["-"] * 5 if last is None else [
             f"{1000 * last['kid']:.1f}", f"{last['precision']:.3f}", f"{last['recall']:.3f}",
             markup.cell(last.get("class_accuracy"), markup.percent), f"{last['batches']:,}"])
-        rows.append([_contender_label(run), run["seed"], *cells,
+        rows.append([contender_label(run), run["seed"], *cells,
                      f"{run['train_seconds'] / 60:.0f}"])
     header = ["contender", "seed", *(f"FID by {m} min (at min)" for m in marks),
               *(f"{name} by {marks[-1]} min" for name in (

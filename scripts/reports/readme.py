@@ -11,9 +11,10 @@ _KERAS_IO_LABELS = {"keras_io_dcgan": "keras.io DCGAN", "keras_io_wgan_gp": "ker
 
 
 def per_minute_rows(per_minute_results, plateau):
-    """The summary's rows of the quality-per-minute suite: for each keras.io example it
-    trained, the first ganzoo model of the table set against it on the example's seed (the
-    suite's own run, else a borrowed plateau run), FID at each mark against the example's."""
+    """The summary's rows of the quality-per-minute suite, each a ganzoo model's FID at each
+    mark beside that of the keras.io example set against it, on the same seed: every model
+    the suite trained whose example it trained too, and for an example with none of those,
+    the first model of the table set against it (a borrowed plateau run)."""
     marks = per_minute.MARKS
 
     def fid(run, mark):
@@ -33,11 +34,13 @@ def per_minute_rows(per_minute_results, plateau):
     runs = per_minute.contenders(per_minute_results, plateau)
     rows = []
     for example in (run for run in runs if run["reference"] is None):
-        model = next((run for run in runs if run["reference"] == example["name"]
-                      and run["seed"] == example["seed"]), None)
-        if model is not None:
+        against = [run for run in runs
+                   if run["reference"] == example["name"] and run["seed"] == example["seed"]]
+        trained = [run for run in against if not run.get("borrowed")]
+        for model in trained or against[:1]:
             rows.append([f"Fashion-MNIST, FID after {' / '.join(map(str, marks))} training "
-                         f"minutes on 2 CPU cores, `{model['name']}`", fids(model),
+                         f"minutes on 2 CPU cores, {per_minute.contender_label(model)}",
+                         fids(model),
                          f"{_KERAS_IO_LABELS.get(example['name'], example['name'])}: "
                          f"{fids(example)}"])
     return rows
