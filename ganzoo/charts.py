@@ -54,23 +54,32 @@ def _stamp(picture, mask, top, left, colour):
     region[mask[: region.shape[0], : region.shape[1]]] = colour
 
 
-def _line(picture, start, end, colour, thickness=2):
-    """A straight segment between two (row, column) points, `thickness` pixels wide."""
+def _line(picture, start, end, colour, thickness=2, dash=0, offset=0):
+    """A straight segment between two (row, column) points, `thickness` pixels wide; with
+    `dash` > 0, drawn `dash` pixels on, `dash` off, starting `offset` pixels into the pattern.
+    Returns the offset the next segment continues the pattern from."""
     (r0, c0), (r1, c1) = start, end
     steps = int(max(abs(r1 - r0), abs(c1 - c0))) + 1
     rows = np.linspace(r0, r1, steps).round().astype(int)
     cols = np.linspace(c0, c1, steps).round().astype(int)
+    if dash:
+        on = (np.arange(offset, offset + steps) // dash) % 2 == 0
+        rows, cols = rows[on], cols[on]
     for dr in range(thickness):
         for dc in range(thickness):
             r = np.clip(rows + dr, 0, picture.shape[0] - 1)
             c = np.clip(cols + dc, 0, picture.shape[1] - 1)
             picture[r, c] = colour
+    return offset + steps
 
 
-def line_chart(series, x_label, y_label, log_y=False, size=(480, 720), scale=2):
+def line_chart(series, x_label, y_label, log_y=False, size=(480, 720), scale=2, dashed=(),
+               x_max=None):
     """uint8 RGB [height, width, 3]: each series {label: [(x, y), ...]} as a coloured polyline
     over shared axes with round ticks, grid lines, the axis labels and a legend (labels cut to
-    40 characters). `log_y` puts y on a log scale (y > 0). Series draw in PALETTE's order."""
+    40 characters). `log_y` puts y on a log scale (y > 0). Series draw in PALETTE's order; those
+    whose labels are in `dashed` draw dashed (in the legend too), to set them apart. `x_max`
+    (default: the largest x) ends the x axis, so that charts set side by side share it."""
     height, width = size
     picture = np.full((height, width, 3), _PAPER, np.uint8)
     points = [(x, y) for values in series.values() for x, y in values
@@ -78,7 +87,7 @@ def line_chart(series, x_label, y_label, log_y=False, size=(480, 720), scale=2):
     if not points:
         raise ValueError("line_chart: no finite points to draw")
     xs, ys = zip(*points)
-    x_low, x_high = min(0.0, min(xs)), max(xs)
+    x_low, x_high = min(0.0, min(xs)), max(xs) if x_max is None else x_max
     if log_y:
         y_low, y_high = 10 ** math.floor(math.log10(min(ys))), max(ys) * 1.1
         transform, y_ticks = math.log10, _log_ticks(y_low, y_high)
@@ -116,12 +125,15 @@ def line_chart(series, x_label, y_label, log_y=False, size=(480, 720), scale=2):
 
     for index, (name, values) in enumerate(series.items()):
         colour = PALETTE[index % len(PALETTE)]
+        dash = 3 * scale if name in dashed else 0
         kept = [to_pixel(x, y) for x, y in values
                 if math.isfinite(x) and math.isfinite(y) and (y > 0 or not log_y)]
+        offset = 0
         for start, end in zip(kept, kept[1:]):
-            _line(picture, start, end, colour)
+            offset = _line(picture, start, end, colour, dash=dash, offset=offset)
         row = plot_bottom + 2 * glyph + scale * 8 + index * (glyph + 4)
-        picture[row + glyph // 2 - 1 : row + glyph // 2 + 1, left : left + 4 * glyph] = colour
+        _line(picture, (row + glyph // 2 - 1, left), (row + glyph // 2 - 1, left + 4 * glyph - 1),
+              colour, dash=dash)
         _stamp(picture, text_mask(name, scale, _LABEL_CHARS), row, left + 5 * glyph, _INK)
     return picture
 

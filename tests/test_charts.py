@@ -34,6 +34,21 @@ def test_a_line_chart_draws_each_series_in_its_colour_where_its_points_are():
     assert left < right
 
 
+def test_a_dashed_series_draws_part_of_its_line_and_x_max_ends_the_axis():
+    line = [(x, 1.0 + x) for x in range(11)]
+    solid, dashed = (np.all(charts.line_chart({"a": line}, "x", "y", dashed=dashed)
+                            == charts.PALETTE[0], axis=-1).sum()
+                     for dashed in ((), ("a",)))
+    assert 0.3 * solid < dashed < 0.7 * solid  # about half: as many pixels off as on
+    # The same line on an axis twice as long ends halfway across (rows above the legend).
+    half = charts.line_chart({"a": line}, "x", "y", size=(400, 600), x_max=20)
+    columns = np.nonzero(np.all(half[:360] == charts.PALETTE[0], axis=-1))[1]
+    full = charts.line_chart({"a": line}, "x", "y", size=(400, 600))
+    full_columns = np.nonzero(np.all(full[:360] == charts.PALETTE[0], axis=-1))[1]
+    left = full_columns.min()
+    assert abs((columns.max() - left) - (full_columns.max() - left) / 2) < 5
+
+
 def test_a_line_chart_needs_a_point_it_can_draw():
     with pytest.raises(ValueError, match="no finite points"):
         charts.line_chart({"nan": [(0.0, float("nan"))]}, "x", "y")

@@ -9,6 +9,8 @@ from .plateau import fids_by_marks, plateau_model
 # Training minutes at which the quality-per-minute table compares the contenders.
 MARKS = (20, 60)
 _FROM_PLATEAU = "plateau run"
+KERAS_IO_LABELS = {"keras_io_dcgan": "keras.io DCGAN", "keras_io_wgan_gp": "keras.io WGAN-GP",
+                   "keras_io_conditional_gan": "keras.io conditional GAN"}
 
 
 def reference_of(model):
@@ -130,8 +132,10 @@ def per_minute(results, plateau):
 
 
 def per_minute_chart(results, plateau):
-    """FID against training minutes, one line per contender of the quality-per-minute suite
-    and per plateau run it borrows (see per_minute)."""
+    """FID against training minutes: one panel per keras.io example, stacked, with the
+    example's curve (dashed) and those of the ganzoo models set against it (see contenders),
+    the suite's runs and the plateau runs it borrows alike."""
+    import numpy as np
     from ganzoo import charts
 
     def label(run):  # the chart's legend cuts labels at 40 characters
@@ -139,9 +143,17 @@ def per_minute_chart(results, plateau):
             return f"{plateau_model(run, code='')} plateau s{run['seed']}"
         return f"{run['name']} seed {run['seed']}"
 
-    series = {label(run): [
-        (point["minutes"], point["fid"]) for point in run["curve"]]
-        for run in contenders(results, plateau)}
-    return charts.line_chart(series, "training minutes (2 CPU cores)",
-                             "FID in the domain classifier's features (2,000 samples)",
-                             log_y=True, size=(620, 820))
+    panels = {}  # example -> {label: curve}, in the table's order
+    examples = set()
+    for run in contenders(results, plateau):
+        example = run["reference"] or run["name"]
+        panels.setdefault(example, {})[label(run)] = [
+            (point["minutes"], point["fid"]) for point in run["curve"]]
+        if run["reference"] is None:
+            examples.add(label(run))
+    return np.concatenate([
+        charts.line_chart(series, "training minutes (2 CPU cores)",
+                          f"FID vs {KERAS_IO_LABELS.get(example, example)}", log_y=True,
+                          size=(330 + 18 * len(series), 820), dashed=examples,
+                          x_max=results["setting"]["minutes"])
+        for example, series in panels.items()])

@@ -6,10 +6,6 @@ import re
 from . import images, markup, mixtures, per_minute
 from .plateau import score_within
 
-_KERAS_IO_LABELS = {"keras_io_dcgan": "keras.io DCGAN", "keras_io_wgan_gp": "keras.io WGAN-GP",
-                    "keras_io_conditional_gan": "keras.io conditional GAN"}
-
-
 def per_minute_rows(per_minute_results, plateau):
     """The summary's rows of the quality-per-minute suite, each a ganzoo model's FID at each
     mark beside that of the keras.io example set against it, on the same seed: every model
@@ -41,7 +37,7 @@ def per_minute_rows(per_minute_results, plateau):
             rows.append([f"Fashion-MNIST, FID after {' / '.join(map(str, marks))} training "
                          f"minutes on 2 CPU cores, {per_minute.contender_label(model)}",
                          fids(model),
-                         f"{_KERAS_IO_LABELS.get(example['name'], example['name'])}: "
+                         f"{per_minute.KERAS_IO_LABELS.get(example['name'], example['name'])}: "
                          f"{fids(example)}"])
     return rows
 
