@@ -92,10 +92,12 @@ def _clock_callback(score, every_seconds, budget_seconds):
             self.train_seconds += time.perf_counter() - self._since
             done = self.train_seconds >= budget_seconds
             if self.train_seconds >= self._next or done:
-                mark = budget_seconds if done else self._next
+                mark = self._next
                 while self._next <= min(self.train_seconds, budget_seconds):
                     mark = self._next
                     self._next += every_seconds
+                if done:  # the budget's score, even when one slow batch passed every mark
+                    mark = budget_seconds
                 self.curve.append({"mark": round(mark / 60, 3),
                                    "minutes": round(self.train_seconds / 60, 3),
                                    "batches": self.batches, **score()})
