@@ -61,13 +61,22 @@ def evaluations_without_progress(fids, tolerance):
         >>> evaluations_without_progress([10.0, 5.0, 4.95, 4.99], tolerance=0.02)
         2
     """
-    best, since = math.inf, 0
-    for fid in fids:
+    last = last_progress(fids, tolerance)
+    return len(fids) - 1 - last if last is not None else len(fids)
+
+
+def last_progress(fids, tolerance):
+    """The index in `fids` of the last evaluation that made progress (the value every later
+    one is held against), or None when none did.
+
+        >>> last_progress([10.0, 5.0, 4.95, 4.99], tolerance=0.02)   # 4.95 is 1 % below 5.0
+        1
+    """
+    best, index = math.inf, None
+    for i, fid in enumerate(fids):
         if math.isfinite(fid) and (best == math.inf or fid < best * (1.0 - tolerance)):
-            best, since = fid, 0
-        else:
-            since += 1
-    return since
+            best, index = fid, i
+    return index
 
 
 def best(records, metric="fid"):

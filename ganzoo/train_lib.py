@@ -308,13 +308,25 @@ def _callbacks(write_dir, train_config, total_steps, backup_every, stream, extra
 
 
 def _log_plateau(callbacks):
+    """One line naming the evaluation the plateau rule held the last ones against and, when a
+    later one was lower by less than the tolerance, that lowest one too."""
     for callback in callbacks:
         if getattr(callback, "stopped_at_plateau", False):
-            best = quality_log.best(callback.records)
+            records = callback.records
+            last = quality_log.last_progress([r["fid"] for r in records], callback.tolerance)
+            if last is None:
+                log.info("stopped after step %d: none of the last %d evaluations gave a finite "
+                         "FID", records[-1]["step"], callback.patience)
+                continue
+            held, lowest = records[last], quality_log.best(records)
+            under = 1.0 - lowest["fid"] / held["fid"]
             log.info(
-                "stopped at the plateau after step %d: the last %d evaluations did not lower "
-                "the best FID (%.4g, step %d) by %g %%", callback.records[-1]["step"],
-                callback.patience, best["fid"], best["step"], 100 * callback.tolerance,
+                "stopped at the plateau after step %d: none of the last %d evaluations lowered "
+                "the FID of step %d (%.4g) by %g %%%s", records[-1]["step"], callback.patience,
+                held["step"], held["fid"], 100 * callback.tolerance,
+                "" if lowest is held else
+                f" (the lowest, {lowest['fid']:.4g} at step {lowest['step']}, is "
+                f"{100 * under:.1f} % under it)",
             )
 
 

@@ -67,24 +67,33 @@ def test_kid_and_fid_are_logged_during_fit_under_mirrored_strategy(classifier, t
 
 
 def test_training_stops_at_the_plateau_with_its_scores_in_the_run_record(classifier, tfds_dir,
-                                                                        tmp_path):
+                                                                        tmp_path, caplog):
     """A tolerance of 100 % makes every evaluation after the first one without progress, so
-    --stop_at_plateau=1 stops after the second of the budget's four epochs. The record's last
-    scores are those of the stopped model against --eval_split's images, computed again."""
+    --stop_at_plateau=1 stops after the second of the budget's four epochs, and says it held
+    the second against the first. The record's last scores are those of the stopped model
+    against --eval_split's images, computed again."""
     import json
+    import logging
 
     data_config = DataConfig(dataset="digits", image_size=16, batch_size=64, data_dir=tfds_dir)
     epoch = digits.NUM_EXAMPLES // 64
-    result = train_lib.train(
-        data_config, ModelConfig(model="dcgan", preset="tiny"),
-        TrainConfig(steps=4 * epoch, model_dir=str(tmp_path), export_dir="", verbose=0,
-                    eval_every=1, eval_features=f"domain:{classifier[0]}", eval_samples=200,
-                    eval_split="train[80%:]", stop_at_plateau=1, plateau_tolerance=1.0),
-    )
+    with caplog.at_level(logging.INFO, logger="ganzoo"):
+        result = train_lib.train(
+            data_config, ModelConfig(model="dcgan", preset="tiny"),
+            TrainConfig(steps=4 * epoch, model_dir=str(tmp_path), export_dir="", verbose=0,
+                        eval_every=1, eval_features=f"domain:{classifier[0]}", eval_samples=200,
+                        eval_split="train[80%:]", stop_at_plateau=1, plateau_tolerance=1.0),
+        )
     assert int(result.model.g_optimizer.iterations.numpy()) == 2 * epoch
     with open(tmp_path / "quality.jsonl") as lines:
         records = [json.loads(line) for line in lines]
     assert [(r["step"], r["epoch"]) for r in records] == [(epoch, 1), (2 * epoch, 2)]
+    stop = next(r.getMessage() for r in caplog.records if "plateau" in r.getMessage())
+    assert stop.startswith(f"stopped at the plateau after step {2 * epoch}: none of the last 1 "
+                           f"evaluations lowered the FID of step {epoch} "
+                           f"({records[0]['fid']:.4g}) by 100 %")
+    lower = records[1]["fid"] < records[0]["fid"]
+    assert (f"the lowest, {records[1]['fid']:.4g} at step {2 * epoch}" in stop) == lower
     assert 0 < records[0]["train_seconds"] < records[1]["train_seconds"]
     assert all(r["eval_seconds"] > 0 for r in records)
     assert result.history["precision"] == [r["precision"] for r in records]

@@ -25,6 +25,20 @@ def test_evaluations_without_progress(fids, tolerance, expected):
     assert quality_log.evaluations_without_progress(fids, tolerance) == expected
 
 
+@pytest.mark.parametrize("fids, tolerance, expected", [
+    ([], 0.02, None),
+    ([math.nan, math.inf], 0.02, None),  # a non-finite FID never makes progress
+    ([10.0, 5.0, 4.95, 4.99], 0.02, 1),  # 4.95 is lower, but only 1 % below 5.0
+    ([10.0, 9.0, 9.5, 8.8], 0.02, 3),
+    ([math.nan, 3.0, 2.0], 0.0, 2),
+])
+def test_last_progress_is_the_evaluation_the_later_ones_are_held_against(fids, tolerance,
+                                                                          expected):
+    assert quality_log.last_progress(fids, tolerance) == expected
+    count = len(fids) if expected is None else len(fids) - 1 - expected
+    assert quality_log.evaluations_without_progress(fids, tolerance) == count
+
+
 def test_best_skips_non_finite_scores():
     records = [{"step": 1, "fid": math.nan}, {"step": 2, "fid": 3.0}, {"step": 3, "fid": 2.5},
                {"step": 4, "fid": 2.7}]
