@@ -51,5 +51,9 @@ def test_nsgan_learns_the_ring_of_8_gaussians():
     # 79.1, 37.4, 74.4 % high-quality samples (a mode needs 40 of the 5,000). This width,
     # unpacked, can collapse a mode; the shipped recipe (packing 4, 12,000 steps) gets 8 of 8
     # at every seed, which tests/test_shipped_models.py checks on the shipped model.
+    # The suite's slowest test (4,000 steps), kept so: scored every 500 steps (2026-12-06), at
+    # 3,000 steps seeds 0 and 3 had 6 and 4 modes; 3,500 met the bound at all five seeds, but
+    # seed 0 with 7 modes and seed 3 with 40 %, no margin for another CPU's kernels to save an
+    # eighth of the test on; Adam at 2e-3 was no faster (seed 0: 4 modes at 2,000 steps).
     assert coverage.modes_captured >= 7, coverage
     assert coverage.high_quality_percent >= 30.0, coverage
