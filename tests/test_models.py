@@ -260,7 +260,8 @@ def train_sgd(strategy, name, shape, overrides, steps, given_latent=False, **mor
     with strategy.scope():
         model = ganzoo.get_model(name, data_shape=shape, **{**overrides, **more})
         rate = sgd_rate(overrides, 0.1)
-        model.compile(d_optimizer=keras.optimizers.SGD(rate), g_optimizer=keras.optimizers.SGD(rate))
+        model.compile(d_optimizer=keras.optimizers.SGD(rate),
+                      g_optimizer=keras.optimizers.SGD(rate))
     dataset = batches(name, shape, BATCH, steps, latent_dim=given_latent and model.latent_dim)
     history = model.fit(dataset, epochs=1, verbose=0, shuffle=False).history
     return all_weights(model), history, model
@@ -388,7 +389,8 @@ def test_logged_d_metrics_average_over_the_k_discriminator_updates():
     per_update = []
     for k in range(3):
         latent = noise.latent_batch(16, overrides["latent_dim"], 5, 0, k)
-        fake_logits = np.asarray(model.adversarial_outputs(model.generator(latent)), np.float64)[:, 0]
+        fake_logits = np.asarray(model.adversarial_outputs(model.generator(latent)),
+                                 np.float64)[:, 0]
         per_update.append({
             "d_loss": np.mean(np.logaddexp(0, -real_logits) + np.logaddexp(0, fake_logits)),
             "d_real": np.mean(1 / (1 + np.exp(-real_logits))),

@@ -159,8 +159,9 @@ def test_a_packed_export_scores_packs_and_refuses_other_batches(tmp_path):
     samples = np.random.default_rng(0).normal(size=(6, 2)).astype("float32")
     judged = discriminate(samples=samples)
     assert judged["logits"].shape == (2,)
-    np.testing.assert_allclose(judged["logits"], np.reshape(model.adversarial_outputs(samples, training=False), -1),
-                               atol=1e-6)
+    np.testing.assert_allclose(
+        judged["logits"], np.reshape(model.adversarial_outputs(samples, training=False), -1),
+        atol=1e-6)
     with pytest.raises(tf.errors.InvalidArgumentError, match="samples must be a batch of a mult"):
         discriminate(samples=samples[:4])
     # The warmup file's discriminate request holds whole packs, so TF Serving's replay passes.

@@ -311,7 +311,8 @@ def test_the_tf1_loader_sees_the_readme_signatures(folder, tf1_loaded):
     tensors, tables = readme_contract()
     model_config = config(folder)
     expected = expected_signatures(
-        tensors, tables, len(model_config["data_shape"]) == 3, bool(model_config.get("num_classes")),
+        tensors, tables, len(model_config["data_shape"]) == 3,
+        bool(model_config.get("num_classes")),
         styled=pretrained.read_config(folder)["model"] in STYLE_MODELS,
     )
     signatures, _ = tf1_loaded[folder]

@@ -25,11 +25,12 @@ class StyleGAN2(GANModel):
     Defaults: a CPU-sized network (64 channels, w of 128, 2 mapping layers as the paper's cifar
     setting) and the cifar setting's optimisation: Adam(0.0025, 0, 0.99) for both networks,
     gamma = 0.01. Departs from the paper: every layer has `width` channels (the cifar setting
-    has 512 at every resolution); G's average decays by 0.999 per step after a
-    warm-up (the paper's: a half-life of 500k images, ramped up with the images seen); one style-mixing cutoff per example rather than per
-    minibatch, and G's noise keyed on the latent (ganzoo.backbones.style_layers), so that runs
-    are exact at any replica count; the path-length penalty takes the whole batch (the paper
-    half of it) and w without style mixing.
+    has 512 at every resolution); G's average decays by 0.999 per step after a warm-up (the
+    paper's: a half-life of 500k images, ramped up with the images seen); one style-mixing
+    cutoff per example rather than per minibatch, and G's noise keyed on the latent
+    (ganzoo.backbones.style_layers), so that runs are exact at any replica count; the
+    path-length penalty takes the whole batch (the paper half of it) and w without style
+    mixing.
     """
 
     defaults = {

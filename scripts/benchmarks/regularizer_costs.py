@@ -88,7 +88,8 @@ def main(argv):
         "warmup": FLAGS.warmup, "repetitions": FLAGS.repetitions, "precision": precision,
         "data": f"the embedded digits, {'x'.join(map(str, shape))}",
         "machine": common.machine(), "keras": keras.__version__,
-        "date": time.strftime("%Y-%m-%d"), "command": common.command_line(__file__), "variants": rows,
+        "date": time.strftime("%Y-%m-%d"), "command": common.command_line(__file__),
+        "variants": rows,
     })
 
 
