@@ -114,6 +114,29 @@ def test_training_stops_at_the_plateau_with_its_scores_in_the_run_record(classif
     )
 
 
+@pytest.mark.parametrize("fids, line", [
+    # 2.69 is the lowest, but only 1.5 % under 2.73, the FID the rule held the others against.
+    ([3.0, 2.73, 2.75, 2.69], "stopped at the plateau after step 4: none of the last 2 "
+     "evaluations lowered the FID of step 2 (2.73) by 2 % (the lowest, 2.69 at step 4, is "
+     "1.5 % under it)"),
+    ([3.0, 2.73, 2.75, 2.8], "stopped at the plateau after step 4: none of the last 2 "
+     "evaluations lowered the FID of step 2 (2.73) by 2 %"),
+    ([float("nan")] * 2, "stopped after step 2: none of the last 2 evaluations gave a finite "
+     "FID"),
+])
+def test_the_plateau_stop_names_the_fid_the_rule_held_the_last_evaluations_against(
+        caplog, fids, line):
+    import logging
+    import types
+
+    stopped = types.SimpleNamespace(  # what SampleQuality holds once it stops training
+        stopped_at_plateau=True, patience=2, tolerance=0.02,
+        records=[{"step": step, "fid": fid} for step, fid in enumerate(fids, start=1)])
+    with caplog.at_level(logging.INFO, logger="ganzoo"):
+        train_lib._log_plateau([object(), stopped])
+    assert [r.getMessage() for r in caplog.records] == [line]
+
+
 def test_plateau_and_eval_split_need_evaluations():
     for name, value in (("stop_at_plateau", 3), ("eval_split", "test")):
         with pytest.raises(GanzooError, match=f"^--{name} needs --eval_every"):
