@@ -11,7 +11,7 @@ import pytest
 import tensorflow as tf
 
 import ganzoo
-from ganzoo import data, export, features, font, images, noise, serving_client
+from ganzoo import data, export, features, font, images, noise, serving_client, train_lib
 from ganzoo.configs import DataConfig
 from tests.conftest import run_script
 from tests.serving_fakes import ServedModel, start_grpc_server, start_rest_server
@@ -243,7 +243,8 @@ def digits16(digits_classifier, tfds_dir):
     stream, the class names): what both models' verdicts below are judged with."""
     path, metadata = digits_classifier
     assert metadata["test_accuracy"] >= 0.9
-    stream, _ = data.load_training_stream(
+    # train_lib.training_stream: the data's order of a fresh process, whatever ran before.
+    stream, _ = train_lib.training_stream(
         DataConfig(dataset="digits", image_size=16, batch_size=64, data_dir=tfds_dir), 0,
         with_labels=True,
     )
