@@ -16,7 +16,12 @@ from ganzoo.backbones import style_layers as sl
 from ganzoo.backbones import stylegan2 as networks
 from ganzoo.errors import GanzooError
 
-RNG = np.random.default_rng(0)
+
+@pytest.fixture
+def rng():
+    """A generator seeded for each test, so that its draws do not depend on the tests run
+    before it."""
+    return np.random.default_rng(0)
 
 
 def tiny(**overrides):
@@ -37,16 +42,16 @@ def test_keyed_normals_are_standard_deterministic_and_per_example():
                                   sl.per_example_normal(seeds[1000:1004], 50, salt=7).numpy())
 
 
-def test_latent_seeds_follow_the_latent():
-    latent = RNG.normal(size=(6, 8)).astype("float32")
+def test_latent_seeds_follow_the_latent(rng):
+    latent = rng.normal(size=(6, 8)).astype("float32")
     seeds = sl.latent_seeds(tf.constant(latent)).numpy()
     assert len(set(seeds.tolist())) == 6 and seeds.min() >= 0 and seeds.max() < 2**32
     np.testing.assert_array_equal(seeds[2:4], sl.latent_seeds(tf.constant(latent[2:4])).numpy())
 
 
-def test_equalized_dense_scales_its_weights_at_run_time():
+def test_equalized_dense_scales_its_weights_at_run_time(rng):
     layer = sl.EqualizedDense(3, lr_multiplier=0.01, bias_init=0.5)
-    x = RNG.normal(size=(2, 5)).astype("float32")
+    x = rng.normal(size=(2, 5)).astype("float32")
     y = layer(x).numpy()
     kernel, bias = layer.kernel.numpy(), layer.bias.numpy()
     assert kernel.std() > 10  # stored as N(0, 1 / 0.01)
@@ -85,10 +90,10 @@ def _fused(layer, x, w):
     return np.concatenate(rows)
 
 
-def test_modulated_convolution_equals_its_fused_form_and_demodulates():
+def test_modulated_convolution_equals_its_fused_form_and_demodulates(rng):
     layer = sl.ModulatedConv2D(5, demodulate=True)
-    x = RNG.normal(size=(3, 6, 6, 4)).astype("float32")
-    w = RNG.normal(size=(3, 7)).astype("float32")
+    x = rng.normal(size=(3, 6, 6, 4)).astype("float32")
+    w = rng.normal(size=(3, 7)).astype("float32")
     y = layer([x, w]).numpy()
     fused = _fused(layer, x, w)
     np.testing.assert_allclose(y, np.where(fused > 0, fused, 0.2 * fused) * math.sqrt(2),
@@ -99,18 +104,18 @@ def test_modulated_convolution_equals_its_fused_form_and_demodulates():
     np.testing.assert_allclose(layer([x, w]).numpy(), y, rtol=1e-4, atol=1e-5)
 
 
-def test_torgb_modulates_without_demodulating():
+def test_torgb_modulates_without_demodulating(rng):
     layer = sl.ModulatedConv2D(1, 1, demodulate=False)
-    x = RNG.normal(size=(2, 4, 4, 3)).astype("float32")
-    w = RNG.normal(size=(2, 7)).astype("float32")
+    x = rng.normal(size=(2, 4, 4, 3)).astype("float32")
+    w = rng.normal(size=(2, 7)).astype("float32")
     y = layer([x, w]).numpy()
     styles = layer.affine(w).numpy() / math.sqrt(3)
     expected = np.einsum("nhwc,nc,co->nhwo", x, styles, layer.kernel.numpy()[0, 0])
     np.testing.assert_allclose(y, expected + layer.bias.numpy(), rtol=1e-4, atol=1e-5)
 
 
-def test_minibatch_std_by_hand_within_groups_only():
-    x = RNG.normal(size=(4, 2, 2, 3)).astype("float32")
+def test_minibatch_std_by_hand_within_groups_only(rng):
+    x = rng.normal(size=(4, 2, 2, 3)).astype("float32")
     y = sl.MinibatchStd(2)(x).numpy()
     assert y.shape == (4, 2, 2, 4)
     for start in (0, 2):  # groups of consecutive examples
@@ -121,10 +126,10 @@ def test_minibatch_std_by_hand_within_groups_only():
     np.testing.assert_allclose(sl.MinibatchStd(2)(changed).numpy()[:2], y[:2])
 
 
-def test_w_avg_tracks_the_mean_w_in_training_only():
+def test_w_avg_tracks_the_mean_w_in_training_only(rng):
     model = tiny()
     layer = model.generator.get_layer("w_avg")
-    w = RNG.normal(size=(6, 8)).astype("float32")
+    w = rng.normal(size=(6, 8)).astype("float32")
     layer(w, training=False)
     np.testing.assert_array_equal(layer.w_avg.numpy(), 0.0)
     layer(w, training=True)
